@@ -1,0 +1,40 @@
+namespace Mlops.Runner.Diagnostics;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Building image {Image} for function {Function}")]
+    public static partial void BuildStarted(this ILogger logger, string function, string image);
+
+    [LoggerMessage(2, LogLevel.Information, "Built image {Image} for function {Function} in {Seconds:F1} s")]
+    public static partial void BuildSucceeded(this ILogger logger, string function, string image, double seconds);
+
+    [LoggerMessage(3, LogLevel.Warning, "Build of {Image} for function {Function} failed: {Error}")]
+    public static partial void BuildFailed(this ILogger logger, string function, string image, string error);
+
+    [LoggerMessage(4, LogLevel.Information, "Removed stale image {Image}")]
+    public static partial void ImageRemoved(this ILogger logger, string image);
+
+    [LoggerMessage(5, LogLevel.Warning, "Could not remove stale image {Image}")]
+    public static partial void ImageRemoveFailed(this ILogger logger, Exception exception, string image);
+
+    [LoggerMessage(10, LogLevel.Information, "Invocation {InvocationId} of {Function} finished: {Status} in {Seconds:F2} s")]
+    public static partial void InvocationFinished(this ILogger logger, string invocationId, string function, string status, double seconds);
+
+    [LoggerMessage(11, LogLevel.Error, "Teardown of container {ContainerId} for invocation {InvocationId} failed")]
+    public static partial void TeardownFailed(this ILogger logger, Exception exception, string containerId, string invocationId);
+
+    [LoggerMessage(12, LogLevel.Warning, "Killed container {ContainerId} of invocation {InvocationId}: {Reason}")]
+    public static partial void ContainerKilled(this ILogger logger, string containerId, string invocationId, string reason);
+
+    [LoggerMessage(13, LogLevel.Warning, "Could not delete the workspace {Path}")]
+    public static partial void WorkspaceCleanupFailed(this ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(14, LogLevel.Error, "Invocation {InvocationId} of {Function} failed in the runner")]
+    public static partial void InvocationCrashed(this ILogger logger, Exception exception, string invocationId, string function);
+
+    [LoggerMessage(20, LogLevel.Warning, "Removed {Count} container(s) left behind by an earlier run of runner instance {Instance}")]
+    public static partial void OrphansRemoved(this ILogger logger, int count, string instance);
+
+    [LoggerMessage(21, LogLevel.Information, "Docker engine {Version} (API {ApiVersion}) at {Endpoint}")]
+    public static partial void EngineConnected(this ILogger logger, string version, string apiVersion, string endpoint);
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Mlops.Runner.Diagnostics;
+
+/// <summary>The runner's span, metric and attribute names (OpenTelemetry semantic conventions where they exist).</summary>
+public static class RunnerTelemetry
+{
+    public const string Name = "Mlops.Runner";
+
+    public static readonly ActivitySource Source = new(Name);
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> Invocations =
+        Meter.CreateCounter<long>("mlops.invocations", "{invocation}", "Invocations by function and outcome");
+    public static readonly Histogram<double> InvocationDuration =
+        Meter.CreateHistogram<double>("mlops.invocation.duration", "s", "Wall time of an invocation, queue to teardown");
+    public static readonly Histogram<double> BuildDuration =
+        Meter.CreateHistogram<double>("mlops.build.duration", "s", "Wall time of an image build");
+    public static readonly UpDownCounter<long> ActiveContainers =
+        Meter.CreateUpDownCounter<long>("mlops.containers.active", "{container}", "Function containers that exist right now");
+    public static readonly UpDownCounter<long> QueuedInvocations =
+        Meter.CreateUpDownCounter<long>("mlops.invocations.queued", "{invocation}", "Invocations waiting for a container slot");
+
+    public const string FaasName = "faas.name";
+    public const string FaasInvocationId = "faas.invocation_id";
+    public const string FaasColdstart = "faas.coldstart";
+    public const string ContainerId = "container.id";
+    public const string ContainerImageName = "container.image.name";
+    public const string ErrorType = "error.type";
+    public const string Outcome = "mlops.outcome";
+
+    /// <summary>Marks the span failed with a low-cardinality error type and records the exception.</summary>
+    public static void RecordError(this Activity? activity, string errorType, Exception? exception = null)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetStatus(ActivityStatusCode.Error, exception?.Message);
+        activity.SetTag(ErrorType, errorType);
+        if (exception is not null)
+        {
+            activity.AddException(exception);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+
+namespace Mlops.Runner.Functions;
+
+public enum ParameterType
+{
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Object,
+}
+
+/// <summary>One declared parameter and its constraints.</summary>
+public sealed record ParameterSpec(
+    string Name,
+    ParameterType Type,
+    string Description,
+    bool Required,
+    JsonNode? Default,
+    double? Minimum,
+    double? Maximum,
+    IReadOnlyList<JsonNode> AllowedValues,
+    int? MinItems,
+    int? MaxItems,
+    ParameterType? ItemType);

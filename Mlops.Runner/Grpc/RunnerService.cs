@@ -1,0 +1,55 @@
+using Grpc.Core;
+using Mlops.Runner.Functions;
+using Mlops.Runner.Images;
+using Mlops.Runner.Invocations;
+using Mlops.V1;
+
+namespace Mlops.Runner.Grpc;
+
+/// <summary>The Runner API: maps the wire to the pipeline and back; errors are mapped by <see cref="ErrorInterceptor"/>.</summary>
+public sealed class RunnerService(FunctionCatalog catalog, ImageService images, InvocationPipeline pipeline, InvocationStore store) : V1.Runner.RunnerBase
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 1000;
+
+    public override Task<ListFunctionsResponse> ListFunctions(ListFunctionsRequest request, ServerCallContext context)
+    {
+        var response = new ListFunctionsResponse();
+        response.Functions.AddRange(catalog.List().Select(ProtoMapper.ToProto));
+        return Task.FromResult(response);
+    }
+
+    public override async Task BuildImage(BuildImageRequest request, IServerStreamWriter<BuildEvent> responseStream, ServerCallContext context)
+    {
+        var manifest = catalog.Get(request.Function);
+        await foreach (var item in images.EnsureAsync(manifest, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(ProtoMapper.ToProto(item), context.CancellationToken);
+        }
+    }
+
+    public override async Task Invoke(InvokeRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context)
+    {
+        var parameters = StructMapper.ToJson(request.Parameters);
+        await foreach (var item in pipeline.InvokeAsync(request.Function, parameters, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(ProtoMapper.ToProto(item), context.CancellationToken);
+        }
+    }
+
+    public override Task<Invocation> GetInvocation(GetInvocationRequest request, ServerCallContext context) =>
+        Task.FromResult(ProtoMapper.ToProto(store.Get(request.Id)));
+
+    public override Task<ListInvocationsResponse> ListInvocations(ListInvocationsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize is < 0 or > MaxPageSize)
+        {
+            throw RunnerException.InvalidArgument("page_size", $"must be between 0 and {MaxPageSize}");
+        }
+
+        var function = string.IsNullOrEmpty(request.Function) ? null : FunctionName.Validate(request.Function);
+        var response = new ListInvocationsResponse();
+        response.Invocations.AddRange(store.List(function, request.PageSize == 0 ? DefaultPageSize : request.PageSize).Select(ProtoMapper.ToProto));
+        return Task.FromResult(response);
+    }
+}

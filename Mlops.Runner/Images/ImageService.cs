@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Docker.DotNet;
+using Mlops.Runner.Functions;
+using Microsoft.Extensions.Options;
+
+namespace Mlops.Runner.Images;
+
+/// <summary>
+/// Gives each function an image for its current contents. Concurrent callers for the same missing image
+/// share one build; a failed build is not remembered, so the next caller builds again.
+/// </summary>
+public sealed class ImageService(
+    IDockerClient docker,
+    BaseImages baseImages,
+    ImageBuilder builder,
+    IOptions<ImageOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time)
+{
+    public const string ContextDigestLabel = "mlops.context-digest";
+
+    private readonly Lock _sync = new();
+    private readonly Dictionary<string, BuildJob> _builds = new(StringComparer.Ordinal);
+
+    public async IAsyncEnumerable<ImageEvent> EnsureAsync(FunctionManifest function, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var bases = await baseImages.ResolveAsync(cancellationToken);
+        var context = await BuildContext.ScanAsync(function.Directory, bases.DigestInputs, options.Value.MaxContextBytes, cancellationToken);
+        var tag = $"{options.Value.Repository}/{function.Name}:{context.Digest[..16]}";
+
+        var lookedAt = Stopwatch.GetTimestamp();
+        var existing = await TryInspectAsync(tag, cancellationToken);
+        if (existing is not null)
+        {
+            yield return new ImageReady(tag, existing.Value.Id, existing.Value.Size, CacheHit: true, Stopwatch.GetElapsedTime(started));
+            yield break;
+        }
+
+        var job = JoinOrStart(new BuildSpec(
+            function.Name,
+            tag,
+            context,
+            new Dictionary<string, string>(bases.BuildArgs) { ["MLOPS_FUNCTION"] = function.Name },
+            new Dictionary<string, string>
+            {
+                [ImagePruner.FunctionLabel] = function.Name,
+                [ContextDigestLabel] = context.Digest,
+            }), lookedAt);
+
+        yield return new ImageBuildStarted(tag);
+        await foreach (var line in job.Subscribe().ReadAllAsync(cancellationToken))
+        {
+            yield return new ImageBuildLine(line, time.GetUtcNow());
+        }
+
+        var built = await job.Outcome.WaitAsync(cancellationToken);
+        yield return new ImageReady(built.Tag, built.Id, built.SizeBytes, CacheHit: false, Stopwatch.GetElapsedTime(started));
+    }
+
+    private BuildJob JoinOrStart(BuildSpec spec, long lookedAt)
+    {
+        lock (_sync)
+        {
+            // A build that finished before this caller looked for the image is stale: the image may
+            // have been removed since, so only running builds and ones that finished after the look count.
+            if (_builds.TryGetValue(spec.Tag, out var running) &&
+                (running.CompletedAt is null || (running.CompletedAt >= lookedAt && running.Outcome.IsCompletedSuccessfully)))
+            {
+                return running;
+            }
+
+            var job = new BuildJob();
+            _builds[spec.Tag] = job;
+            // The build belongs to the runner, not to the first caller: if that caller goes away the
+            // others still get their image, so it runs until the runner stops.
+            var build = Task.Run(() => builder.BuildAsync(spec, job.Publish, lifetime.ApplicationStopping));
+            build.ContinueWith(
+                finished =>
+                {
+                    job.Complete(finished, Stopwatch.GetTimestamp());
+                    if (!finished.IsCompletedSuccessfully)
+                    {
+                        lock (_sync)
+                        {
+                            _builds.Remove(spec.Tag);
+                        }
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return job;
+        }
+    }
+
+    private async Task<(string Id, long Size)?> TryInspectAsync(string tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var image = await docker.Images.InspectImageAsync(tag, cancellationToken);
+            return (image.ID, image.Size);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Mlops.Runner.Containers;
+using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Functions;
+using Mlops.Runner.Images;
+using Microsoft.Extensions.Options;
+
+namespace Mlops.Runner.Invocations;
+
+/// <summary>
+/// One invocation, start to end: validate -> admit (maybe queue) -> resolve the image (maybe build) ->
+/// stage inputs -> run the container -> collect outputs -> record. Events stream to the caller as they
+/// happen; the history and the log file get the same story whether or not anyone is still listening.
+/// </summary>
+public sealed class InvocationPipeline(
+    FunctionCatalog catalog,
+    ImageService images,
+    ContainerRunner containers,
+    AdmissionGate gate,
+    InvocationStore store,
+    IOptions<RunnerOptions> options,
+    IHostEnvironment environment,
+    TimeProvider time,
+    ILogger<InvocationPipeline> logger)
+{
+    private const int EventBuffer = 256;
+
+    private readonly string _logsDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.LogsPath));
+    private readonly string _dataDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath));
+
+    /// <summary>
+    /// The events of one invocation. Bad input, an unknown function and a full queue throw
+    /// <see cref="RunnerException"/> before the first event; a failed invocation throws one after its
+    /// completed event. Stopping the enumeration cancels the invocation and tears its container down.
+    /// </summary>
+    public async IAsyncEnumerable<InvocationEvent> InvokeAsync(
+        string? function, JsonObject? parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var manifest = catalog.Get(function);
+        var validated = ParameterValidator.Validate(manifest, parameters);
+        using var ticket = gate.Enter();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = Channel.CreateBounded<InvocationEvent>(new BoundedChannelOptions(EventBuffer) { SingleReader = true });
+        var run = Task.Run(() => RunAsync(manifest, validated, ticket, channel.Writer, stop.Token), CancellationToken.None);
+
+        RunnerException? failure;
+        try
+        {
+            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return item;
+            }
+        }
+        finally
+        {
+            // Only matters when the caller stopped early: the run then tears down and records the cancellation.
+            await stop.CancelAsync();
+            failure = await run;
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+    }
+
+    private async Task<RunnerException?> RunAsync(
+        FunctionManifest manifest, JsonObject parameters, AdmissionGate.Ticket ticket, ChannelWriter<InvocationEvent> writer, CancellationToken cancellationToken)
+    {
+        var id = InvocationStore.NewId();
+        using var activity = RunnerTelemetry.Source.StartActivity($"invoke {manifest.Name}");
+        activity?.SetTag(RunnerTelemetry.FaasName, manifest.Name);
+        activity?.SetTag(RunnerTelemetry.FaasInvocationId, id);
+
+        var run = new RunState(manifest, id, time.GetUtcNow(), InvocationLogFile.PathFor(_logsDirectory, manifest.Name, id));
+        store.Put(run.Record);
+        await using var log = InvocationLogFile.Create(_logsDirectory, manifest.Name, id);
+
+        async ValueTask Emit(InvocationEvent item)
+        {
+            Describe(item, log, run);
+            await writer.WriteAsync(item, cancellationToken);
+        }
+
+        try
+        {
+            await Emit(new InvocationAccepted(id, manifest.Name, run.Record.CreatedAt));
+            if (!ticket.IsGranted)
+            {
+                await Emit(new InvocationQueued(ticket.Position));
+                await ticket.WaitAsync(cancellationToken);
+            }
+
+            run.Phases = run.Phases with { Queue = run.Elapsed() };
+            var image = await ResolveImageAsync(manifest, Emit, cancellationToken);
+            activity?.SetTag(RunnerTelemetry.FaasColdstart, !image.CacheHit);
+            activity?.SetTag(RunnerTelemetry.ContainerImageName, image.Tag);
+            run.Phases = run.Phases with { Image = run.Elapsed() - run.Phases.Queue };
+            run.Record = run.Record with { Status = InvocationStatus.Running, Image = image.Tag };
+            store.Put(run.Record);
+
+            using var workspace = await Workspace.CreateAsync(_dataDirectory, id, parameters, logger, cancellationToken);
+            var spec = new RunSpec(id, manifest.Name, image.Tag, workspace.Input, workspace.Output, manifest.MemoryMb, manifest.Cpus, manifest.Timeout,
+                ContainerEnvironment(manifest.Name, id, activity));
+            var outcome = await containers.RunAsync(spec, (item, _) => Emit(item switch
+            {
+                ContainerStartedEvent started => new InvocationContainerStarted(started.ContainerId),
+                ContainerLogEvent line => new InvocationLog(line.Stream, line.Line, line.Time),
+                _ => throw new UnreachableException(item.GetType().Name),
+            }), cancellationToken);
+
+            run.Phases = run.Phases with { Create = outcome.Phases.Create, Start = outcome.Phases.Start, Run = outcome.Phases.Run, Remove = outcome.Phases.Remove };
+            run.Record = run.Record with { ExitCode = outcome.ExitCode };
+            var output = outcome.Reason == ExitReason.Exited ? await FunctionOutput.ReadAsync(workspace.Output, cancellationToken) : new FunctionOutput(null, null);
+            var (status, error) = Judge(manifest, outcome, output, run.LastErrorLine);
+            if (status == InvocationStatus.Succeeded && output.Result is { } result)
+            {
+                run.Record = run.Record with { Result = result };
+                await Emit(result);
+            }
+
+            return await FinishAsync(run, status, error, log, writer, activity, cancellationToken);
+        }
+        catch (RunnerException ex)
+        {
+            return await FinishAsync(run, InvocationStatus.Failed, ex, log, writer, activity, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return await FinishAsync(run, InvocationStatus.Cancelled, new RunnerException(ErrorKind.Cancelled, "the invocation was cancelled"), log, writer, activity, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            logger.InvocationCrashed(ex, id, manifest.Name);
+            activity?.RecordError(ex.GetType().Name, ex);
+            run.Record = run.Record with { Status = InvocationStatus.Failed, EndedAt = time.GetUtcNow(), ErrorMessage = "the runner failed; see its log" };
+            store.Put(run.Record);
+            throw;
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+
+    private async Task<ImageReady> ResolveImageAsync(FunctionManifest manifest, Func<InvocationEvent, ValueTask> emit, CancellationToken cancellationToken)
+    {
+        ImageReady? ready = null;
+        await foreach (var item in images.EnsureAsync(manifest, cancellationToken))
+        {
+            switch (item)
+            {
+                case ImageBuildStarted started:
+                    await emit(new InvocationBuildLog($"building image {started.Tag}", time.GetUtcNow()));
+                    break;
+                case ImageBuildLine line:
+                    await emit(new InvocationBuildLog(line.Line, line.Time));
+                    break;
+                case ImageReady resolved:
+                    ready = resolved;
+                    await emit(new InvocationImageResolved(resolved.Tag, resolved.CacheHit));
+                    break;
+            }
+        }
+
+        return ready ?? throw new UnreachableException("image resolution ended without an image");
+    }
+
+    private static (InvocationStatus Status, RunnerException? Error) Judge(FunctionManifest manifest, RunOutcome outcome, FunctionOutput output, string? lastErrorLine) =>
+        outcome.Reason switch
+        {
+            ExitReason.TimedOut => (InvocationStatus.TimedOut, new RunnerException(ErrorKind.DeadlineExceeded,
+                $"function '{manifest.Name}' did not finish within its timeout of {manifest.Timeout.TotalSeconds:0} s and was stopped")),
+            ExitReason.OomKilled => (InvocationStatus.OomKilled, new RunnerException(ErrorKind.ResourceExhausted,
+                $"function '{manifest.Name}' ran out of memory (limit {manifest.MemoryMb} MB) and was stopped")),
+            ExitReason.Cancelled => (InvocationStatus.Cancelled, new RunnerException(ErrorKind.Cancelled, "the invocation was cancelled")),
+            _ when output.Error is { } error => (InvocationStatus.Failed, new RunnerException(error.Kind, error.Message)),
+            _ when outcome.ExitCode != 0 => (InvocationStatus.Failed, new RunnerException(ErrorKind.FunctionFailed,
+                $"function '{manifest.Name}' exited with code {outcome.ExitCode}" + (lastErrorLine is null ? "" : $": {lastErrorLine}"))),
+            _ => (InvocationStatus.Succeeded, null),
+        };
+
+    private async Task<RunnerException?> FinishAsync(
+        RunState run, InvocationStatus status, RunnerException? error, InvocationLogFile log, ChannelWriter<InvocationEvent> writer, Activity? activity, CancellationToken cancellationToken)
+    {
+        var total = run.Elapsed();
+        run.Record = run.Record with
+        {
+            Status = status,
+            EndedAt = time.GetUtcNow(),
+            Phases = run.Phases with { Total = total },
+            ErrorKind = error?.Kind,
+            ErrorMessage = error?.Message,
+        };
+        store.Put(run.Record);
+
+        var completed = new InvocationCompleted(run.Record);
+        Describe(completed, log, run);
+        var outcomeTag = new KeyValuePair<string, object?>(RunnerTelemetry.Outcome, status.ToString());
+        var functionTag = new KeyValuePair<string, object?>(RunnerTelemetry.FaasName, run.Record.Function);
+        RunnerTelemetry.Invocations.Add(1, functionTag, outcomeTag);
+        RunnerTelemetry.InvocationDuration.Record(total.TotalSeconds, functionTag, outcomeTag);
+        if (error is not null)
+        {
+            activity?.RecordError(error.Kind.ToString(), error);
+        }
+
+        logger.InvocationFinished(run.Record.Id, run.Record.Function, status.ToString(), total.TotalSeconds);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await writer.WriteAsync(completed, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller left just now; the history and the log file have the outcome.
+            }
+        }
+
+        return error;
+    }
+
+    private static IReadOnlyDictionary<string, string> ContainerEnvironment(string function, string id, Activity? activity)
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["MLOPS_INVOCATION_ID"] = id,
+            ["MLOPS_FUNCTION"] = function,
+            // The root filesystem is read-only; /tmp is the one writable place besides the output.
+            ["HOME"] = "/tmp",
+        };
+        if (activity is { IdFormat: ActivityIdFormat.W3C })
+        {
+            variables["TRACEPARENT"] = activity.Id!;
+        }
+
+        return variables;
+    }
+
+    /// <summary>Writes the event to the invocation's log file and keeps what the error message may need.</summary>
+    private void Describe(InvocationEvent item, InvocationLogFile log, RunState run)
+    {
+        switch (item)
+        {
+            case InvocationAccepted accepted:
+                log.Write(accepted.Time, "runner", $"invocation {accepted.InvocationId} of {accepted.Function} accepted");
+                break;
+            case InvocationQueued queued:
+                log.Write(time.GetUtcNow(), "runner", $"queued at position {queued.Position}");
+                break;
+            case InvocationBuildLog line:
+                log.Write(line.Time, "build", line.Line);
+                break;
+            case InvocationImageResolved image:
+                log.Write(time.GetUtcNow(), "runner", $"image {image.Image} ({(image.CacheHit ? "cached" : "built")})");
+                break;
+            case InvocationContainerStarted started:
+                log.Write(time.GetUtcNow(), "runner", $"container {started.ContainerId} started");
+                break;
+            case InvocationLog line:
+                if (line.Stream == OutputStream.Stderr && !string.IsNullOrWhiteSpace(line.Line))
+                {
+                    run.LastErrorLine = line.Line;
+                }
+
+                log.Write(line.Time, line.Stream == OutputStream.Stderr ? "stderr" : "stdout", line.Line);
+                break;
+            case InvocationResult result:
+                log.Write(time.GetUtcNow(), "runner", $"result {new JsonObject { ["metrics"] = result.Metrics.DeepClone(), ["params"] = result.Params.DeepClone(), ["data"] = result.Data.DeepClone() }.ToJsonString()}");
+                break;
+            case InvocationCompleted completed:
+                var record = completed.Record;
+                log.Write(record.EndedAt ?? time.GetUtcNow(), "runner",
+                    $"completed: {record.Status}, exit code {record.ExitCode?.ToString() ?? "-"}, {record.Phases.Total.TotalSeconds:F2} s" +
+                    (record.ErrorMessage is null ? "" : $", {record.ErrorKind}: {record.ErrorMessage}"));
+                break;
+        }
+    }
+
+    /// <summary>The mutable bits of one run, shared by the steps above.</summary>
+    private sealed class RunState(FunctionManifest manifest, string id, DateTimeOffset created, string logPath)
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        public InvocationRecord Record { get; set; } = new(
+            id, manifest.Name, InvocationStatus.Pending, created, null, null, null, InvocationPhases.Zero, null, null, null, logPath);
+
+        public InvocationPhases Phases { get; set; } = InvocationPhases.Zero;
+
+        public string? LastErrorLine { get; set; }
+
+        public TimeSpan Elapsed() => Stopwatch.GetElapsedTime(_started);
+    }
+}

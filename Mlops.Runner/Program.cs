@@ -1,0 +1,18 @@
+using Mlops.Runner;
+using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults(RunnerTelemetry.Name);
+builder.AddRunner();
+
+var app = builder.Build();
+
+app.MapGrpcService<RunnerService>();
+app.MapGrpcHealthChecksService();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,33 @@
+namespace Mlops.Runner;
+
+/// <summary>What went wrong, in terms a caller can act on; the gRPC edge maps each to a status code.</summary>
+public enum ErrorKind
+{
+    InvalidArgument,
+    NotFound,
+    FailedPrecondition,
+    ResourceExhausted,
+    DeadlineExceeded,
+    Cancelled,
+    Unavailable,
+    /// <summary>The function itself failed (non-zero exit); not the caller's mistake, not the runner's.</summary>
+    FunctionFailed,
+}
+
+public sealed record FieldViolation(string Field, string Description);
+
+/// <summary>An expected failure with a precise kind; anything else is a bug and surfaces as such.</summary>
+public sealed class RunnerException(ErrorKind kind, string message, IReadOnlyList<FieldViolation>? violations = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public ErrorKind Kind { get; } = kind;
+
+    public IReadOnlyList<FieldViolation> Violations { get; } = violations ?? [];
+
+    public static RunnerException InvalidArgument(string field, string description) =>
+        new(ErrorKind.InvalidArgument, $"{field}: {description}", [new FieldViolation(field, description)]);
+
+    public static RunnerException NotFound(string message) => new(ErrorKind.NotFound, message);
+
+    public static RunnerException FailedPrecondition(string message) => new(ErrorKind.FailedPrecondition, message);
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Mlops.Runner;
+
+public sealed class RunnerOptions
+{
+    public const string SectionName = "Runner";
+
+    /// <summary>Folder holding one sub-folder per function. Relative paths start at the content root.</summary>
+    [Required]
+    public string FunctionsPath { get; set; } = "../functions";
+
+    /// <summary>Invocation logs, one file per invocation: &lt;function&gt;-&lt;id&gt;.log.</summary>
+    [Required]
+    public string LogsPath { get; set; } = "../logs";
+
+    /// <summary>Working data: per-invocation input/output folders while they run.</summary>
+    [Required]
+    public string DataPath { get; set; } = "../data";
+
+    /// <summary>Containers that may run at once; further invocations queue.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentInvocations { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Invocations that may wait for a slot; beyond this they are refused (ResourceExhausted).</summary>
+    [Range(0, 100_000)]
+    public int MaxQueueLength { get; set; } = 32;
+
+    /// <summary>Finished invocations kept for GetInvocation/ListInvocations.</summary>
+    [Range(1, 100_000)]
+    public int HistorySize { get; set; } = 500;
+
+    /// <summary>
+    /// Distinguishes this runner's containers from another runner's on the same engine; the start-up
+    /// reaper removes only containers carrying this name.
+    /// </summary>
+    [Required, RegularExpression("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$")]
+    public string InstanceName { get; set; } = "default";
+}

@@ -1,0 +1,38 @@
+using Docker.DotNet;
+using Microsoft.Extensions.Options;
+using Mlops.Runner.Containers;
+using Mlops.Runner.Functions;
+using Mlops.Runner.Grpc;
+using Mlops.Runner.Images;
+using Mlops.Runner.Invocations;
+
+namespace Mlops.Runner;
+
+public static class RunnerServiceExtensions
+{
+    public static IHostApplicationBuilder AddRunner(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ContainerOptions>().BindConfiguration(ContainerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IDockerClient>(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<ContainerOptions>>().Value));
+
+        services.AddSingleton<FunctionCatalog>();
+        services.AddSingleton<BaseImages>();
+        services.AddSingleton<ImagePruner>();
+        services.AddSingleton<ImageBuilder>();
+        services.AddSingleton<ImageService>();
+        services.AddSingleton<ContainerRunner>();
+        services.AddSingleton<AdmissionGate>();
+        services.AddSingleton<InvocationStore>();
+        services.AddSingleton<InvocationPipeline>();
+        services.AddHostedService<OrphanReaper>();
+
+        services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>());
+        services.AddGrpcHealthChecks().AddCheck<DockerHealthCheck>("docker");
+        return builder;
+    }
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the offline base images from Debian packages and this machine's .NET SDK:
+#   mlops.local/debian:bookworm-slim -> mlops.local/dotnet/runtime-deps:10.0
+#     -> mlops.local/dotnet/runtime:10.0, mlops.local/dotnet/sdk:10.0
+# Each image carries a label with a hash of its recipe (these files + the SDK version); an image whose
+# label matches is kept, so a second run costs a few `docker image inspect` calls.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dotnet_root="${DOTNET_ROOT:-$(dirname "$(readlink -f "$(command -v dotnet)")")}"
+sdk_version="$(dotnet --version)"
+runtime_version="$(ls "$dotnet_root/shared/Microsoft.NETCore.App" | sort -V | tail -n 1)"
+export DOCKER_BUILDKIT=0
+
+log() { printf '[base-images] %s\n' "$*" >&2; }
+
+recipe="$( { cat "$0"; find "$root/base-images" -type f -print0 | sort -z | xargs -0 cat; \
+             echo "$sdk_version $runtime_version"; cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true; } \
+           | sha256sum | cut -c1-16)"
+
+slim=mlops.local/debian:bookworm-slim
+deps=mlops.local/dotnet/runtime-deps:10.0
+runtime=mlops.local/dotnet/runtime:10.0
+sdk=mlops.local/dotnet/sdk:10.0
+
+current() { [ "$(docker image inspect -f '{{index .Config.Labels "mlops.base-recipe"}}' "$1" 2>/dev/null)" = "$recipe" ]; }
+
+work="$(mktemp -d /tmp/mlops-base-images.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+build_slim() {
+  log "debootstrap bookworm (minbase) -> $slim"
+  local rootfs="$work/rootfs"
+  debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+    || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb \
+         "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/var/log/*.log
+  tar -C "$rootfs" -c . | docker import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    -c 'ENV LANG=C.UTF-8' \
+    -c "LABEL mlops.base-recipe=$recipe" \
+    -c 'CMD ["bash"]' - "$slim" >/dev/null
+  rm -rf "$rootfs"
+}
+
+# docker build with a prepared context; the recipe label makes the next run a no-op.
+build_from() {
+  local image="$1" dir="$2"; shift 2
+  log "building $image"
+  docker build -q --label "mlops.base-recipe=$recipe" -t "$image" "$@" "$dir" >/dev/null
+}
+
+current "$slim" || build_slim
+current "$deps" || build_from "$deps" "$root/base-images/runtime-deps" --build-arg "DEBIAN_IMAGE=$slim"
+
+if ! current "$runtime"; then
+  ctx="$work/runtime"; mkdir -p "$ctx/dotnet/shared"
+  cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$dotnet_root/LICENSE.txt" "$ctx/dotnet/" 2>/dev/null || cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$ctx/dotnet/"
+  mkdir -p "$ctx/dotnet/shared/Microsoft.NETCore.App"
+  cp -a "$dotnet_root/shared/Microsoft.NETCore.App/$runtime_version" "$ctx/dotnet/shared/Microsoft.NETCore.App/"
+  cp "$root/base-images/runtime/Dockerfile" "$ctx/"
+  build_from "$runtime" "$ctx" --build-arg "RUNTIME_DEPS_IMAGE=$deps" --build-arg "DOTNET_VERSION=$runtime_version"
+  rm -rf "$ctx"
+fi
+
+if ! current "$sdk"; then
+  ctx="$work/sdk"; mkdir -p "$ctx/certs"
+  cp -a "$dotnet_root" "$ctx/dotnet"
+  cp /usr/local/share/ca-certificates/*.crt "$ctx/certs/" 2>/dev/null || true
+  cp "$root/base-images/sdk/Dockerfile" "$ctx/"
+  build_from "$sdk" "$ctx" --build-arg "RUNTIME_DEPS_IMAGE=$deps"
+  rm -rf "$ctx"
+fi
+
+# Superseded versions of these images would otherwise pile up as dangling images.
+docker image prune -f --filter "label=mlops.base-recipe" >/dev/null
+log "base images are current (recipe $recipe)"

@@ -1,0 +1,21 @@
+namespace Mlops.Runner.IntegrationTests;
+
+internal static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string TestFunctions => Path.Combine(Root, "tests", "functions");
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Mlops.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Mlops.sln above {AppContext.BaseDirectory}");
+    }
+}

@@ -1,0 +1,17 @@
+namespace Mlops.Runner.IntegrationTests;
+
+/// <summary>One runner shared by the tests of the <see cref="RunnerCollection"/>.</summary>
+public sealed class RunnerFixture : IAsyncLifetime
+{
+    public RunnerHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await RunnerHost.StartAsync();
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class RunnerCollection : ICollectionFixture<RunnerFixture>
+{
+    public const string Name = "runner";
+}

@@ -1,0 +1,3 @@
+echo "working..."
+echo "something broke" >&2
+exit 3

@@ -1,0 +1,3 @@
+echo first
+sleep 2
+echo second

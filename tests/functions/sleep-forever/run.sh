@@ -1,0 +1,2 @@
+echo "going to sleep"
+exec sleep 3600

@@ -1,0 +1,2 @@
+echo "sleeping"
+exec sleep 120
