@@ -5,7 +5,7 @@ namespace Mlops.Runner.Functions;
 /// <summary>The one rule for function names, applied before a name is ever used in a path.</summary>
 public static partial class FunctionName
 {
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);

@@ -73,6 +73,6 @@ public sealed partial class InvocationStore(IOptions<RunnerOptions> options)
         }
     }
 
-    [GeneratedRegex("^[0-9a-f]{32}$")]
+    [GeneratedRegex(@"^[0-9a-f]{32}\z")]
     private static partial Regex IdPattern();
 }
