@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace Mlops.AppHost.Hosting;
+
+/// <summary>
+/// The app model, run: starts each resource once the resources it waits for are healthy, prints where
+/// everything is, and stops everything in reverse order on Ctrl+C or SIGTERM, or when a resource dies.
+/// </summary>
+public sealed class DistributedApplication
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
+
+    private readonly IReadOnlyList<ProjectResource> _resources;
+    private readonly Dashboard _dashboard;
+
+    internal DistributedApplication(IReadOnlyList<ProjectResource> resources, Dashboard dashboard)
+    {
+        _resources = resources;
+        _dashboard = dashboard;
+    }
+
+    public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(args);
+
+    /// <summary>The repository this AppHost was built from; project resources live under it.</summary>
+    public static string RepositoryRoot { get; } = typeof(DistributedApplication).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+
+    private static string Configuration { get; } =
+        typeof(DistributedApplication).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    public async Task<int> RunAsync()
+    {
+        using var stopping = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        var started = new List<(ProjectResource Resource, ResourceProcess Process)>();
+        var exitCode = 0;
+        try
+        {
+            await _dashboard.StartAsync(_resources, stopping.Token);
+            foreach (var resource in _resources)
+            {
+                var process = await StartAsync(resource, stopping.Token);
+                started.Add((resource, process));
+            }
+
+            PrintUrls();
+            var exited = await Task.WhenAny(started.Select(s => s.Process.WaitForExitAsync(stopping.Token)));
+            if (!stopping.IsCancellationRequested)
+            {
+                var (resource, process) = started.Single(s => s.Process.HasExited);
+                resource.State = ResourceState.Exited;
+                Report($"{resource.Name} exited unexpectedly with code {process.ExitCode}; stopping everything", process);
+                exitCode = 1;
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Ctrl+C while starting.
+        }
+        catch (StartException ex)
+        {
+            Console.Error.WriteLine($"apphost  | {ex.Message}");
+            exitCode = 1;
+        }
+        finally
+        {
+            Console.WriteLine("apphost  | stopping");
+            foreach (var (resource, process) in Enumerable.Reverse(started))
+            {
+                await process.StopAsync(StopGrace);
+                resource.State = resource.State == ResourceState.Exited ? ResourceState.Exited : ResourceState.Stopped;
+            }
+
+            await _dashboard.StopAsync();
+            Console.WriteLine("apphost  | stopped");
+        }
+
+        return exitCode;
+
+        void Stop(PosixSignalContext context)
+        {
+            // Keep the process alive until every child is down.
+            context.Cancel = true;
+            stopping.Cancel();
+        }
+    }
+
+    private static async Task<ResourceProcess> StartAsync(ProjectResource resource, CancellationToken cancellationToken)
+    {
+        resource.State = ResourceState.Waiting;
+        foreach (var dependency in resource.WaitsFor.Where(d => d.State != ResourceState.Running))
+        {
+            throw new StartException($"{resource.Name} waits for {dependency.Name}, which is {dependency.State}");
+        }
+
+        foreach (var listening in resource.Endpoints)
+        {
+            EnsurePortFree(resource, listening);
+        }
+
+        var projectDirectory = Path.Combine(RepositoryRoot, resource.ProjectName);
+        var assembly = Path.Combine(projectDirectory, "bin", Configuration, "net10.0", resource.ProjectName + ".dll");
+        if (!File.Exists(assembly))
+        {
+            throw new StartException($"{resource.Name}: {assembly} does not exist; build the solution first");
+        }
+
+        resource.State = ResourceState.Starting;
+        var process = ResourceProcess.Start(resource.Name, assembly, projectDirectory, EnvironmentOf(resource));
+        if (resource.HealthPath is { } path && resource.Endpoints.FirstOrDefault() is { } endpoint &&
+            !await HealthProbe.WaitHealthyAsync(endpoint, path, process, StartTimeout, cancellationToken))
+        {
+            await process.StopAsync(StopGrace);
+            resource.State = ResourceState.Exited;
+            Report($"{resource.Name} did not become healthy at {endpoint.Url}{path} within {StartTimeout.TotalSeconds:0} s", process);
+            throw new StartException($"{resource.Name} failed to start");
+        }
+
+        resource.State = ResourceState.Running;
+        Console.WriteLine($"apphost  | {resource.Name} is healthy");
+        return process;
+    }
+
+    /// <summary>What Aspire would give the process: its own endpoints, its references', and its telemetry identity.</summary>
+    private static Dictionary<string, string> EnvironmentOf(ProjectResource resource)
+    {
+        var environment = new Dictionary<string, string>(resource.Environment)
+        {
+            ["OTEL_SERVICE_NAME"] = resource.Name,
+            ["DOTNET_ENVIRONMENT"] = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production",
+        };
+        foreach (var endpoint in resource.Endpoints)
+        {
+            environment[$"Kestrel__Endpoints__{endpoint.Name}__Url"] = endpoint.Url;
+        }
+
+        foreach (var reference in resource.References)
+        {
+            foreach (var endpoint in reference.Endpoints)
+            {
+                environment[$"services__{reference.Name}__{endpoint.Name}__0"] = endpoint.Url;
+            }
+        }
+
+        return environment;
+    }
+
+    private static void EnsurePortFree(ProjectResource resource, Endpoint endpoint)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, endpoint.Port);
+            listener.Start();
+            listener.Stop();
+        }
+        catch (SocketException)
+        {
+            throw new StartException($"{resource.Name}: port {endpoint.Port} on 127.0.0.1 is in use (is another instance running?)");
+        }
+    }
+
+    private void PrintUrls()
+    {
+        Console.WriteLine("apphost  | everything is up:");
+        foreach (var resource in _resources)
+        {
+            foreach (var endpoint in resource.Endpoints)
+            {
+                Console.WriteLine($"apphost  |   {resource.Name,-8} {endpoint.Name,-5} {endpoint.Url}");
+            }
+        }
+
+        Console.WriteLine($"apphost  |   dashboard      {_dashboard.Url}");
+        Console.WriteLine("apphost  | press Ctrl+C to stop");
+    }
+
+    private static void Report(string message, ResourceProcess process)
+    {
+        Console.Error.WriteLine($"apphost  | {message}; its last output:");
+        foreach (var line in process.Tail())
+        {
+            Console.Error.WriteLine($"apphost  |   {line}");
+        }
+    }
+
+    private sealed class StartException(string message) : Exception(message);
+}

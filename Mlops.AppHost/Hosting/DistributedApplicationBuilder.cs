@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Mlops.AppHost.Hosting;
+
+/// <summary>
+/// Collects the resources. Endpoint ports can be overridden from the command line or the environment:
+/// Endpoints:&lt;resource&gt;:&lt;endpoint&gt;=PORT (e.g. --Endpoints:gateway:http=6080).
+/// </summary>
+public sealed class DistributedApplicationBuilder
+{
+    private readonly List<ProjectResource> _resources = [];
+    private readonly IConfiguration _configuration;
+
+    internal DistributedApplicationBuilder(string[] args)
+    {
+        _configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+    }
+
+    public ProjectResource AddProject(string name, string projectName)
+    {
+        var resource = new ProjectResource(name, projectName, _configuration);
+        _resources.Add(resource);
+        return resource;
+    }
+
+    public DistributedApplication Build()
+    {
+        var dashboardPort = _configuration.GetValue("Endpoints:dashboard:http", 18888);
+        return new DistributedApplication(_resources, new Dashboard(dashboardPort));
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Mlops.AppHost.Hosting;
+
+/// <summary>
+/// One child process: its output goes to the console with the resource's name in front, the last lines are
+/// kept for when it dies, and stopping it asks first (SIGTERM) and insists only after a grace period.
+/// </summary>
+internal sealed partial class ResourceProcess
+{
+    private const int TailLines = 40;
+    private const int SigTerm = 15;
+
+    private readonly Process _process;
+    private readonly Queue<string> _tail = new();
+    private readonly Lock _sync = new();
+
+    private ResourceProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static ResourceProcess Start(string name, string assembly, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(assembly);
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var resource = new ResourceProcess(process);
+        process.OutputDataReceived += (_, e) => resource.OnLine(name, e.Data);
+        process.ErrorDataReceived += (_, e) => resource.OnLine(name, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return resource;
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
+    public IReadOnlyList<string> Tail()
+    {
+        lock (_sync)
+        {
+            return [.. _tail];
+        }
+    }
+
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows() || Kill(_process.Id, SigTerm) != 0)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    private void OnLine(string name, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_sync)
+        {
+            _tail.Enqueue(line);
+            if (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+        }
+
+        Console.WriteLine($"{name,-8} | {line}");
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

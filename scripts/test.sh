@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on this machine, after bootstrapping it (Docker engine + base images),
+# then checks that no function container was left behind.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/bootstrap.sh"
+cd "$root"
+
+output="$(mktemp /tmp/mlops-test-output.XXXXXX)"
+trap 'rm -f "$output"' EXIT
+
+status=0
+dotnet test Mlops.sln 2>&1 | tee "$output" || status=$?
+
+# One plain summary line over all test assemblies.
+awk '/(Passed|Failed)! +- Failed: / {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$output"
+
+left="$(docker ps -aq --filter label=mlops.invocation | wc -l)"
+if [ "$left" -ne 0 ]; then
+  echo "error: $left container(s) labelled mlops.invocation were left behind:" >&2
+  docker ps -a --filter label=mlops.invocation >&2
+  status=1
+fi
+
+exit "$status"
