@@ -32,7 +32,10 @@ public sealed class ContainerRunner(
         var counted = false;
         TimeSpan create = default, start = default, run = default;
         RunOutcome? outcome = null;
+        MultiplexedStream? output = null;
+        Task? pump = null;
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var pumpCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             var mark = Stopwatch.GetTimestamp();
@@ -48,29 +51,37 @@ public sealed class ContainerRunner(
             create = Stopwatch.GetElapsedTime(mark);
 
             // Attach before start, or the first lines would be lost.
-            using var output = await docker.Containers.AttachContainerAsync(
+            output = await docker.Containers.AttachContainerAsync(
                 id, tty: false, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, cancellationToken);
-            using var pumpCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var pump = LogPump.RunAsync(output, onEvent, started.Task, time, pumpCancellation.Token);
+            pump = LogPump.RunAsync(output, onEvent, started.Task, time, pumpCancellation.Token);
 
             mark = Stopwatch.GetTimestamp();
-            using (var span = StartSpan("container start", spec, id))
+            using (StartSpan("container start", spec, id))
             {
                 await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
             }
 
             start = Stopwatch.GetElapsedTime(mark);
-            await onEvent(new ContainerStartedEvent(id), cancellationToken);
-            started.TrySetResult();
 
+            // The clock runs from the start, whatever happens next (a slow reader included).
             mark = Stopwatch.GetTimestamp();
-            ExitReason? killedFor;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(spec.Timeout);
+            ExitReason? killedFor = null;
             using (var span = StartSpan("container wait", spec, id))
             {
-                killedFor = await WaitAsync(spec, id, cancellationToken);
-                if (killedFor is { } reason)
+                try
                 {
-                    span?.RecordError(reason == ExitReason.TimedOut ? "timeout" : "cancelled");
+                    await onEvent(new ContainerStartedEvent(id), deadline.Token);
+                    started.TrySetResult();
+                    await docker.Containers.WaitContainerAsync(id, deadline.Token);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+                {
+                    killedFor = cancellationToken.IsCancellationRequested ? ExitReason.Cancelled : ExitReason.TimedOut;
+                    span?.RecordError(killedFor == ExitReason.TimedOut ? "timeout" : "cancelled");
+                    logger.ContainerKilled(id, spec.InvocationId, killedFor.Value.ToString());
+                    await KillAsync(id);
                 }
             }
 
@@ -88,6 +99,8 @@ public sealed class ContainerRunner(
         finally
         {
             started.TrySetResult();
+            await StopPumpAsync(pump, pumpCancellation, spec);
+            output?.Dispose();
             var removed = await RemoveAsync(spec, id);
             if (counted)
             {
@@ -103,22 +116,30 @@ public sealed class ContainerRunner(
         return outcome;
     }
 
-    /// <summary>Waits for the exit; returns why the runner killed the container, or null if it exited on its own.</summary>
-    private async Task<ExitReason?> WaitAsync(RunSpec spec, string id, CancellationToken cancellationToken)
+    /// <summary>On the way out no line may be delivered after the outcome: stop the pump and wait for it.</summary>
+    private async Task StopPumpAsync(Task? pump, CancellationTokenSource pumpCancellation, RunSpec spec)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(spec.Timeout);
+        if (pump is null)
+        {
+            return;
+        }
+
+        if (!pump.IsCompleted)
+        {
+            await pumpCancellation.CancelAsync();
+        }
+
         try
         {
-            await docker.Containers.WaitContainerAsync(id, deadline.Token);
-            return null;
+            await pump;
         }
         catch (OperationCanceledException)
         {
-            var reason = cancellationToken.IsCancellationRequested ? ExitReason.Cancelled : ExitReason.TimedOut;
-            logger.ContainerKilled(id, spec.InvocationId, reason.ToString());
-            await KillAsync(id);
-            return reason;
+            // Stopped on purpose above, or the invocation was cancelled.
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            logger.LogStreamFailed(ex, spec.InvocationId);
         }
     }
 

@@ -27,7 +27,19 @@ public sealed class OrphanReaper(IDockerClient docker, IOptions<RunnerOptions> o
 
         foreach (var orphan in orphans)
         {
-            await docker.Containers.RemoveContainerAsync(orphan.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+            try
+            {
+                await docker.Containers.RemoveContainerAsync(orphan.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                // Gone already.
+            }
+            catch (DockerApiException ex)
+            {
+                // One stubborn container (say, removal already in progress) must not keep the runner down.
+                logger.OrphanRemoveFailed(ex, orphan.ID);
+            }
         }
 
         if (orphans.Count > 0)

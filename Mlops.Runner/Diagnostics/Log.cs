@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Warning, "Could not remove stale image {Image}")]
     public static partial void ImageRemoveFailed(this ILogger logger, Exception exception, string image);
 
+    [LoggerMessage(6, LogLevel.Warning, "Pruning old images of function {Function} failed")]
+    public static partial void PruneFailed(this ILogger logger, Exception exception, string function);
+
     [LoggerMessage(10, LogLevel.Information, "Invocation {InvocationId} of {Function} finished: {Status} in {Seconds:F2} s")]
     public static partial void InvocationFinished(this ILogger logger, string invocationId, string function, string status, double seconds);
 
@@ -32,8 +35,14 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Error, "Invocation {InvocationId} of {Function} failed in the runner")]
     public static partial void InvocationCrashed(this ILogger logger, Exception exception, string invocationId, string function);
 
+    [LoggerMessage(15, LogLevel.Warning, "The log stream of invocation {InvocationId} ended with an error")]
+    public static partial void LogStreamFailed(this ILogger logger, Exception exception, string invocationId);
+
     [LoggerMessage(20, LogLevel.Warning, "Removed {Count} container(s) left behind by an earlier run of runner instance {Instance}")]
     public static partial void OrphansRemoved(this ILogger logger, int count, string instance);
+
+    [LoggerMessage(22, LogLevel.Warning, "Could not remove leftover container {ContainerId}")]
+    public static partial void OrphanRemoveFailed(this ILogger logger, Exception exception, string containerId);
 
     [LoggerMessage(21, LogLevel.Information, "Docker engine {Version} (API {ApiVersion}) at {Endpoint}")]
     public static partial void EngineConnected(this ILogger logger, string version, string apiVersion, string endpoint);

@@ -12,47 +12,55 @@ public sealed class FunctionCatalog(IOptions<RunnerOptions> options, IHostEnviro
 
     public string Root { get; } = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.FunctionsPath));
 
-    public IReadOnlyList<FunctionEntry> List()
+    public async Task<IReadOnlyList<FunctionEntry>> ListAsync(CancellationToken cancellationToken)
     {
         if (!Directory.Exists(Root))
         {
             return [];
         }
 
-        return Directory.EnumerateDirectories(Root)
-            .Select(Path.GetFileName)
-            .Where(name => FunctionName.IsValid(name) && File.Exists(Path.Combine(Root, name!, FunctionManifest.FileName)))
-            .Order(StringComparer.Ordinal)
-            .Select(name => Read(name!))
-            .ToList();
+        var entries = new List<FunctionEntry>();
+        foreach (var name in Directory.EnumerateDirectories(Root).Select(Path.GetFileName).Where(FunctionName.IsValid).Order(StringComparer.Ordinal))
+        {
+            // A folder without a manifest is not a function (yet); one removed meanwhile is gone.
+            if (await ReadAsync(name!, cancellationToken) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>The manifest of a function that can be invoked.</summary>
     /// <exception cref="RunnerException">InvalidArgument for a malformed name, NotFound, or FailedPrecondition for a broken manifest.</exception>
-    public FunctionManifest Get(string? name)
+    public async Task<FunctionManifest> GetAsync(string? name, CancellationToken cancellationToken)
     {
-        var entry = Read(FunctionName.Validate(name));
+        var valid = FunctionName.Validate(name);
+        var entry = await ReadAsync(valid, cancellationToken) ?? throw RunnerException.NotFound($"function '{valid}' does not exist");
         return entry.Manifest ?? throw RunnerException.FailedPrecondition($"function '{entry.Name}' has an invalid {FunctionManifest.FileName}: {entry.Error}");
     }
 
-    private FunctionEntry Read(string name)
+    private async Task<FunctionEntry?> ReadAsync(string name, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(Root, name);
-        var manifestPath = Path.Combine(directory, FunctionManifest.FileName);
-        if (!File.Exists(manifestPath))
+        byte[] content;
+        try
         {
-            throw RunnerException.NotFound($"function '{name}' does not exist");
+            content = await UntrustedFile.ReadAllBytesAsync(Path.Combine(directory, FunctionManifest.FileName), MaxManifestBytes, cancellationToken);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new FunctionEntry(name, null, $"{FunctionManifest.FileName} {ex.Message}");
         }
 
         try
         {
-            var info = new FileInfo(manifestPath);
-            if (info.Length > MaxManifestBytes)
-            {
-                return new FunctionEntry(name, null, $"larger than {MaxManifestBytes / 1024} KiB");
-            }
-
-            return new FunctionEntry(name, ManifestReader.Parse(name, directory, File.ReadAllText(manifestPath)), null);
+            return new FunctionEntry(name, ManifestReader.Parse(name, directory, System.Text.Encoding.UTF8.GetString(content)), null);
         }
         catch (ManifestException ex)
         {

@@ -109,11 +109,13 @@ public static class ManifestReader
             // A default that breaks the declaration's own rules would fail every invocation that omits it.
             if (spec.Default is not null)
             {
-                var problem = ParameterValidator.Check(spec, spec.Default, out _);
+                var problem = ParameterValidator.Check(spec, spec.Default, out var normalized);
                 if (problem is not null)
                 {
                     throw new ManifestException($"{path}.default{problem.Index}: {problem.Description}");
                 }
+
+                spec = spec with { Default = normalized };
             }
 
             specs.Add(spec);

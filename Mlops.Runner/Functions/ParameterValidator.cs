@@ -139,8 +139,16 @@ public static class ParameterValidator
         {
             case ParameterType.String when kind == JsonValueKind.String:
             case ParameterType.Boolean when kind is JsonValueKind.True or JsonValueKind.False:
+                typed = value.DeepClone();
+                return null;
             case ParameterType.Object when kind == JsonValueKind.Object:
             case ParameterType.Array when kind == JsonValueKind.Array:
+                // JSON has no NaN or Infinity: such a value could not even be written to params.json.
+                if (NonFinitePath(value, "") is { } path)
+                {
+                    return $"must hold only finite numbers (not at {(path.Length == 0 ? "the top" : path)})";
+                }
+
                 typed = value.DeepClone();
                 return null;
             case ParameterType.Number when kind == JsonValueKind.Number:
@@ -157,7 +165,7 @@ public static class ParameterValidator
                 var candidate = JsonNumbers.ToDouble(value);
                 if (!double.IsFinite(candidate) || Math.Floor(candidate) != candidate || Math.Abs(candidate) > 9_007_199_254_740_992)
                 {
-                    return $"must be an integer (got {value.ToJsonString()})";
+                    return $"must be an integer (got {Format(candidate)})";
                 }
 
                 typed = JsonValue.Create((long)candidate);
@@ -166,6 +174,14 @@ public static class ParameterValidator
                 return $"must be {Article(type)} {type.ToString().ToLowerInvariant()} (got {Describe(kind)})";
         }
     }
+
+    private static string? NonFinitePath(JsonNode? node, string path) => node switch
+    {
+        JsonObject obj => obj.Select(pair => NonFinitePath(pair.Value, $"{path}.{pair.Key}")).FirstOrDefault(found => found is not null),
+        JsonArray array => array.Select((item, index) => NonFinitePath(item, $"{path}[{index}]")).FirstOrDefault(found => found is not null),
+        JsonValue value when value.GetValueKind() == JsonValueKind.Number && !double.IsFinite(JsonNumbers.ToDouble(value)) => path,
+        _ => null,
+    };
 
     private static bool SameValue(JsonNode allowed, JsonNode value) =>
         allowed.GetValueKind() == JsonValueKind.Number && value.GetValueKind() == JsonValueKind.Number

@@ -12,16 +12,16 @@ public sealed class RunnerService(FunctionCatalog catalog, ImageService images, 
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
 
-    public override Task<ListFunctionsResponse> ListFunctions(ListFunctionsRequest request, ServerCallContext context)
+    public override async Task<ListFunctionsResponse> ListFunctions(ListFunctionsRequest request, ServerCallContext context)
     {
         var response = new ListFunctionsResponse();
-        response.Functions.AddRange(catalog.List().Select(ProtoMapper.ToProto));
-        return Task.FromResult(response);
+        response.Functions.AddRange((await catalog.ListAsync(context.CancellationToken)).Select(ProtoMapper.ToProto));
+        return response;
     }
 
     public override async Task BuildImage(BuildImageRequest request, IServerStreamWriter<BuildEvent> responseStream, ServerCallContext context)
     {
-        var manifest = catalog.Get(request.Function);
+        var manifest = await catalog.GetAsync(request.Function, context.CancellationToken);
         await foreach (var item in images.EnsureAsync(manifest, context.CancellationToken))
         {
             await responseStream.WriteAsync(ProtoMapper.ToProto(item), context.CancellationToken);

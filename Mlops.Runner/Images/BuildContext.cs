@@ -15,12 +15,16 @@ public sealed class BuildContext
     // As with the Docker CLI, these are sent even when .dockerignore lists them.
     private static readonly HashSet<string> AlwaysSent = ["Dockerfile", ".dockerignore"];
 
-    private BuildContext(string directory, IReadOnlyList<string> files, string digest, long totalBytes)
+    private readonly IReadOnlyDictionary<string, string> _digestInputs;
+    private readonly long _maxBytes;
+    private long _total;
+
+    private BuildContext(string directory, IReadOnlyList<string> files, IReadOnlyDictionary<string, string> digestInputs, long maxBytes)
     {
         Directory = directory;
         Files = files;
-        Digest = digest;
-        TotalBytes = totalBytes;
+        _digestInputs = digestInputs;
+        _maxBytes = maxBytes;
     }
 
     public string Directory { get; }
@@ -29,14 +33,12 @@ public sealed class BuildContext
     public IReadOnlyList<string> Files { get; }
 
     /// <summary>Lowercase hex SHA-256.</summary>
-    public string Digest { get; }
-
-    public long TotalBytes { get; }
+    public string Digest { get; private set; } = "";
 
     public static async Task<BuildContext> ScanAsync(
         string directory, IReadOnlyDictionary<string, string> digestInputs, long maxBytes, CancellationToken cancellationToken)
     {
-        var ignore = DockerIgnore.ForDirectory(directory);
+        var ignore = await DockerIgnore.ForDirectoryAsync(directory, cancellationToken);
         var files = new List<string>();
         Collect(directory, "", ignore, files);
         files.Sort(StringComparer.Ordinal);
@@ -46,49 +48,106 @@ public sealed class BuildContext
             throw RunnerException.FailedPrecondition($"'{Path.GetFileName(directory)}' has no Dockerfile");
         }
 
-        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (key, value) in digestInputs.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        var context = new BuildContext(directory, files, digestInputs, maxBytes);
+        using var digest = context.StartDigest();
+        var buffer = new byte[81920];
+        foreach (var relative in files)
+        {
+            await using var stream = context.Open(relative);
+            using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long length = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                fileHash.AppendData(buffer, 0, read);
+                length += read;
+            }
+
+            context.AddToDigest(digest, relative, length, fileHash.GetHashAndReset());
+        }
+
+        context.Digest = Convert.ToHexStringLower(digest.GetHashAndReset());
+        return context;
+    }
+
+    /// <summary>
+    /// Writes the files as an uncompressed tar (root-owned, fixed timestamps, modes kept), hashing them
+    /// again on the way: a folder that changed since the scan would give an image under the wrong name.
+    /// </summary>
+    public async Task WriteTarAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        using var digest = StartDigest();
+        await using (var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var relative in Files)
+            {
+                var content = await ReadAsync(relative, cancellationToken);
+
+                AddToDigest(digest, relative, content.Length, SHA256.HashData(content));
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, relative)
+                {
+                    Mode = ModeOf(Path.Combine(Directory, relative)),
+                    ModificationTime = FixedTime,
+                    Uid = 0,
+                    Gid = 0,
+                    DataStream = new MemoryStream(content, writable: false),
+                };
+                await writer.WriteEntryAsync(entry, cancellationToken);
+            }
+        }
+
+        if (Convert.ToHexStringLower(digest.GetHashAndReset()) != Digest)
+        {
+            throw RunnerException.FailedPrecondition($"'{Path.GetFileName(Directory)}' changed while its image was being built; try again");
+        }
+    }
+
+    private IncrementalHash StartDigest()
+    {
+        _total = 0;
+        var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (key, value) in _digestInputs.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             digest.AppendData(Encoding.UTF8.GetBytes($"arg\0{key}\0{value}\0"));
         }
 
-        long total = 0;
-        foreach (var relative in files)
-        {
-            var path = Path.Combine(directory, relative);
-            var info = new FileInfo(path);
-            total += info.Length;
-            if (total > maxBytes)
-            {
-                throw RunnerException.FailedPrecondition(
-                    $"the build context of '{Path.GetFileName(directory)}' is over {maxBytes / (1024 * 1024)} MiB; list large files in .dockerignore");
-            }
-
-            digest.AppendData(Encoding.UTF8.GetBytes($"file\0{relative}\0{(int)ModeOf(path)}\0{info.Length}\0"));
-            await using var stream = File.OpenRead(path);
-            digest.AppendData(await SHA256.HashDataAsync(stream, cancellationToken));
-        }
-
-        return new BuildContext(directory, files, Convert.ToHexStringLower(digest.GetHashAndReset()), total);
+        return digest;
     }
 
-    /// <summary>Writes the files as an uncompressed tar (root-owned, fixed timestamps, modes kept).</summary>
-    public async Task WriteTarAsync(Stream destination, CancellationToken cancellationToken)
+    private void AddToDigest(IncrementalHash digest, string relative, long length, byte[] contentHash)
     {
-        await using var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
-        foreach (var relative in Files)
+        _total += length;
+        if (_total > _maxBytes)
         {
-            var path = Path.Combine(Directory, relative);
-            var entry = new PaxTarEntry(TarEntryType.RegularFile, relative)
-            {
-                Mode = ModeOf(path),
-                ModificationTime = FixedTime,
-                Uid = 0,
-                Gid = 0,
-            };
-            await using var content = File.OpenRead(path);
-            entry.DataStream = content;
-            await writer.WriteEntryAsync(entry, cancellationToken);
+            throw RunnerException.FailedPrecondition(
+                $"the build context of '{Path.GetFileName(Directory)}' is over {_maxBytes / (1024 * 1024)} MiB; list large files in .dockerignore");
+        }
+
+        digest.AppendData(Encoding.UTF8.GetBytes($"file\0{relative}\0{(int)ModeOf(Path.Combine(Directory, relative))}\0{length}\0"));
+        digest.AppendData(contentHash);
+    }
+
+    private async Task<byte[]> ReadAsync(string relative, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await UntrustedFile.ReadAllBytesAsync(Path.Combine(Directory, relative), _maxBytes, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw RunnerException.FailedPrecondition($"'{Path.GetFileName(Directory)}/{relative}' {ex.Message}");
+        }
+    }
+
+    private FileStream Open(string relative)
+    {
+        try
+        {
+            return UntrustedFile.OpenRead(Path.Combine(Directory, relative));
+        }
+        catch (IOException ex)
+        {
+            throw RunnerException.FailedPrecondition($"'{Path.GetFileName(Directory)}/{relative}' {ex.Message}");
         }
     }
 
@@ -98,16 +157,21 @@ public sealed class BuildContext
         {
             var relative = prefix.Length == 0 ? entry.Name : $"{prefix}/{entry.Name}";
             // Links are not followed: a link to a host file must not carry that file into an image.
-            if (entry.LinkTarget is not null || (!AlwaysSent.Contains(relative) && ignore.IsExcluded(relative)))
+            if (entry.LinkTarget is not null)
             {
                 continue;
             }
 
+            var excluded = !AlwaysSent.Contains(relative) && ignore.IsExcluded(relative);
             if (entry is DirectoryInfo)
             {
-                Collect(root, relative, ignore, files);
+                // As the Docker CLI does: an excluded folder is skipped unless a '!' rule may bring back part of it.
+                if (!excluded || ignore.HasExceptions)
+                {
+                    Collect(root, relative, ignore, files);
+                }
             }
-            else if (entry is FileInfo)
+            else if (!excluded)
             {
                 files.Add(relative);
             }

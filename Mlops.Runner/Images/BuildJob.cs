@@ -8,8 +8,13 @@ namespace Mlops.Runner.Images;
 /// </summary>
 internal sealed class BuildJob
 {
+    // A build that prints without end must not take the runner's memory with it: late joiners get the
+    // newest lines, slow readers lose the oldest ones.
+    private const int MaxKeptLines = 5_000;
+    private const int MaxPendingLinesPerSubscriber = 10_000;
+
     private readonly Lock _sync = new();
-    private readonly List<string> _lines = [];
+    private readonly Queue<string> _lines = new();
     private readonly List<Channel<string>> _subscribers = [];
     private readonly TaskCompletionSource<BuiltImage> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _completed;
@@ -23,7 +28,12 @@ internal sealed class BuildJob
     {
         lock (_sync)
         {
-            _lines.Add(line);
+            _lines.Enqueue(line);
+            if (_lines.Count > MaxKeptLines)
+            {
+                _lines.Dequeue();
+            }
+
             foreach (var subscriber in _subscribers)
             {
                 subscriber.Writer.TryWrite(line);
@@ -33,7 +43,11 @@ internal sealed class BuildJob
 
     public ChannelReader<string> Subscribe()
     {
-        var channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxPendingLinesPerSubscriber)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.DropOldest,
+        });
         lock (_sync)
         {
             foreach (var line in _lines)

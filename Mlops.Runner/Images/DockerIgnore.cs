@@ -13,6 +13,8 @@ public sealed class DockerIgnore
     /// <summary>Never worth sending: build outputs and VCS metadata.</summary>
     public static readonly string[] DefaultPatterns = ["**/bin", "**/obj", ".git", "**/.vs"];
 
+    private const long MaxFileBytes = 64 * 1024;
+
     private readonly List<(Regex Pattern, bool Exclude)> _rules = [];
 
     public DockerIgnore(IEnumerable<string> patterns)
@@ -34,12 +36,25 @@ public sealed class DockerIgnore
         }
     }
 
-    public static DockerIgnore ForDirectory(string directory)
+    public static async Task<DockerIgnore> ForDirectoryAsync(string directory, CancellationToken cancellationToken)
     {
-        var file = Path.Combine(directory, ".dockerignore");
-        var patterns = File.Exists(file) ? DefaultPatterns.Concat(File.ReadLines(file)) : DefaultPatterns;
-        return new DockerIgnore(patterns);
+        try
+        {
+            var content = await UntrustedFile.ReadAllBytesAsync(Path.Combine(directory, ".dockerignore"), MaxFileBytes, cancellationToken);
+            return new DockerIgnore(DefaultPatterns.Concat(Encoding.UTF8.GetString(content).Split('\n')));
+        }
+        catch (FileNotFoundException)
+        {
+            return new DockerIgnore(DefaultPatterns);
+        }
+        catch (IOException ex)
+        {
+            throw RunnerException.FailedPrecondition($"'{Path.GetFileName(directory)}/.dockerignore' {ex.Message}");
+        }
     }
+
+    /// <summary>Whether a '!' rule exists, so that part of an excluded folder may be sent after all.</summary>
+    public bool HasExceptions => _rules.Any(rule => !rule.Exclude);
 
     /// <summary>True when <paramref name="relativePath"/> ('/'-separated) must stay out of the context.</summary>
     public bool IsExcluded(string relativePath)
@@ -77,7 +92,10 @@ public sealed class DockerIgnore
 
     private static string Clean(string pattern)
     {
-        pattern = pattern.Replace('\\', '/');
+        if (OperatingSystem.IsWindows())
+        {
+            pattern = pattern.Replace('\\', '/');
+        }
         while (pattern.StartsWith("./", StringComparison.Ordinal) || pattern.StartsWith('/'))
         {
             pattern = pattern.StartsWith('/') ? pattern[1..] : pattern[2..];
@@ -113,6 +131,10 @@ public sealed class DockerIgnore
                 case '?':
                     regex.Append("[^/]");
                     break;
+                case '\\' when !OperatingSystem.IsWindows() && i + 1 < pattern.Length:
+                    i++;
+                    regex.Append(Regex.Escape(pattern[i].ToString()));
+                    break;
                 case '[':
                     var end = pattern.IndexOf(']', i + 1);
                     if (end < 0)
@@ -122,7 +144,8 @@ public sealed class DockerIgnore
                     }
 
                     var set = pattern[(i + 1)..end];
-                    regex.Append('[').Append(set.StartsWith('^') || set.StartsWith('!') ? "^" + Regex.Escape(set[1..]) : Regex.Escape(set)).Append(']');
+                    // Only '^' negates a class, as in Go's filepath.Match.
+                    regex.Append('[').Append(set.StartsWith('^') ? "^" + Regex.Escape(set[1..]) : Regex.Escape(set)).Append(']');
                     i = end;
                     break;
                 default:

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Mlops.Runner.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace Mlops.Runner.Images;
 
@@ -15,8 +16,11 @@ public sealed record BuildSpec(
 public sealed record BuiltImage(string Tag, string Id, long SizeBytes);
 
 /// <summary>One build on the engine: tar the context -> build with streamed output -> check the image -> prune.</summary>
-public sealed class ImageBuilder(IDockerClient docker, ImagePruner pruner, ILogger<ImageBuilder> logger)
+public sealed class ImageBuilder(IDockerClient docker, ImagePruner pruner, IOptions<ImageOptions> options, ILogger<ImageBuilder> logger)
 {
+    /// <summary>The most of a failed build's output that goes into its error message (its end matters most).</summary>
+    private const int MaxFailureOutput = 8 * 1024;
+
     public async Task<BuiltImage> BuildAsync(BuildSpec spec, Action<string> onLine, CancellationToken cancellationToken)
     {
         using var activity = RunnerTelemetry.Source.StartActivity($"build {spec.Function}");
@@ -25,6 +29,48 @@ public sealed class ImageBuilder(IDockerClient docker, ImagePruner pruner, ILogg
         logger.BuildStarted(spec.Function, spec.Tag);
         var started = Stopwatch.GetTimestamp();
 
+        var limit = TimeSpan.FromMinutes(options.Value.BuildTimeoutMinutes);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        try
+        {
+            var progress = await RunBuildAsync(spec, onLine, timeout.Token);
+            // A failed build does not throw: the engine reports it only in the message stream.
+            if (progress.Error is { } error)
+            {
+                logger.BuildFailed(spec.Function, spec.Tag, error);
+                activity?.RecordError("build_failed");
+                var output = string.Join('\n', progress.StepOutput);
+                throw RunnerException.FailedPrecondition(
+                    $"building the image of '{spec.Function}' failed: {error}\n{(output.Length > MaxFailureOutput ? "..." + output[^MaxFailureOutput..] : output)}");
+            }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            activity?.RecordError("timeout", ex);
+            throw new RunnerException(ErrorKind.DeadlineExceeded, $"building the image of '{spec.Function}' took longer than {limit.TotalMinutes:0} min and was stopped");
+        }
+
+        ImageInspectResponse image;
+        try
+        {
+            image = await docker.Images.InspectImageAsync(spec.Tag, cancellationToken);
+        }
+        catch (DockerImageNotFoundException ex)
+        {
+            activity?.RecordError("build_failed", ex);
+            throw RunnerException.FailedPrecondition($"the build of '{spec.Function}' reported success but produced no image {spec.Tag}");
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        RunnerTelemetry.BuildDuration.Record(seconds, new KeyValuePair<string, object?>(RunnerTelemetry.FaasName, spec.Function));
+        logger.BuildSucceeded(spec.Function, spec.Tag, seconds);
+        await pruner.PruneAsync(spec.Function, cancellationToken);
+        return new BuiltImage(spec.Tag, image.ID, image.Size);
+    }
+
+    private async Task<BuildProgress> RunBuildAsync(BuildSpec spec, Action<string> onLine, CancellationToken cancellationToken)
+    {
         var tarPath = Path.Combine(Path.GetTempPath(), $"mlops-context-{Guid.NewGuid():N}.tar");
         try
         {
@@ -49,27 +95,7 @@ public sealed class ImageBuilder(IDockerClient docker, ImagePruner pruner, ILogg
             }
 
             progress.Flush();
-            // A failed build does not throw: the engine reports it only in the message stream.
-            if (progress.Error is { } error)
-            {
-                logger.BuildFailed(spec.Function, spec.Tag, error);
-                activity?.RecordError("build_failed");
-                throw RunnerException.FailedPrecondition(
-                    $"building the image of '{spec.Function}' failed: {error}\n{string.Join('\n', progress.StepOutput)}");
-            }
-
-            var image = await docker.Images.InspectImageAsync(spec.Tag, cancellationToken);
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            RunnerTelemetry.BuildDuration.Record(seconds, new KeyValuePair<string, object?>(RunnerTelemetry.FaasName, spec.Function));
-            logger.BuildSucceeded(spec.Function, spec.Tag, seconds);
-
-            await pruner.PruneAsync(spec.Function, cancellationToken);
-            return new BuiltImage(spec.Tag, image.ID, image.Size);
-        }
-        catch (DockerImageNotFoundException ex)
-        {
-            activity?.RecordError("build_failed", ex);
-            throw RunnerException.FailedPrecondition($"the build of '{spec.Function}' reported success but produced no image {spec.Tag}");
+            return progress;
         }
         finally
         {

@@ -25,6 +25,10 @@ public sealed class ImageOptions
     [Range(1, 16L * 1024 * 1024 * 1024)]
     public long MaxContextBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>A build still running after this long is stopped and reported as DeadlineExceeded.</summary>
+    [Range(1, 24 * 60)]
+    public int BuildTimeoutMinutes { get; set; } = 30;
+
     /// <summary>Older images of a function beyond this many are removed after each build.</summary>
     [Range(1, 100)]
     public int KeepImagesPerFunction { get; set; } = 3;

@@ -15,13 +15,21 @@ public sealed class ImagePruner(IDockerClient docker, IOptions<ImageOptions> opt
     public const string FunctionLabel = "mlops.function";
     public const string BuildStageLabel = "mlops.build-stage";
 
+    /// <summary>Best effort: a failure to prune is logged and never fails the build that triggered it.</summary>
     public async Task PruneAsync(string function, CancellationToken cancellationToken)
     {
-        var stages = await ListAsync(new() { ["label"] = Set($"{BuildStageLabel}={function}"), ["dangling"] = Set("true") }, cancellationToken);
-        await RemoveAllButNewestAsync(stages, 1, cancellationToken);
+        try
+        {
+            var stages = await ListAsync(new() { ["label"] = Set($"{BuildStageLabel}={function}"), ["dangling"] = Set("true") }, cancellationToken);
+            await RemoveAllButNewestAsync(stages, 1, cancellationToken);
 
-        var images = await ListAsync(new() { ["label"] = Set($"{FunctionLabel}={function}") }, cancellationToken);
-        await RemoveAllButNewestAsync(images, options.Value.KeepImagesPerFunction, cancellationToken);
+            var images = await ListAsync(new() { ["label"] = Set($"{FunctionLabel}={function}") }, cancellationToken);
+            await RemoveAllButNewestAsync(images, options.Value.KeepImagesPerFunction, cancellationToken);
+        }
+        catch (DockerApiException ex)
+        {
+            logger.PruneFailed(ex, function);
+        }
     }
 
     private async Task<IList<ImagesListResponse>> ListAsync(Dictionary<string, IDictionary<string, bool>> filters, CancellationToken cancellationToken) =>
@@ -35,6 +43,10 @@ public sealed class ImagePruner(IDockerClient docker, IOptions<ImageOptions> opt
             {
                 await docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true }, cancellationToken);
                 logger.ImageRemoved(image.RepoTags?.FirstOrDefault() ?? image.ID);
+            }
+            catch (DockerImageNotFoundException)
+            {
+                // Removed meanwhile (by a concurrent prune, or by hand).
             }
             catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
             {

@@ -84,7 +84,11 @@ public sealed class ImageService(
                     {
                         lock (_sync)
                         {
-                            _builds.Remove(spec.Tag);
+                            // Only this job's entry: a caller may have started a new build for the tag since.
+                            if (_builds.TryGetValue(spec.Tag, out var current) && current == job)
+                            {
+                                _builds.Remove(spec.Tag);
+                            }
                         }
                     }
                 },

@@ -8,9 +8,13 @@ public sealed record FunctionOutput(InvocationResult? Result, FunctionError? Err
 {
     public const string ResultFile = "result.json";
     public const string ErrorFile = "error.json";
-    private const long MaxFileBytes = 32L * 1024 * 1024;
+    /// <summary>Results travel in gRPC messages and stay in history: they are meant to be small.</summary>
+    public const long MaxResultBytes = 1024 * 1024;
+    public const int MaxMessageLength = 4096;
+    private const long MaxErrorBytes = 64 * 1024;
 
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+    // Each JSON level costs protobuf two (Value + Struct/ListValue) of its 100.
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 20 };
 
     /// <summary>Error codes a function may report, with the kind each maps to.</summary>
     private static readonly Dictionary<string, ErrorKind> ReportableCodes = new(StringComparer.Ordinal)
@@ -23,8 +27,8 @@ public sealed record FunctionOutput(InvocationResult? Result, FunctionError? Err
 
     public static async Task<FunctionOutput> ReadAsync(string outputDirectory, CancellationToken cancellationToken)
     {
-        var errorFile = await ReadObjectAsync(Path.Combine(outputDirectory, ErrorFile), cancellationToken);
-        var resultFile = await ReadObjectAsync(Path.Combine(outputDirectory, ResultFile), cancellationToken);
+        var errorFile = await ReadObjectAsync(Path.Combine(outputDirectory, ErrorFile), MaxErrorBytes, cancellationToken);
+        var resultFile = await ReadObjectAsync(Path.Combine(outputDirectory, ResultFile), MaxResultBytes, cancellationToken);
 
         var error = errorFile switch
         {
@@ -43,6 +47,11 @@ public sealed record FunctionOutput(InvocationResult? Result, FunctionError? Err
     {
         var code = obj["code"] is JsonValue c && c.GetValueKind() == JsonValueKind.String ? c.GetValue<string>() : "";
         var message = obj["message"] is JsonValue m && m.GetValueKind() == JsonValueKind.String ? m.GetValue<string>() : "the function reported an error without a message";
+        if (message.Length > MaxMessageLength)
+        {
+            message = message[..MaxMessageLength] + "...";
+        }
+
         return ReportableCodes.TryGetValue(code, out var kind)
             ? new FunctionError(kind, message)
             : new FunctionError(ErrorKind.FunctionFailed, message);
@@ -51,24 +60,25 @@ public sealed record FunctionOutput(InvocationResult? Result, FunctionError? Err
     private static JsonObject Section(JsonObject obj, string name) => obj[name] as JsonObject is { } section ? (JsonObject)section.DeepClone() : [];
 
     /// <summary>The file's object, or what is wrong with it; neither when it does not exist.</summary>
-    private static async Task<(JsonObject? Value, string? Problem)> ReadObjectAsync(string path, CancellationToken cancellationToken)
+    private static async Task<(JsonObject? Value, string? Problem)> ReadObjectAsync(string path, long maxBytes, CancellationToken cancellationToken)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        byte[] content;
+        try
+        {
+            content = await UntrustedFile.ReadAllBytesAsync(path, maxBytes, cancellationToken);
+        }
+        catch (FileNotFoundException)
         {
             return (null, null);
         }
-
-        if (info.Length > MaxFileBytes)
+        catch (IOException ex)
         {
-            return (null, $"larger than {MaxFileBytes / (1024 * 1024)} MiB");
+            return (null, ex.Message);
         }
 
         try
         {
-            await using var stream = info.OpenRead();
-            var node = await JsonNode.ParseAsync(stream, documentOptions: Options, cancellationToken: cancellationToken);
-            return node is JsonObject obj ? (obj, null) : (null, "must hold a JSON object");
+            return JsonNode.Parse(content, documentOptions: Options) is JsonObject obj ? (obj, null) : (null, "must hold a JSON object");
         }
         catch (JsonException ex)
         {

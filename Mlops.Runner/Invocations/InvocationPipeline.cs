@@ -39,7 +39,7 @@ public sealed class InvocationPipeline(
     public async IAsyncEnumerable<InvocationEvent> InvokeAsync(
         string? function, JsonObject? parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var manifest = catalog.Get(function);
+        var manifest = await catalog.GetAsync(function, cancellationToken);
         var validated = ParameterValidator.Validate(manifest, parameters);
         using var ticket = gate.Enter();
 
@@ -78,25 +78,26 @@ public sealed class InvocationPipeline(
 
         var run = new RunState(manifest, id, time.GetUtcNow(), InvocationLogFile.PathFor(_logsDirectory, manifest.Name, id));
         store.Put(run.Record);
-        await using var log = InvocationLogFile.Create(_logsDirectory, manifest.Name, id);
+        InvocationLogFile? log = null;
 
-        async ValueTask Emit(InvocationEvent item)
+        async ValueTask Emit(InvocationEvent item, CancellationToken token)
         {
-            Describe(item, log, run);
-            await writer.WriteAsync(item, cancellationToken);
+            Describe(item, log!, run);
+            await writer.WriteAsync(item, token);
         }
 
         try
         {
-            await Emit(new InvocationAccepted(id, manifest.Name, run.Record.CreatedAt));
+            log = InvocationLogFile.Create(_logsDirectory, manifest.Name, id);
+            await Emit(new InvocationAccepted(id, manifest.Name, run.Record.CreatedAt), cancellationToken);
             if (!ticket.IsGranted)
             {
-                await Emit(new InvocationQueued(ticket.Position));
+                await Emit(new InvocationQueued(ticket.Position), cancellationToken);
                 await ticket.WaitAsync(cancellationToken);
             }
 
             run.Phases = run.Phases with { Queue = run.Elapsed() };
-            var image = await ResolveImageAsync(manifest, Emit, cancellationToken);
+            var image = await ResolveImageAsync(manifest, item => Emit(item, cancellationToken), cancellationToken);
             activity?.SetTag(RunnerTelemetry.FaasColdstart, !image.CacheHit);
             activity?.SetTag(RunnerTelemetry.ContainerImageName, image.Tag);
             run.Phases = run.Phases with { Image = run.Elapsed() - run.Phases.Queue };
@@ -106,12 +107,12 @@ public sealed class InvocationPipeline(
             using var workspace = await Workspace.CreateAsync(_dataDirectory, id, parameters, logger, cancellationToken);
             var spec = new RunSpec(id, manifest.Name, image.Tag, workspace.Input, workspace.Output, manifest.MemoryMb, manifest.Cpus, manifest.Timeout,
                 ContainerEnvironment(manifest.Name, id, activity));
-            var outcome = await containers.RunAsync(spec, (item, _) => Emit(item switch
+            var outcome = await containers.RunAsync(spec, (item, token) => Emit(item switch
             {
                 ContainerStartedEvent started => new InvocationContainerStarted(started.ContainerId),
                 ContainerLogEvent line => new InvocationLog(line.Stream, line.Line, line.Time),
                 _ => throw new UnreachableException(item.GetType().Name),
-            }), cancellationToken);
+            }, token), cancellationToken);
 
             run.Phases = run.Phases with { Create = outcome.Phases.Create, Start = outcome.Phases.Start, Run = outcome.Phases.Run, Remove = outcome.Phases.Remove };
             run.Record = run.Record with { ExitCode = outcome.ExitCode };
@@ -120,7 +121,7 @@ public sealed class InvocationPipeline(
             if (status == InvocationStatus.Succeeded && output.Result is { } result)
             {
                 run.Record = run.Record with { Result = result };
-                await Emit(result);
+                await Emit(result, cancellationToken);
             }
 
             return await FinishAsync(run, status, error, log, writer, activity, cancellationToken);
@@ -144,6 +145,10 @@ public sealed class InvocationPipeline(
         finally
         {
             writer.TryComplete();
+            if (log is not null)
+            {
+                await log.DisposeAsync();
+            }
         }
     }
 
@@ -185,7 +190,7 @@ public sealed class InvocationPipeline(
         };
 
     private async Task<RunnerException?> FinishAsync(
-        RunState run, InvocationStatus status, RunnerException? error, InvocationLogFile log, ChannelWriter<InvocationEvent> writer, Activity? activity, CancellationToken cancellationToken)
+        RunState run, InvocationStatus status, RunnerException? error, InvocationLogFile? log, ChannelWriter<InvocationEvent> writer, Activity? activity, CancellationToken cancellationToken)
     {
         var total = run.Elapsed();
         run.Record = run.Record with
@@ -199,7 +204,10 @@ public sealed class InvocationPipeline(
         store.Put(run.Record);
 
         var completed = new InvocationCompleted(run.Record);
-        Describe(completed, log, run);
+        if (log is not null)
+        {
+            Describe(completed, log, run);
+        }
         var outcomeTag = new KeyValuePair<string, object?>(RunnerTelemetry.Outcome, status.ToString());
         var functionTag = new KeyValuePair<string, object?>(RunnerTelemetry.FaasName, run.Record.Function);
         RunnerTelemetry.Invocations.Add(1, functionTag, outcomeTag);

@@ -62,10 +62,18 @@ public sealed class RunnerHost : IAsyncDisposable
         {
             builder.UseSetting("Kestrel:Endpoints:grpc:Url", "http://127.0.0.1:0");
             builder.UseSetting("Runner:FunctionsPath", functions);
-            builder.UseSetting("Runner:LogsPath", Path.Combine(root, "logs"));
-            builder.UseSetting("Runner:DataPath", Path.Combine(root, "data"));
-            builder.UseSetting("Runner:InstanceName", instance);
-            builder.UseSetting("Runner:MaxConcurrentInvocations", "4");
+            var defaults = new Dictionary<string, string?>
+            {
+                ["Runner:LogsPath"] = Path.Combine(root, "logs"),
+                ["Runner:DataPath"] = Path.Combine(root, "data"),
+                ["Runner:InstanceName"] = instance,
+                ["Runner:MaxConcurrentInvocations"] = "4",
+            };
+            foreach (var (key, value) in defaults)
+            {
+                builder.UseSetting(key, value);
+            }
+
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 builder.UseSetting(key, value);

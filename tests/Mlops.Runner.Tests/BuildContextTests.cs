@@ -65,6 +65,45 @@ public sealed class BuildContextTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_ExceptionRule_BringsBackOneFileOfAnExcludedFolder()
+    {
+        Write("data/big.bin", "x");
+        Write("data/keep.txt", "y");
+        Write(".dockerignore", "data\n!data/keep.txt\n");
+
+        var context = await ScanAsync();
+
+        Assert.Contains("data/keep.txt", context.Files);
+        Assert.DoesNotContain("data/big.bin", context.Files);
+    }
+
+    [Fact]
+    public async Task Scan_Fifo_DoesNotHang()
+    {
+        var fifo = Path.Combine(_folder.FullName, "pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var context = await ScanAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains("pipe", context.Files);
+    }
+
+    [Fact]
+    public async Task WriteTar_FolderChangedSinceTheScan_IsFailedPrecondition()
+    {
+        var context = await ScanAsync();
+        Write("app/main.sh", "echo changed\n");
+
+        using var tar = new MemoryStream();
+        var error = await Assert.ThrowsAsync<RunnerException>(() => context.WriteTarAsync(tar, CancellationToken.None));
+
+        Assert.Contains("changed while its image was being built", error.Message);
+    }
+
+    [Fact]
     public async Task Scan_NoDockerfile_IsFailedPrecondition()
     {
         File.Delete(Path.Combine(_folder.FullName, "Dockerfile"));

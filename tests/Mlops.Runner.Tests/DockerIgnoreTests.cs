@@ -22,8 +22,11 @@ public sealed class DockerIgnoreTests
     [InlineData("te?t.txt", "test.txt", true)]
     [InlineData("te?t.txt", "te/t.txt", false)]
     [InlineData("[ab].txt", "a.txt", true)]
-    [InlineData("[!ab].txt", "a.txt", false)]
-    [InlineData("[!ab].txt", "c.txt", true)]
+    [InlineData("[^ab].txt", "a.txt", false)]
+    [InlineData("[^ab].txt", "c.txt", true)]
+    [InlineData("[!ab].txt", "!.txt", true)]
+    [InlineData(@"\*.txt", "*.txt", true)]
+    [InlineData(@"\*.txt", "a.txt", false)]
     [InlineData("# a comment", "# a comment", false)]
     [InlineData("a.(b)+", "a.(b)+", true)]
     public void Pattern_MatchesLikeTheDockerCli(string pattern, string path, bool excluded) =>
@@ -38,5 +41,15 @@ public sealed class DockerIgnoreTests
         Assert.False(ignore.IsExcluded("keep.csv"));
         Assert.True(ignore.IsExcluded("keep.csv.bak"));
         Assert.True(new DockerIgnore(["!keep.csv", "*.csv"]).IsExcluded("keep.csv"));
+    }
+
+    [Fact]
+    public void Negation_ReincludesAFileInsideAnExcludedFolder()
+    {
+        var ignore = new DockerIgnore(["data", "!data/keep.txt"]);
+
+        Assert.True(ignore.HasExceptions);
+        Assert.True(ignore.IsExcluded("data/big.bin"));
+        Assert.False(ignore.IsExcluded("data/keep.txt"));
     }
 }

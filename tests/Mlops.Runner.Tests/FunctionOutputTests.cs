@@ -57,6 +57,51 @@ public sealed class FunctionOutputTests : IDisposable
         Assert.Equal("result.json: must hold a JSON object", output.Error!.Message);
     }
 
+    [Fact]
+    public async Task Read_ResultThatIsASymbolicLink_IsRefusedNotFollowed()
+    {
+        File.CreateSymbolicLink(Path.Combine(_output.FullName, "result.json"), "/etc/os-release");
+
+        var output = await ReadAsync();
+
+        Assert.Null(output.Result);
+        Assert.Equal("result.json: is a symbolic link", output.Error!.Message);
+    }
+
+    [Fact]
+    public async Task Read_ResultThatIsAFifo_DoesNotHang()
+    {
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(_output.FullName, "result.json")))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var output = await ReadAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("result.json: not valid JSON", output.Error!.Message);
+    }
+
+    [Fact]
+    public async Task Read_OversizedResult_IsAnError()
+    {
+        Write("result.json", "{\"data\": {\"blob\": \"" + new string('x', (int)FunctionOutput.MaxResultBytes) + "\"}}");
+
+        var output = await ReadAsync();
+
+        Assert.Null(output.Result);
+        Assert.Contains("larger than", output.Error!.Message);
+    }
+
+    [Fact]
+    public async Task Read_LongErrorMessage_IsTruncated()
+    {
+        Write("error.json", $$"""{"code": "INVALID_ARGUMENT", "message": "{{new string('m', 10_000)}}"}""");
+
+        var error = (await ReadAsync()).Error!;
+
+        Assert.Equal(FunctionOutput.MaxMessageLength + 3, error.Message.Length);
+    }
+
     private Task<FunctionOutput> ReadAsync() => FunctionOutput.ReadAsync(_output.FullName, CancellationToken.None);
 
     private void Write(string name, string content) => File.WriteAllText(Path.Combine(_output.FullName, name), content);

@@ -85,6 +85,41 @@ public sealed class ParameterValidatorTests
     }
 
     [Fact]
+    public void Validate_NonFiniteInteger_IsRejectedWithoutCrashing()
+    {
+        var error = Assert.Throws<RunnerException>(() =>
+            ParameterValidator.Validate(Manifest, new JsonObject { ["n_estimators"] = double.PositiveInfinity, ["model_name"] = "m" }));
+
+        Assert.Equal("must be an integer (got Infinity)", Assert.Single(error.Violations).Description);
+    }
+
+    [Fact]
+    public void Validate_NonFiniteNumberNestedInAnObject_IsRejected()
+    {
+        var manifest = ManifestReader.Parse("f", "/f", """{"parameters": {"options": {"type": "object"}, "rows": {"type": "array"}}}""");
+
+        var error = Assert.Throws<RunnerException>(() => ParameterValidator.Validate(manifest, new JsonObject
+        {
+            ["options"] = new JsonObject { ["weights"] = new JsonArray(1.0, double.NaN) },
+            ["rows"] = new JsonArray(new JsonArray(double.NegativeInfinity)),
+        }));
+
+        Assert.Equal(
+            ["must hold only finite numbers (not at .weights[1])", "must hold only finite numbers (not at [0][0])"],
+            error.Violations.Select(v => v.Description));
+    }
+
+    [Fact]
+    public void Validate_IntegerDefaultWrittenAsDecimal_IsPassedAsAnInteger()
+    {
+        var manifest = ManifestReader.Parse("f", "/f", """{"parameters": {"seed": {"type": "integer", "default": 42.0}}}""");
+
+        var result = ParameterValidator.Validate(manifest, null);
+
+        Assert.Equal("{\"seed\":42}", result.ToJsonString());
+    }
+
+    [Fact]
     public void Validate_FunctionWithoutParameters_RejectsAnyParameter()
     {
         var bare = ManifestReader.Parse("hello", "/f/hello", "{}");

@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Mlops.Runner;
+
+/// <summary>
+/// Reads files that someone else controls (what a function leaves in its output, a function folder): never
+/// through a symbolic link, never blocking on a FIFO, never more than a stated number of bytes.
+/// </summary>
+internal static partial class UntrustedFile
+{
+    private const int ReadOnly = 0;
+    private const int NonBlocking = 0x800;
+    private const int CloseOnExec = 0x80000;
+    private const int ENoEnt = 2;
+    private const int ELoop = 40;
+
+    // O_NOFOLLOW differs between Linux architectures.
+    private static readonly int NoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
+
+    /// <exception cref="FileNotFoundException">Nothing is at the path.</exception>
+    /// <exception cref="IOException">The path is a symbolic link, cannot be opened, or holds more than <paramref name="maxBytes"/>.</exception>
+    public static async Task<byte[]> ReadAllBytesAsync(string path, long maxBytes, CancellationToken cancellationToken)
+    {
+        await using var stream = OpenRead(path);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new IOException($"larger than {maxBytes} bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static FileStream OpenRead(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return new FileInfo(path).LinkTarget is null ? File.OpenRead(path) : throw new IOException("is a symbolic link");
+        }
+
+        var descriptor = Open(path, ReadOnly | NonBlocking | NoFollow | CloseOnExec);
+        if (descriptor < 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            throw error switch
+            {
+                ENoEnt => new FileNotFoundException("does not exist", path),
+                ELoop => new IOException("is a symbolic link"),
+                _ => new IOException($"cannot be opened ({Marshal.GetPInvokeErrorMessage(error)})"),
+            };
+        }
+
+        return new FileStream(new SafeFileHandle(descriptor, ownsHandle: true), FileAccess.Read, bufferSize: 1);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+}
