@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Mlops.Benchmarks;
+
+/// <summary>Named series of measurements in milliseconds, summarised as median / p95 / n.</summary>
+internal sealed class Samples
+{
+    private readonly Dictionary<string, List<double>> _series = new(StringComparer.Ordinal);
+    private readonly List<string> _order = [];
+
+    public void Add(string name, TimeSpan value)
+    {
+        if (!_series.TryGetValue(name, out var list))
+        {
+            _series[name] = list = [];
+            _order.Add(name);
+        }
+
+        list.Add(value.TotalMilliseconds);
+    }
+
+    public IEnumerable<Summary> Summaries() => _order.Select(name => Summary.Of(name, _series[name]));
+
+    public sealed record Summary(string Name, double MedianMs, double P95Ms, int Count)
+    {
+        public static Summary Of(string name, List<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return new Summary(name, Percentile(sorted, 0.5), Percentile(sorted, 0.95), sorted.Length);
+        }
+
+        public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Name,-44} | {MedianMs,10:F1} | {P95Ms,10:F1} | {Count,4} |");
+
+        // Linear interpolation between closest ranks.
+        private static double Percentile(double[] sorted, double p)
+        {
+            if (sorted.Length == 0)
+            {
+                return double.NaN;
+            }
+
+            var rank = p * (sorted.Length - 1);
+            var low = (int)Math.Floor(rank);
+            var high = (int)Math.Ceiling(rank);
+            return sorted[low] + ((sorted[high] - sorted[low]) * (rank - low));
+        }
+    }
+}
