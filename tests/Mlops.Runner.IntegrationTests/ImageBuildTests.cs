@@ -67,6 +67,28 @@ public sealed class ImageBuildTests(RunnerFixture fixture)
     }
 
     [Fact]
+    public async Task BuildImage_MultiStage_KeepsOnlyTheNewestBuildStage()
+    {
+        var name = Host.AddUniqueFunction("multi-stage", "stages");
+        try
+        {
+            await BuildAsync(name);
+            await File.WriteAllTextAsync(Path.Combine(Host.FunctionsDirectory, name, "nonce.txt"), "changed");
+            var rebuilt = (await BuildAsync(name)).Last().Completed;
+            var call = await InvokeCall.RunAsync(Host.Client, name);
+
+            Assert.False(rebuilt.CacheHit);
+            Assert.Single(await Host.ImagesOfAsync(name, buildStages: true));
+            Assert.Equal(2, (await Host.ImagesOfAsync(name)).Count);
+            Assert.Contains(call.Logs, l => l.Line == "changed");
+        }
+        finally
+        {
+            await Host.RemoveImagesOfAsync(name);
+        }
+    }
+
+    [Fact]
     public async Task Invoke_BrokenBuild_IsFailedPreconditionWithTheFailingStepAndIsNotCached()
     {
         using var builds = new BuildSpans("build broken-build");

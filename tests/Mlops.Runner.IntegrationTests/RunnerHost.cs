@@ -151,15 +151,28 @@ public sealed class RunnerHost : IAsyncDisposable
         return created;
     }
 
+    /// <summary>The images, and the build stages, made for a function.</summary>
+    public async Task<IList<ImagesListResponse>> ImagesOfAsync(string function, bool buildStages = false) =>
+        await Docker.Images.ListImagesAsync(new ImagesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{(buildStages ? "mlops.build-stage" : "mlops.function")}={function}"] = true },
+            },
+        });
+
     public async Task RemoveImagesOfAsync(string function)
     {
-        var images = await Docker.Images.ListImagesAsync(new ImagesListParameters
+        foreach (var image in (await ImagesOfAsync(function)).Concat(await ImagesOfAsync(function, buildStages: true)))
         {
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"mlops.function={function}"] = true } },
-        });
-        foreach (var image in images)
-        {
-            await Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true });
+            try
+            {
+                await Docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true });
+            }
+            catch (DockerImageNotFoundException)
+            {
+                // Went with an image removed before it.
+            }
         }
     }
 
