@@ -5,6 +5,7 @@ using Mlops.Runner.Functions;
 using Mlops.Runner.Grpc;
 using Mlops.Runner.Images;
 using Mlops.Runner.Invocations;
+using Mlops.Runner.Models;
 
 namespace Mlops.Runner;
 
@@ -28,6 +29,7 @@ public static class RunnerServiceExtensions
         services.AddSingleton<ContainerRunner>();
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<InvocationStore>();
+        services.AddSingleton<LocalModelStore>();
         services.AddSingleton<InvocationPipeline>();
         services.AddHostedService<OrphanReaper>();
 

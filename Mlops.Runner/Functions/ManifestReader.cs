@@ -151,7 +151,8 @@ public static class ManifestReader
         "boolean" => ParameterType.Boolean,
         "array" => ParameterType.Array,
         "object" => ParameterType.Object,
-        _ => throw new ManifestException($"{path}: '{value}' is not one of string, integer, number, boolean, array, object"),
+        "any" => ParameterType.Any,
+        _ => throw new ManifestException($"{path}: '{value}' is not one of string, integer, number, boolean, array, object, any"),
     };
 
     private static void RejectUnknownKeys(JsonObject obj, HashSet<string> known, string prefix)

@@ -10,6 +10,9 @@ public enum ParameterType
     Boolean,
     Array,
     Object,
+
+    /// <summary>Any JSON value but null (finite numbers only): for functions that check the shape themselves.</summary>
+    Any,
 }
 
 /// <summary>One declared parameter and its constraints.</summary>

@@ -143,6 +143,7 @@ public static class ParameterValidator
                 return null;
             case ParameterType.Object when kind == JsonValueKind.Object:
             case ParameterType.Array when kind == JsonValueKind.Array:
+            case ParameterType.Any:
                 // JSON has no NaN or Infinity: such a value could not even be written to params.json.
                 if (NonFinitePath(value, "") is { } path)
                 {

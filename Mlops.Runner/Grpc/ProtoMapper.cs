@@ -66,6 +66,7 @@ internal static class ProtoMapper
 
     private static string TypeName(ParameterType type) => type.ToString().ToLowerInvariant();
 
+
     public static V1.BuildEvent ToProto(ImageEvent item) => item switch
     {
         ImageBuildStarted started => new V1.BuildEvent { Started = new V1.BuildStarted { Image = started.Tag } },
@@ -79,6 +80,7 @@ internal static class ProtoMapper
                 CacheHit = ready.CacheHit,
                 Duration = Duration.FromTimeSpan(ready.Duration),
                 SizeBytes = ready.SizeBytes,
+                FunctionLayersBytes = ready.FunctionLayersBytes ?? 0,
             },
         },
         _ => throw new ArgumentOutOfRangeException(nameof(item), item.GetType().Name, "unknown image event"),

@@ -22,7 +22,7 @@ public sealed class RunnerService(FunctionCatalog catalog, ImageService images, 
     public override async Task BuildImage(BuildImageRequest request, IServerStreamWriter<BuildEvent> responseStream, ServerCallContext context)
     {
         var manifest = await catalog.GetAsync(request.Function, context.CancellationToken);
-        await foreach (var item in images.EnsureAsync(manifest, context.CancellationToken))
+        await foreach (var item in images.EnsureAsync(manifest, measureLayers: true, context.CancellationToken))
         {
             await responseStream.WriteAsync(ProtoMapper.ToProto(item), context.CancellationToken);
         }

@@ -8,4 +8,5 @@ public sealed record ImageBuildStarted(string Tag) : ImageEvent;
 
 public sealed record ImageBuildLine(string Line, DateTimeOffset Time) : ImageEvent;
 
-public sealed record ImageReady(string Tag, string Id, long SizeBytes, bool CacheHit, TimeSpan Duration) : ImageEvent;
+/// <param name="FunctionLayersBytes">What the function adds on top of its base image; null when not asked for.</param>
+public sealed record ImageReady(string Tag, string Id, long SizeBytes, bool CacheHit, TimeSpan Duration, long? FunctionLayersBytes = null) : ImageEvent;

@@ -23,7 +23,8 @@ public sealed class ImageService(
     private readonly Lock _sync = new();
     private readonly Dictionary<string, BuildJob> _builds = new(StringComparer.Ordinal);
 
-    public async IAsyncEnumerable<ImageEvent> EnsureAsync(FunctionManifest function, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <param name="measureLayers">Also report the size of the function's own layers (one more engine call).</param>
+    public async IAsyncEnumerable<ImageEvent> EnsureAsync(FunctionManifest function, bool measureLayers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var bases = await baseImages.ResolveAsync(cancellationToken);
@@ -34,7 +35,8 @@ public sealed class ImageService(
         var existing = await TryInspectAsync(tag, cancellationToken);
         if (existing is not null)
         {
-            yield return new ImageReady(tag, existing.Value.Id, existing.Value.Size, CacheHit: true, Stopwatch.GetElapsedTime(started));
+            var layers = measureLayers ? await FunctionLayersBytesAsync(tag, bases, cancellationToken) : (long?)null;
+            yield return new ImageReady(tag, existing.Value.Id, existing.Value.Size, CacheHit: true, Stopwatch.GetElapsedTime(started), layers);
             yield break;
         }
 
@@ -56,7 +58,16 @@ public sealed class ImageService(
         }
 
         var built = await job.Outcome.WaitAsync(cancellationToken);
-        yield return new ImageReady(built.Tag, built.Id, built.SizeBytes, CacheHit: false, Stopwatch.GetElapsedTime(started));
+        var ownLayers = measureLayers ? await FunctionLayersBytesAsync(tag, bases, cancellationToken) : (long?)null;
+        yield return new ImageReady(built.Tag, built.Id, built.SizeBytes, CacheHit: false, Stopwatch.GetElapsedTime(started), ownLayers);
+    }
+
+    /// <summary>The layers above the first one that belongs to a base image: what the function itself adds.</summary>
+    private async Task<long> FunctionLayersBytesAsync(string tag, BaseImages.Resolved bases, CancellationToken cancellationToken)
+    {
+        var baseIds = bases.DigestInputs.Values.ToHashSet(StringComparer.Ordinal);
+        var history = await docker.Images.GetImageHistoryAsync(tag, cancellationToken);
+        return history.TakeWhile(layer => !baseIds.Contains(layer.ID)).Sum(layer => layer.Size);
     }
 
     private BuildJob JoinOrStart(BuildSpec spec, long lookedAt)

@@ -6,6 +6,7 @@ using Mlops.Runner.Containers;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Images;
+using Mlops.Runner.Models;
 using Microsoft.Extensions.Options;
 
 namespace Mlops.Runner.Invocations;
@@ -21,6 +22,7 @@ public sealed class InvocationPipeline(
     ContainerRunner containers,
     AdmissionGate gate,
     InvocationStore store,
+    LocalModelStore models,
     IOptions<RunnerOptions> options,
     IHostEnvironment environment,
     TimeProvider time,
@@ -41,11 +43,12 @@ public sealed class InvocationPipeline(
     {
         var manifest = await catalog.GetAsync(function, cancellationToken);
         var validated = ParameterValidator.Validate(manifest, parameters);
+        var model = await ModelOfAsync(manifest, validated, cancellationToken);
         using var ticket = gate.Enter();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateBounded<InvocationEvent>(new BoundedChannelOptions(EventBuffer) { SingleReader = true });
-        var run = Task.Run(() => RunAsync(manifest, validated, ticket, channel.Writer, stop.Token), CancellationToken.None);
+        var run = Task.Run(() => RunAsync(manifest, validated, model, ticket, channel.Writer, stop.Token), CancellationToken.None);
 
         RunnerException? failure;
         try
@@ -69,7 +72,7 @@ public sealed class InvocationPipeline(
     }
 
     private async Task<RunnerException?> RunAsync(
-        FunctionManifest manifest, JsonObject parameters, AdmissionGate.Ticket ticket, ChannelWriter<InvocationEvent> writer, CancellationToken cancellationToken)
+        FunctionManifest manifest, JsonObject parameters, ModelBinding? model, AdmissionGate.Ticket ticket, ChannelWriter<InvocationEvent> writer, CancellationToken cancellationToken)
     {
         var id = InvocationStore.NewId();
         using var activity = RunnerTelemetry.Source.StartActivity($"invoke {manifest.Name}");
@@ -105,6 +108,11 @@ public sealed class InvocationPipeline(
             store.Put(run.Record);
 
             using var workspace = await Workspace.CreateAsync(_dataDirectory, id, parameters, logger, cancellationToken);
+            if (model is { Consumed: true })
+            {
+                await models.StageAsync(model.Name, Path.Combine(workspace.Input, LocalModelStore.ModelFolder), model.Producer, cancellationToken);
+            }
+
             var spec = new RunSpec(id, manifest.Name, image.Tag, workspace.Input, workspace.Output, manifest.MemoryMb, manifest.Cpus, manifest.Timeout,
                 ContainerEnvironment(manifest.Name, id, activity));
             var outcome = await containers.RunAsync(spec, (item, token) => Emit(item switch
@@ -118,6 +126,17 @@ public sealed class InvocationPipeline(
             run.Record = run.Record with { ExitCode = outcome.ExitCode };
             var output = outcome.Reason == ExitReason.Exited ? await FunctionOutput.ReadAsync(workspace.Output, cancellationToken) : new FunctionOutput(null, null);
             var (status, error) = Judge(manifest, outcome, output, run.LastErrorLine);
+            if (status == InvocationStatus.Succeeded && model is { Produced: true })
+            {
+                var produced = Path.Combine(workspace.Output, LocalModelStore.ModelFolder);
+                if (!Directory.Exists(produced))
+                {
+                    throw new RunnerException(ErrorKind.FunctionFailed, $"function '{manifest.Name}' produces a model but left none in /mlops/output/{LocalModelStore.ModelFolder}");
+                }
+
+                await models.PublishAsync(model.Name, produced, cancellationToken);
+            }
+
             if (status == InvocationStatus.Succeeded && output.Result is { } result)
             {
                 run.Record = run.Record with { Result = result };
@@ -152,10 +171,40 @@ public sealed class InvocationPipeline(
         }
     }
 
+    /// <summary>
+    /// The model a function reads or writes: the model_name parameter, else the manifest's name. One that
+    /// reads a model that does not exist yet is refused here, before anything is started for it.
+    /// </summary>
+    private async Task<ModelBinding?> ModelOfAsync(FunctionManifest manifest, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        if (manifest.Model is not { Consumes: true } and not { Produces: true })
+        {
+            return null;
+        }
+
+        var name = LocalModelStore.ValidateName(
+            parameters["model_name"] is JsonValue given && given.GetValueKind() == System.Text.Json.JsonValueKind.String
+                ? given.GetValue<string>()
+                : manifest.Model.DefaultName ?? manifest.Name,
+            $"{ParameterValidator.FieldPrefix}.model_name");
+        var producer = "the function that trains it";
+        if (manifest.Model.Consumes)
+        {
+            var functions = await catalog.ListAsync(cancellationToken);
+            producer = functions.FirstOrDefault(f => f.Manifest?.Model is { Produces: true } m && (m.DefaultName ?? f.Name) == name)?.Name ?? producer;
+            if (!models.Exists(name))
+            {
+                throw RunnerException.FailedPrecondition($"there is no model '{name}' yet: invoke '{producer}' first to train one");
+            }
+        }
+
+        return new ModelBinding(name, manifest.Model.Consumes, manifest.Model.Produces, producer);
+    }
+
     private async Task<ImageReady> ResolveImageAsync(FunctionManifest manifest, Func<InvocationEvent, ValueTask> emit, CancellationToken cancellationToken)
     {
         ImageReady? ready = null;
-        await foreach (var item in images.EnsureAsync(manifest, cancellationToken))
+        await foreach (var item in images.EnsureAsync(manifest, measureLayers: false, cancellationToken))
         {
             switch (item)
             {
@@ -289,6 +338,8 @@ public sealed class InvocationPipeline(
                 break;
         }
     }
+
+    private sealed record ModelBinding(string Name, bool Consumed, bool Produced, string Producer);
 
     /// <summary>The mutable bits of one run, shared by the steps above.</summary>
     private sealed class RunState(FunctionManifest manifest, string id, DateTimeOffset created, string logPath)

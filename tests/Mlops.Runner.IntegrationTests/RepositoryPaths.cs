@@ -6,6 +6,9 @@ internal static class RepositoryPaths
 
     public static string TestFunctions => Path.Combine(Root, "tests", "functions");
 
+    /// <summary>The project's own functions (train, predict, ...), used in place.</summary>
+    public static string Functions => Path.Combine(Root, "functions");
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

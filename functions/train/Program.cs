@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Transforms;
+using Train;
+
+// Trains an Iris classifier and writes it to /mlops/output/model, with its metrics in result.json.
+var io = FunctionIo.FromEnvironment();
+try
+{
+    var parameters = TrainParameters.From(io.ReadParameters());
+    var rows = IrisData.Load(Path.Combine(AppContext.BaseDirectory, "data", "iris.csv"));
+    var (train, test) = IrisData.StratifiedSplit(rows, parameters.TestSize, parameters.Seed);
+    Console.WriteLine($"Iris: {rows.Count} rows; training on {train.Count}, testing on {test.Count} (stratified, seed {parameters.Seed})");
+    Console.WriteLine($"OneVersusAll(FastForest): {parameters.Trees} trees per class, up to {parameters.Leaves} leaves, at least {parameters.MinLeaf} row(s) per leaf");
+
+    var ml = new MLContext(seed: parameters.Seed);
+    var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", nameof(IrisRow.Species), keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+        .Append(ml.Transforms.Concatenate("Features", IrisRow.FeatureNames))
+        .Append(ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
+        {
+            NumberOfTrees = parameters.Trees,
+            NumberOfLeaves = parameters.Leaves,
+            MinimumExampleCountPerLeaf = parameters.MinLeaf,
+            // One thread and a fixed seed: the same parameters always give the same forest.
+            NumberOfThreads = 1,
+            Seed = parameters.Seed,
+        })));
+
+    var clock = Stopwatch.StartNew();
+    var trainData = ml.Data.LoadFromEnumerable(train);
+    var model = pipeline.Fit(trainData);
+    var trainingSeconds = clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"trained in {trainingSeconds:F2} s");
+
+    var scored = model.Transform(ml.Data.LoadFromEnumerable(test));
+    var keys = default(VBuffer<ReadOnlyMemory<char>>);
+    scored.Schema["Label"].GetKeyValues(ref keys);
+    var classes = keys.DenseValues().Select(k => k.ToString()).ToArray();
+    var predictions = ml.Data.CreateEnumerable<ScoredRow>(scored, reuseRowObject: false)
+        .Select(row => (row.Species, row.Score))
+        .ToList();
+    var evaluation = Evaluation.Compute(classes, predictions);
+    Console.WriteLine($"test accuracy {evaluation.Accuracy:P1}");
+
+    Directory.CreateDirectory(io.ModelOutput);
+    ml.Model.Save(model, trainData.Schema, Path.Combine(io.ModelOutput, "model.zip"));
+    io.WriteJson("model/model.json", new JsonObject
+    {
+        ["format"] = "ML.NET",
+        ["framework_version"] = typeof(MLContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0],
+        ["trainer"] = "OneVersusAll(FastForest)",
+        ["class_names"] = new JsonArray(classes.Select(c => (JsonNode)c).ToArray()),
+        ["feature_names"] = new JsonArray(TrainParameters.FeatureNames.Select(f => (JsonNode)f).ToArray()),
+        ["input_columns"] = new JsonArray(IrisRow.FeatureNames.Select(f => (JsonNode)f).ToArray()),
+    });
+
+    // Timing stays out of "metrics", so that the same seed gives identical metrics.
+    io.WriteResult(evaluation.Metrics(), parameters.ToJson(), new JsonObject
+    {
+        ["per_class"] = evaluation.PerClass(),
+        ["confusion_matrix"] = evaluation.ConfusionMatrix(),
+        ["rows"] = new JsonObject { ["total"] = rows.Count, ["train"] = train.Count, ["test"] = test.Count },
+        ["training_seconds"] = Math.Round(trainingSeconds, 3),
+        ["class_names"] = new JsonArray(classes.Select(c => (JsonNode)c).ToArray()),
+        ["model_name"] = parameters.ModelName,
+    });
+    return 0;
+}
+catch (InvalidInputException ex)
+{
+    io.WriteError("INVALID_ARGUMENT", ex.Message);
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+
+internal sealed class ScoredRow
+{
+    public string Species { get; set; } = "";
+
+    public float[] Score { get; set; } = [];
+}
