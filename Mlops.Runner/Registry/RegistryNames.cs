@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+
+namespace Mlops.Runner.Registry;
+
+/// <summary>The names the registry accepts, checked before they reach a path, a query or a URL.</summary>
+public static partial class RegistryNames
+{
+    public static string Model(string? name, string field) =>
+        name is not null && ModelPattern().IsMatch(name)
+            ? name
+            : throw RunnerException.InvalidArgument(field, "must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit");
+
+    /// <summary>Aliases as MLflow allows them; "latest" and "v&lt;number&gt;" are taken by version references.</summary>
+    public static string Alias(string? alias, string field)
+    {
+        if (alias is null || !AliasPattern().IsMatch(alias))
+        {
+            throw RunnerException.InvalidArgument(field, "must be 1-64 letters, digits, '_' or '-', starting with a letter");
+        }
+
+        return alias.Equals("latest", StringComparison.OrdinalIgnoreCase) || ReservedVersionAlias().IsMatch(alias)
+            ? throw RunnerException.InvalidArgument(field, $"'{alias}' is reserved")
+            : alias;
+    }
+
+    public static string RunId(string? id, string field) =>
+        id is not null && RunIdPattern().IsMatch(id) ? id : throw RunnerException.InvalidArgument(field, "must be a run id: 32 lowercase hex digits");
+
+    /// <summary>'/'-separated, no empty, '.' or '..' segments, no leading '/'.</summary>
+    public static string ArtifactPath(string path) =>
+        path.Length > 0 && path.Length <= 1024 && path.Split('/').All(s => s.Length > 0 && s != "." && s != ".." && !s.Contains('\\') && !s.Contains('\0'))
+            ? path
+            : throw RunnerException.InvalidArgument("artifact_path", $"'{path}' is not a relative artifact path");
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\z")]
+    private static partial Regex ModelPattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]{0,63}\z")]
+    private static partial Regex AliasPattern();
+
+    [GeneratedRegex(@"^[vV][0-9]+\z")]
+    private static partial Regex ReservedVersionAlias();
+
+    [GeneratedRegex(@"^[0-9a-f]{32}\z")]
+    private static partial Regex RunIdPattern();
+}
