@@ -10,6 +10,7 @@ builder.AddRunner();
 var app = builder.Build();
 
 app.MapGrpcService<RunnerService>();
+app.MapGrpcService<RegistryService>();
 app.MapGrpcHealthChecksService();
 app.MapDefaultEndpoints();
 

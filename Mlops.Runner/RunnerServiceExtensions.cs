@@ -5,7 +5,7 @@ using Mlops.Runner.Functions;
 using Mlops.Runner.Grpc;
 using Mlops.Runner.Images;
 using Mlops.Runner.Invocations;
-using Mlops.Runner.Models;
+using Mlops.Runner.Registry;
 
 namespace Mlops.Runner;
 
@@ -29,9 +29,9 @@ public static class RunnerServiceExtensions
         services.AddSingleton<ContainerRunner>();
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<InvocationStore>();
-        services.AddSingleton<LocalModelStore>();
         services.AddSingleton<InvocationPipeline>();
         services.AddHostedService<OrphanReaper>();
+        builder.AddModelRegistry();
 
         services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>());
         services.AddGrpcHealthChecks().AddCheck<DockerHealthCheck>("docker");

@@ -6,7 +6,7 @@ using Mlops.Runner.Containers;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Images;
-using Mlops.Runner.Models;
+using Mlops.Runner.Registry;
 using Microsoft.Extensions.Options;
 
 namespace Mlops.Runner.Invocations;
@@ -22,13 +22,18 @@ public sealed class InvocationPipeline(
     ContainerRunner containers,
     AdmissionGate gate,
     InvocationStore store,
-    LocalModelStore models,
+    IModelRegistry registry,
+    ModelCache modelCache,
+    RunRecorder recorder,
     IOptions<RunnerOptions> options,
     IHostEnvironment environment,
     TimeProvider time,
     ILogger<InvocationPipeline> logger)
 {
     private const int EventBuffer = 256;
+
+    /// <summary>Where models go in and come out: /mlops/input/model and /mlops/output/model.</summary>
+    private const string ModelFolder = "model";
 
     private readonly string _logsDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.LogsPath));
     private readonly string _dataDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath));
@@ -108,9 +113,9 @@ public sealed class InvocationPipeline(
             store.Put(run.Record);
 
             using var workspace = await Workspace.CreateAsync(_dataDirectory, id, parameters, logger, cancellationToken);
-            if (model is { Consumed: true })
+            if (model?.Version is { } consumed)
             {
-                await models.StageAsync(model.Name, Path.Combine(workspace.Input, LocalModelStore.ModelFolder), model.Producer, cancellationToken);
+                CopyDirectory(await modelCache.GetAsync(consumed, cancellationToken), Path.Combine(workspace.Input, ModelFolder));
             }
 
             var spec = new RunSpec(id, manifest.Name, image.Tag, workspace.Input, workspace.Output, manifest.MemoryMb, manifest.Cpus, manifest.Timeout,
@@ -126,15 +131,31 @@ public sealed class InvocationPipeline(
             run.Record = run.Record with { ExitCode = outcome.ExitCode };
             var output = outcome.Reason == ExitReason.Exited ? await FunctionOutput.ReadAsync(workspace.Output, cancellationToken) : new FunctionOutput(null, null);
             var (status, error) = Judge(manifest, outcome, output, run.LastErrorLine);
-            if (status == InvocationStatus.Succeeded && model is { Produced: true })
+            if (model is { Produced: true })
             {
-                var produced = Path.Combine(workspace.Output, LocalModelStore.ModelFolder);
-                if (!Directory.Exists(produced))
+                var training = new TrainingContext(id, manifest.Name, model.Name, image.Id, run.Record.CreatedAt, parameters, log.Path);
+                if (status is not (InvocationStatus.Succeeded or InvocationStatus.Cancelled))
                 {
-                    throw new RunnerException(ErrorKind.FunctionFailed, $"function '{manifest.Name}' produces a model but left none in /mlops/output/{LocalModelStore.ModelFolder}");
+                    await recorder.RecordFailureAsync(training, cancellationToken);
                 }
+                else if (status == InvocationStatus.Succeeded)
+                {
+                    var produced = Path.Combine(workspace.Output, ModelFolder);
+                    if (!Directory.Exists(produced) || new DirectoryInfo(produced).LinkTarget is not null)
+                    {
+                        await recorder.RecordFailureAsync(training, cancellationToken);
+                        throw new RunnerException(ErrorKind.FunctionFailed, $"function '{manifest.Name}' produces a model but left none in /mlops/output/{ModelFolder}");
+                    }
 
-                await models.PublishAsync(model.Name, produced, cancellationToken);
+                    var trained = output.Result ?? new InvocationResult([], [], []);
+                    var recorded = await recorder.RecordSuccessAsync(training, trained, produced, cancellationToken);
+                    // What a user needs to find the run, and to ask predict for exactly this model.
+                    trained.Data["run_id"] = recorded.RunId;
+                    trained.Data["model_name"] = recorded.Version!.Name;
+                    trained.Data["model_version"] = recorded.Version.Version;
+                    trained.Data["model_uri"] = recorded.Version.Uri;
+                    output = output with { Result = trained };
+                }
             }
 
             if (status == InvocationStatus.Succeeded && output.Result is { } result)
@@ -172,8 +193,9 @@ public sealed class InvocationPipeline(
     }
 
     /// <summary>
-    /// The model a function reads or writes: the model_name parameter, else the manifest's name. One that
-    /// reads a model that does not exist yet is refused here, before anything is started for it.
+    /// The model a function reads or writes: the model_name parameter (or the manifest's name), and for one
+    /// that reads, the version model_version names (latest, a number, @alias, or a models:/ URI). Resolved
+    /// here, so a model that does not exist is refused before anything is started.
     /// </summary>
     private async Task<ModelBinding?> ModelOfAsync(FunctionManifest manifest, JsonObject parameters, CancellationToken cancellationToken)
     {
@@ -182,23 +204,38 @@ public sealed class InvocationPipeline(
             return null;
         }
 
-        var name = LocalModelStore.ValidateName(
-            parameters["model_name"] is JsonValue given && given.GetValueKind() == System.Text.Json.JsonValueKind.String
-                ? given.GetValue<string>()
-                : manifest.Model.DefaultName ?? manifest.Name,
-            $"{ParameterValidator.FieldPrefix}.model_name");
-        var producer = "the function that trains it";
-        if (manifest.Model.Consumes)
+        var name = RegistryNames.Model(Text(parameters, "model_name") ?? manifest.Model.DefaultName ?? manifest.Name, $"{ParameterValidator.FieldPrefix}.model_name");
+        if (!manifest.Model.Consumes)
         {
-            var functions = await catalog.ListAsync(cancellationToken);
-            producer = functions.FirstOrDefault(f => f.Manifest?.Model is { Produces: true } m && (m.DefaultName ?? f.Name) == name)?.Name ?? producer;
-            if (!models.Exists(name))
-            {
-                throw RunnerException.FailedPrecondition($"there is no model '{name}' yet: invoke '{producer}' first to train one");
-            }
+            return new ModelBinding(name, null, Produced: true);
         }
 
-        return new ModelBinding(name, manifest.Model.Consumes, manifest.Model.Produces, producer);
+        var (uriModel, reference) = VersionReference.Parse(Text(parameters, "model_version"), $"{ParameterValidator.FieldPrefix}.model_version");
+        name = uriModel ?? name;
+        try
+        {
+            return new ModelBinding(name, await reference.ResolveAsync(registry, name, cancellationToken), manifest.Model.Produces);
+        }
+        catch (RunnerException ex) when (ex.Kind == ErrorKind.NotFound && reference is VersionReference.Latest && name == (manifest.Model.DefaultName ?? manifest.Name))
+        {
+            // The function's own model, not trained yet: a state to change, not a name to correct.
+            var functions = await catalog.ListAsync(cancellationToken);
+            var producer = functions.FirstOrDefault(f => f.Manifest?.Model is { Produces: true } m && (m.DefaultName ?? f.Name) == name)?.Name ?? "the function that trains it";
+            throw RunnerException.FailedPrecondition($"there is no model '{name}' yet: invoke '{producer}' first to train one");
+        }
+    }
+
+    private static string? Text(JsonObject parameters, string name) =>
+        parameters[name] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : null;
+
+    private static void CopyDirectory(string source, string target)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
     }
 
     private async Task<ImageReady> ResolveImageAsync(FunctionManifest manifest, Func<InvocationEvent, ValueTask> emit, CancellationToken cancellationToken)
@@ -339,7 +376,8 @@ public sealed class InvocationPipeline(
         }
     }
 
-    private sealed record ModelBinding(string Name, bool Consumed, bool Produced, string Producer);
+    /// <param name="Version">The version a consuming function gets; null for one that only produces.</param>
+    private sealed record ModelBinding(string Name, ModelVersion? Version, bool Produced);
 
     /// <summary>The mutable bits of one run, shared by the steps above.</summary>
     private sealed class RunState(FunctionManifest manifest, string id, DateTimeOffset created, string logPath)

@@ -73,6 +73,19 @@ public sealed class MlFunctionTests(MlFunctionsFixture fixture)
     }
 
     [Fact]
+    public async Task Train_ResultNamesItsRunAndVersion_WhichPredictTakesAsAUri()
+    {
+        var train = await InvokeCall.RunAsync(Host.Client, "train", InvokeCall.Parameters("""{"n_estimators": 20, "model_name": "iris_uri_check"}"""));
+        var uri = ResultOf(train).Data.Fields["model_uri"].StringValue;
+
+        var predict = await InvokeCall.RunAsync(Host.Client, "predict", InvokeCall.Parameters($$"""{"features": [6.7, 3.3, 6.0, 2.3], "model_version": "{{uri}}"}"""));
+
+        Assert.StartsWith("models:/iris_uri_check/", uri);
+        Assert.Null(predict.Error);
+        Assert.Equal("virginica", ResultOf(predict).Data.Fields["class"].StringValue);
+    }
+
+    [Fact]
     public async Task Predict_NamedFeatures_AreAcceptedInAnyOrder()
     {
         await TrainAsync();

@@ -46,6 +46,8 @@ public sealed class RunnerHost : IAsyncDisposable
 
     public V1.Runner.RunnerClient Client { get; }
 
+    public V1.Registry.RegistryClient Registry => new(Channel);
+
     public IDockerClient Docker => _factory.Services.GetRequiredService<IDockerClient>();
 
     public static Task<RunnerHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? instanceName = null, string? root = null)

@@ -1,0 +1,77 @@
+using Grpc.Core;
+using Mlops.Runner.Functions;
+using Mlops.Runner.Registry;
+using Mlops.V1;
+
+namespace Mlops.Runner.Grpc;
+
+/// <summary>The Registry API over whichever backend is configured; errors are mapped by <see cref="ErrorInterceptor"/>.</summary>
+public sealed class RegistryService(IModelRegistry registry) : V1.Registry.RegistryBase
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 1000;
+
+    public override async Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
+    {
+        var response = new ListModelsResponse();
+        response.Models.AddRange((await registry.ListModelsAsync(context.CancellationToken)).Select(RegistryMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<V1.RegisteredModel> GetModel(GetModelRequest request, ServerCallContext context) =>
+        RegistryMapper.ToProto(await registry.GetModelAsync(RegistryNames.Model(request.Name, "name"), context.CancellationToken));
+
+    public override async Task<ListModelVersionsResponse> ListModelVersions(ListModelVersionsRequest request, ServerCallContext context)
+    {
+        var versions = await registry.ListVersionsAsync(RegistryNames.Model(request.Name, "name"), context.CancellationToken);
+        var response = new ListModelVersionsResponse();
+        foreach (var version in versions)
+        {
+            // Each version with its run's metrics: what a table of versions is read for.
+            var run = await registry.GetRunAsync(version.RunId, context.CancellationToken);
+            response.Versions.Add(RegistryMapper.ToProto(version, run.Metrics));
+        }
+
+        return response;
+    }
+
+    public override async Task<V1.ModelVersion> SetModelAlias(SetModelAliasRequest request, ServerCallContext context)
+    {
+        var name = RegistryNames.Model(request.Name, "name");
+        var alias = RegistryNames.Alias(request.Alias, "alias");
+        if (request.Version <= 0)
+        {
+            throw RunnerException.InvalidArgument("version", "must be a version number (1 or more)");
+        }
+
+        await registry.SetAliasAsync(name, alias, request.Version, context.CancellationToken);
+        return RegistryMapper.ToProto(await registry.GetVersionAsync(name, request.Version, context.CancellationToken), null);
+    }
+
+    public override async Task<DeleteModelAliasResponse> DeleteModelAlias(DeleteModelAliasRequest request, ServerCallContext context)
+    {
+        await registry.DeleteAliasAsync(RegistryNames.Model(request.Name, "name"), RegistryNames.Alias(request.Alias, "alias"), context.CancellationToken);
+        return new DeleteModelAliasResponse();
+    }
+
+    public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize is < 0 or > MaxPageSize)
+        {
+            throw RunnerException.InvalidArgument("page_size", $"must be between 0 and {MaxPageSize}");
+        }
+
+        var experiment = string.IsNullOrEmpty(request.Experiment) ? null : FunctionName.Validate(request.Experiment, "experiment");
+        var runs = await registry.ListRunsAsync(experiment, request.PageSize == 0 ? DefaultPageSize : request.PageSize, context.CancellationToken);
+        var response = new ListRunsResponse();
+        response.Runs.AddRange(runs.Select(run => RegistryMapper.ToProto(run, [])));
+        return response;
+    }
+
+    public override async Task<Run> GetRun(GetRunRequest request, ServerCallContext context)
+    {
+        var id = RegistryNames.RunId(request.Id, "id");
+        var run = await registry.GetRunAsync(id, context.CancellationToken);
+        return RegistryMapper.ToProto(run, await registry.ListArtifactsAsync(id, "", context.CancellationToken));
+    }
+}

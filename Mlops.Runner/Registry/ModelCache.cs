@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Mlops.Runner.Registry;
+
+/// <summary>
+/// Registered model versions on local disk, at data/model-cache/&lt;name&gt;/&lt;version&gt;: each is downloaded
+/// once, checked against its checksums, and put in place by one rename, so two first uses at once cannot
+/// leave a half-written or corrupt copy (the loser's download is thrown away).
+/// </summary>
+public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> options, IHostEnvironment environment)
+{
+    private readonly string _root = Path.Combine(Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath)), "model-cache");
+
+    /// <summary>The folder holding the version's files (ready to copy, never to modify).</summary>
+    public async Task<string> GetAsync(ModelVersion version, CancellationToken cancellationToken)
+    {
+        var target = Path.Combine(_root, version.Name, version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Directory.Exists(target))
+        {
+            return target;
+        }
+
+        var download = Path.Combine(_root, version.Name, $".download-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(download);
+            await DownloadAsync(version, download, cancellationToken);
+            try
+            {
+                Directory.Move(download, target);
+            }
+            catch (IOException) when (Directory.Exists(target))
+            {
+                // Another invocation put the same version in place first; its copy is as good as ours.
+            }
+
+            return target;
+        }
+        finally
+        {
+            if (Directory.Exists(download))
+            {
+                Directory.Delete(download, recursive: true);
+            }
+        }
+    }
+
+    private async Task DownloadAsync(ModelVersion version, string directory, CancellationToken cancellationToken)
+    {
+        var prefix = version.ArtifactPath + "/";
+        var files = await registry.ListArtifactsAsync(version.RunId, version.ArtifactPath, cancellationToken);
+        using var checksumFile = new MemoryStream();
+        await registry.DownloadArtifactAsync(version.RunId, ModelChecksums.ArtifactPathFor(version.ArtifactPath), checksumFile, cancellationToken);
+        SortedDictionary<string, string> expected;
+        try
+        {
+            expected = ModelChecksums.Deserialize(checksumFile.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            throw RunnerException.FailedPrecondition($"{version.Uri}: its checksum file is unreadable ({ex.Message})");
+        }
+
+        foreach (var file in files)
+        {
+            var relative = file[prefix.Length..];
+            var local = Path.Combine(directory, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            await using var stream = File.Create(local);
+            await registry.DownloadArtifactAsync(version.RunId, file, stream, cancellationToken);
+        }
+
+        var actual = await ModelChecksums.ComputeAsync(directory, cancellationToken);
+        if (!actual.SequenceEqual(expected))
+        {
+            throw RunnerException.FailedPrecondition($"{version.Uri}: the downloaded files do not match their checksums; the stored model is damaged");
+        }
+    }
+}

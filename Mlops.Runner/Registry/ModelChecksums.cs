@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Mlops.Runner.Registry;
+
+/// <summary>
+/// The SHA-256 of every file of a registered model, stored beside it as &lt;artifact path&gt;.sha256.json, so
+/// that a download can be checked whichever backend served it.
+/// </summary>
+public static class ModelChecksums
+{
+    public static string ArtifactPathFor(string modelArtifactPath) => modelArtifactPath + ".sha256.json";
+
+    /// <summary>relative path -> lowercase hex SHA-256, for every file under <paramref name="directory"/>.</summary>
+    public static async Task<SortedDictionary<string, string>> ComputeAsync(string directory, CancellationToken cancellationToken)
+    {
+        var sums = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            await using var stream = File.OpenRead(file);
+            sums[Path.GetRelativePath(directory, file).Replace('\\', '/')] = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        }
+
+        return sums;
+    }
+
+    public static byte[] Serialize(SortedDictionary<string, string> sums) => JsonSerializer.SerializeToUtf8Bytes(sums);
+
+    public static SortedDictionary<string, string> Deserialize(byte[] content) =>
+        JsonSerializer.Deserialize<SortedDictionary<string, string>>(content) ?? throw new JsonException("empty checksum file");
+}

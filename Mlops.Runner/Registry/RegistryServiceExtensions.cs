@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using Mlops.Runner.Registry.Embedded;
+using Mlops.Runner.Registry.Mlflow;
+
+namespace Mlops.Runner.Registry;
+
+public static class RegistryServiceExtensions
+{
+    /// <summary>MLflow when Tracking:MlflowUri is set, otherwise the embedded registry under the data path.</summary>
+    public static IHostApplicationBuilder AddModelRegistry(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.SectionName);
+        var mlflow = builder.Configuration[$"{TrackingOptions.SectionName}:{nameof(TrackingOptions.MlflowUri)}"];
+        if (!string.IsNullOrWhiteSpace(mlflow))
+        {
+            if (!Uri.TryCreate(mlflow.TrimEnd('/') + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            {
+                throw new OptionsValidationException(TrackingOptions.SectionName, typeof(TrackingOptions), [$"Tracking:MlflowUri '{mlflow}' is not an http(s) URL"]);
+            }
+
+            services.AddHttpClient<MlflowClient>(http => http.BaseAddress = address);
+            services.AddSingleton<IModelRegistry>(sp => new MlflowRegistry(sp.GetRequiredService<MlflowClient>()));
+        }
+        else
+        {
+            services.AddSingleton<IModelRegistry>(sp =>
+            {
+                var runner = sp.GetRequiredService<IOptions<RunnerOptions>>().Value;
+                var data = Path.GetFullPath(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, runner.DataPath));
+                return new EmbeddedRegistry(Path.Combine(data, "registry"));
+            });
+        }
+
+        services.AddSingleton<ModelCache>();
+        services.AddSingleton<RunRecorder>();
+        return builder;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mlops.Runner.Invocations;
+
+namespace Mlops.Runner.Registry;
+
+/// <summary>What an invocation of a model-producing function leaves in the registry.</summary>
+public sealed record RecordedTraining(string RunId, ModelVersion? Version);
+
+/// <summary>Context of one training invocation, for its run's tags.</summary>
+public sealed record TrainingContext(string InvocationId, string Function, string ModelName, string? ImageId, DateTimeOffset StartedAt, JsonObject Parameters, string LogPath);
+
+/// <summary>
+/// A training invocation becomes a run in the experiment named after its function (params, metrics,
+/// tags, and the model, result and log as artifacts) and, when it succeeded, the next version of its
+/// registered model. A failed one becomes a FAILED run and no version.
+/// </summary>
+public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
+{
+    public const string ModelArtifactPath = "model";
+
+    public async Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, InvocationResult result, string modelDirectory, CancellationToken cancellationToken)
+    {
+        var run = await StartAsync(context, result, cancellationToken);
+        foreach (var file in Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories))
+        {
+            await using var content = File.OpenRead(file);
+            await registry.UploadArtifactAsync(run.Id, $"{ModelArtifactPath}/{Path.GetRelativePath(modelDirectory, file).Replace('\\', '/')}", content, cancellationToken);
+        }
+
+        var sums = await ModelChecksums.ComputeAsync(modelDirectory, cancellationToken);
+        await registry.UploadArtifactAsync(run.Id, ModelChecksums.ArtifactPathFor(ModelArtifactPath), new MemoryStream(ModelChecksums.Serialize(sums)), cancellationToken);
+        var resultJson = new JsonObject { ["metrics"] = result.Metrics.DeepClone(), ["params"] = result.Params.DeepClone(), ["data"] = result.Data.DeepClone() };
+        await registry.UploadArtifactAsync(run.Id, "result.json", new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(resultJson)), cancellationToken);
+        await UploadLogAsync(run.Id, context, cancellationToken);
+
+        var version = await registry.CreateModelVersionAsync(context.ModelName, run.Id, ModelArtifactPath, cancellationToken);
+        await registry.FinishRunAsync(run.Id, RunStatus.Finished, time.GetUtcNow(), cancellationToken);
+        return new RecordedTraining(run.Id, version);
+    }
+
+    public async Task<RecordedTraining> RecordFailureAsync(TrainingContext context, CancellationToken cancellationToken)
+    {
+        var run = await StartAsync(context, null, cancellationToken);
+        await UploadLogAsync(run.Id, context, cancellationToken);
+        await registry.FinishRunAsync(run.Id, RunStatus.Failed, time.GetUtcNow(), cancellationToken);
+        return new RecordedTraining(run.Id, null);
+    }
+
+    private async Task<TrackedRun> StartAsync(TrainingContext context, InvocationResult? result, CancellationToken cancellationToken)
+    {
+        var tags = new Dictionary<string, string>
+        {
+            ["mlops.invocation_id"] = context.InvocationId,
+            ["mlops.function"] = context.Function,
+            ["mlops.model_name"] = context.ModelName,
+        };
+        if (context.ImageId is not null)
+        {
+            tags["mlops.image_digest"] = context.ImageId;
+        }
+
+        var run = await registry.CreateRunAsync(context.Function, $"{context.Function}-{context.InvocationId[..8]}", context.StartedAt, tags, cancellationToken);
+
+        // What the function says it used wins over what was asked (it may add derived values).
+        var parameters = Flatten(context.Parameters);
+        foreach (var (key, value) in Flatten(result?.Params ?? []))
+        {
+            parameters[key] = value;
+        }
+
+        var metrics = (result?.Metrics ?? [])
+            .Where(pair => pair.Value is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
+            .ToDictionary(pair => pair.Key, pair => pair.Value!.GetValue<double>());
+        await registry.LogAsync(run.Id, parameters, metrics, time.GetUtcNow(), cancellationToken);
+        return run;
+    }
+
+    private async Task UploadLogAsync(string runId, TrainingContext context, CancellationToken cancellationToken)
+    {
+        // The log is still open for writing; a snapshot of it so far is what the run keeps.
+        await using var log = new FileStream(context.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        await registry.UploadArtifactAsync(runId, "invocation.log", log, cancellationToken);
+    }
+
+    private static Dictionary<string, string> Flatten(JsonObject values) => values
+        .Where(pair => pair.Value is not null)
+        .ToDictionary(
+            pair => pair.Key,
+            pair => pair.Value is JsonValue value && value.GetValueKind() == JsonValueKind.String
+                ? value.GetValue<string>()
+                : pair.Value!.ToJsonString(),
+            StringComparer.Ordinal);
+}

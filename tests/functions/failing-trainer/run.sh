@@ -1,0 +1,2 @@
+echo "diverged" >&2
+exit 2
