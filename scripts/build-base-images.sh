@@ -14,7 +14,8 @@ export DOCKER_BUILDKIT=0
 
 log() { printf '[base-images] %s\n' "$*" >&2; }
 
-recipe="$( { cat "$0"; find "$root/base-images" -type f -print0 | sort -z | xargs -0 cat; \
+# What the images are made of: the recipes under base-images/, the SDK, the host's extra CA certificates.
+recipe="$( { find "$root/base-images" -type f -print0 | sort -z | xargs -0 cat; \
              echo "$sdk_version $runtime_version"; cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true; } \
            | sha256sum | cut -c1-16)"
 
@@ -31,11 +32,7 @@ trap 'rm -rf "$work"' EXIT
 build_slim() {
   log "debootstrap bookworm (minbase) -> $slim"
   local rootfs="$work/rootfs"
-  debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
-    || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
-  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/* \
-         "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/* \
-         "$rootfs"/var/log/*.log "$rootfs"/var/log/apt
+  "$root/base-images/slim/make-rootfs.sh" "$rootfs" "$work/debootstrap.log" || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
   tar -C "$rootfs" -c . | docker import \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     -c 'ENV LANG=C.UTF-8' \
@@ -73,6 +70,7 @@ if ! current "$sdk"; then
   rm -rf "$ctx"
 fi
 
-# Superseded versions of these images would otherwise pile up as dangling images.
-docker image prune -f --filter "label=mlops.base-recipe" >/dev/null
+# Superseded versions of these images would otherwise pile up as dangling images. Every image built on
+# them inherits the label, so the functions' build stages (their restore cache, pruned by the runner) are spared.
+docker image prune -f --filter "label=mlops.base-recipe" --filter "label!=mlops.build-stage" >/dev/null
 log "base images are current (recipe $recipe)"

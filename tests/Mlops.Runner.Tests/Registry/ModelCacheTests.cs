@@ -1,0 +1,79 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Mlops.Runner.Registry;
+using Mlops.Runner.Registry.Embedded;
+
+namespace Mlops.Runner.Tests.Registry;
+
+public sealed class ModelCacheTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("mlops-cache-test-");
+    private readonly EmbeddedRegistry _registry;
+    private readonly ModelCache _cache;
+
+    public ModelCacheTests()
+    {
+        _registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
+        _cache = new ModelCache(_registry, Options.Create(new RunnerOptions { DataPath = "data" }), new Environment(_root.FullName));
+    }
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public async Task Get_ConcurrentFirstUses_AllGetTheSameCompleteCopy()
+    {
+        var version = await RegisterAsync(new Dictionary<string, byte[]> { ["model.zip"] = new byte[200_000], ["meta/model.json"] = "{}"u8.ToArray() });
+
+        var folders = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => _cache.GetAsync(version, CancellationToken.None))));
+
+        var folder = Assert.Single(folders.Distinct());
+        Assert.Equal(200_000, new FileInfo(Path.Combine(folder, "model.zip")).Length);
+        Assert.Equal("{}", await File.ReadAllTextAsync(Path.Combine(folder, "meta", "model.json")));
+        Assert.Single(Directory.GetDirectories(Path.GetDirectoryName(folder)!));
+    }
+
+    [Fact]
+    public async Task Get_ADamagedArtifact_IsRefusedAndNotCached()
+    {
+        var version = await RegisterAsync(new Dictionary<string, byte[]> { ["model.zip"] = [1, 2, 3] });
+        await _registry.UploadArtifactAsync(version.RunId, "model/model.zip", new MemoryStream([9, 9, 9]), CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<RunnerException>(() => _cache.GetAsync(version, CancellationToken.None));
+
+        Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
+        Assert.Contains("do not match their checksums", error.Message);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_root.FullName, "data", "model-cache", version.Name)));
+    }
+
+    private async Task<ModelVersion> RegisterAsync(Dictionary<string, byte[]> files)
+    {
+        var staged = Directory.CreateDirectory(Path.Combine(_root.FullName, "staged", Guid.NewGuid().ToString("N")));
+        foreach (var (path, content) in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(staged.FullName, path))!);
+            await File.WriteAllBytesAsync(Path.Combine(staged.FullName, path), content);
+        }
+
+        var run = await _registry.CreateRunAsync("train", "r", DateTimeOffset.UtcNow, new Dictionary<string, string>(), CancellationToken.None);
+        foreach (var path in files.Keys)
+        {
+            await _registry.UploadArtifactAsync(run.Id, $"model/{path}", new MemoryStream(files[path]), CancellationToken.None);
+        }
+
+        var sums = await ModelChecksums.ComputeAsync(staged.FullName, CancellationToken.None);
+        await _registry.UploadArtifactAsync(run.Id, ModelChecksums.ArtifactPathFor("model"), new MemoryStream(ModelChecksums.Serialize(sums)), CancellationToken.None);
+        return await _registry.CreateModelVersionAsync("cached_model", run.Id, "model", CancellationToken.None);
+    }
+
+    private sealed class Environment(string root) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Test";
+
+        public string ApplicationName { get; set; } = "tests";
+
+        public string ContentRootPath { get; set; } = root;
+
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}
