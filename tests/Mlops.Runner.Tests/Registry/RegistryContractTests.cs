@@ -123,10 +123,7 @@ public sealed class RegistryContractTests
     public async Task Aliases_PointAtAVersion_MoveAndGo(string backend)
     {
         using var registry = RegistryBackend.Create(backend);
-        var model = RegistryBackend.Unique("model");
-        var run = await registry.Registry.CreateRunAsync(RegistryBackend.Unique("exp"), "r", Start, NoTags, CancellationToken.None);
-        await registry.Registry.CreateModelVersionAsync(model, run.Id, "model", CancellationToken.None);
-        await registry.Registry.CreateModelVersionAsync(model, run.Id, "model", CancellationToken.None);
+        var model = await ModelWithVersionsAsync(registry.Registry, 2);
 
         await registry.Registry.SetAliasAsync(model, "champion", 1, CancellationToken.None);
         var byAlias = await registry.Registry.GetVersionByAliasAsync(model, "champion", CancellationToken.None);
@@ -148,9 +145,7 @@ public sealed class RegistryContractTests
     public async Task UnknownThings_AreNotFoundNamingThem(string backend)
     {
         using var registry = RegistryBackend.Create(backend);
-        var model = RegistryBackend.Unique("model");
-        var run = await registry.Registry.CreateRunAsync(RegistryBackend.Unique("exp"), "r", Start, NoTags, CancellationToken.None);
-        await registry.Registry.CreateModelVersionAsync(model, run.Id, "model", CancellationToken.None);
+        var model = await ModelWithVersionsAsync(registry.Registry, 1);
 
         var errors = new[]
         {
@@ -170,10 +165,7 @@ public sealed class RegistryContractTests
     public async Task VersionReferences_ResolveLatestNumbersAndAliases(string backend)
     {
         using var registry = RegistryBackend.Create(backend);
-        var model = RegistryBackend.Unique("model");
-        var run = await registry.Registry.CreateRunAsync(RegistryBackend.Unique("exp"), "r", Start, NoTags, CancellationToken.None);
-        await registry.Registry.CreateModelVersionAsync(model, run.Id, "model", CancellationToken.None);
-        await registry.Registry.CreateModelVersionAsync(model, run.Id, "model", CancellationToken.None);
+        var model = await ModelWithVersionsAsync(registry.Registry, 2);
         await registry.Registry.SetAliasAsync(model, "champion", 1, CancellationToken.None);
 
         async Task<int> ResolveAsync(string text) =>
@@ -183,6 +175,19 @@ public sealed class RegistryContractTests
         Assert.Equal(2, await ResolveAsync(""));
         Assert.Equal(1, await ResolveAsync("1"));
         Assert.Equal(1, await ResolveAsync("@champion"));
+    }
+
+    /// <summary>A new registered model with <paramref name="count"/> versions of one run.</summary>
+    private static async Task<string> ModelWithVersionsAsync(IModelRegistry registry, int count)
+    {
+        var model = RegistryBackend.Unique("model");
+        var run = await registry.CreateRunAsync(RegistryBackend.Unique("exp"), "r", Start, NoTags, CancellationToken.None);
+        for (var i = 0; i < count; i++)
+        {
+            await registry.CreateModelVersionAsync(model, run.Id, "model", CancellationToken.None);
+        }
+
+        return model;
     }
 
     [SkippableMlflowFact]
