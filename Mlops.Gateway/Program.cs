@@ -1,12 +1,21 @@
 using Mlops.Gateway;
+using Mlops.Gateway.Diagnostics;
+using Mlops.Gateway.Forwarding;
+using Mlops.Gateway.Invoke;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRunnerClient();
+builder.AddGateway();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapGrpcService<RunnerForwarder>();
+app.MapGrpcService<RegistryForwarder>();
+app.MapSeedInvoke();
+app.MapDebug();
 app.MapDefaultEndpoints();
 
 app.Run();

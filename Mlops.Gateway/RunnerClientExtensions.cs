@@ -1,3 +1,7 @@
+using Google.Protobuf.Reflection;
+using Google.Rpc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
 namespace Mlops.Gateway;
 
 public static class RunnerClientExtensions
@@ -6,10 +10,28 @@ public static class RunnerClientExtensions
     public const string RunnerAddressKey = "services:runner:grpc:0";
     public const string DefaultRunnerAddress = "http://127.0.0.1:5081";
 
-    public static IHostApplicationBuilder AddRunnerClient(this IHostApplicationBuilder builder)
+    /// <summary>Largest request body on any endpoint (a batch of 10,000 flowers is well under 1 MB).</summary>
+    public const long MaxRequestBodyBytes = 8L * 1024 * 1024;
+
+    public static string RunnerAddress(IConfiguration configuration) =>
+        configuration[RunnerAddressKey] is { Length: > 0 } configured ? configured : DefaultRunnerAddress;
+
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
-        var address = builder.Configuration[RunnerAddressKey] is { Length: > 0 } configured ? configured : DefaultRunnerAddress;
-        builder.Services.AddGrpcClient<Mlops.V1.Runner.RunnerClient>(options => options.Address = new Uri(address));
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddProblemDetails();
+        // Field violations travel as google.rpc.BadRequest details; REST answers show them as JSON.
+        builder.Services.AddGrpc().AddJsonTranscoding(transcoding =>
+            transcoding.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor));
+
+        var address = new Uri(RunnerAddress(builder.Configuration));
+        // No standard resilience handler on these (ServiceDefaults adds one to every client): its 30 s total
+        // timeout would cut a long training stream, and the caller's own deadline travels with each call.
+        // RemoveAllResilienceHandlers is marked experimental; it is the supported way to opt one client out.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddGrpcClient<Mlops.V1.Runner.RunnerClient>(options => options.Address = address).RemoveAllResilienceHandlers();
+        builder.Services.AddGrpcClient<Mlops.V1.Registry.RegistryClient>(options => options.Address = address).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         return builder;
     }
 }

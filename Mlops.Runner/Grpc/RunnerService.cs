@@ -1,13 +1,24 @@
 using Grpc.Core;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Images;
+using Docker.DotNet;
+using Microsoft.Extensions.Options;
 using Mlops.Runner.Invocations;
+using Mlops.Runner.Registry;
 using Mlops.V1;
 
 namespace Mlops.Runner.Grpc;
 
 /// <summary>The Runner API: maps the wire to the pipeline and back; errors are mapped by <see cref="ErrorInterceptor"/>.</summary>
-public sealed class RunnerService(FunctionCatalog catalog, ImageService images, InvocationPipeline pipeline, InvocationStore store) : V1.Runner.RunnerBase
+public sealed class RunnerService(
+    FunctionCatalog catalog,
+    ImageService images,
+    InvocationPipeline pipeline,
+    InvocationStore store,
+    AdmissionGate gate,
+    IDockerClient docker,
+    IModelRegistry registry,
+    IOptions<RunnerOptions> options) : V1.Runner.RunnerBase
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
@@ -51,5 +62,40 @@ public sealed class RunnerService(FunctionCatalog catalog, ImageService images, 
         var response = new ListInvocationsResponse();
         response.Invocations.AddRange(store.List(function, request.PageSize == 0 ? DefaultPageSize : request.PageSize).Select(ProtoMapper.ToProto));
         return Task.FromResult(response);
+    }
+
+    public override async Task<RunnerStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
+    {
+        var version = await docker.System.GetVersionAsync(context.CancellationToken);
+        var status = new RunnerStatus
+        {
+            DockerVersion = version.Version,
+            DockerApiVersion = version.APIVersion,
+            RegistryBackend = registry.Backend,
+            RunningInvocations = gate.Running,
+            QueuedInvocations = gate.Queued,
+            MaxConcurrentInvocations = options.Value.MaxConcurrentInvocations,
+            MaxQueueLength = options.Value.MaxQueueLength,
+        };
+        foreach (var entry in await catalog.ListAsync(context.CancellationToken))
+        {
+            var function = new FunctionStatus { Name = entry.Name, ManifestError = entry.Error ?? "" };
+            if (entry.Manifest is { } manifest)
+            {
+                try
+                {
+                    (function.Image, function.ImageBuilt) = await images.DescribeAsync(manifest, context.CancellationToken);
+                }
+                catch (RunnerException ex)
+                {
+                    // One function whose folder cannot be built (no Dockerfile, say) is reported, not fatal.
+                    function.ManifestError = ex.Message;
+                }
+            }
+
+            status.Functions.Add(function);
+        }
+
+        return status;
     }
 }

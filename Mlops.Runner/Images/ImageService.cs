@@ -23,6 +23,15 @@ public sealed class ImageService(
     private readonly Lock _sync = new();
     private readonly Dictionary<string, BuildJob> _builds = new(StringComparer.Ordinal);
 
+    /// <summary>The tag the function's current contents build to, and whether that image exists.</summary>
+    public async Task<(string Tag, bool Exists)> DescribeAsync(FunctionManifest function, CancellationToken cancellationToken)
+    {
+        var bases = await baseImages.ResolveAsync(cancellationToken);
+        var context = await BuildContext.ScanAsync(function.Directory, bases.DigestInputs, options.Value.MaxContextBytes, cancellationToken);
+        var tag = $"{options.Value.Repository}/{function.Name}:{context.Digest[..16]}";
+        return (tag, await TryInspectAsync(tag, cancellationToken) is not null);
+    }
+
     /// <param name="measureLayers">Also report the size of the function's own layers (one more engine call).</param>
     public async IAsyncEnumerable<ImageEvent> EnsureAsync(FunctionManifest function, bool measureLayers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

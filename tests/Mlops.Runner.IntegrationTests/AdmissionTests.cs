@@ -28,6 +28,10 @@ public sealed class AdmissionTests : IAsyncLifetime
 
         var refused = await InvokeCall.RunAsync(_host.Client, "echo");
 
+        await using var gateway = GatewayHost.Start(_host.Address);
+        using var refusedOverRest = await gateway.Http.PostAsync("/invoke", new StringContent("""{"function": "echo"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, refusedOverRest.StatusCode);
         Assert.Equal(1, queued.Queued.Position);
         Assert.Equal(StatusCode.ResourceExhausted, refused.Error?.StatusCode);
         Assert.Contains("at capacity", refused.Error!.Status.Detail);

@@ -5,9 +5,20 @@ public sealed class RunnerFixture : IAsyncLifetime
 {
     public RunnerHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await RunnerHost.StartAsync();
+    /// <summary>A gateway in front of <see cref="Host"/>, for the REST tests.</summary>
+    public GatewayHost Gateway { get; private set; } = null!;
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    public async Task InitializeAsync()
+    {
+        Host = await RunnerHost.StartAsync();
+        Gateway = GatewayHost.Start(Host.Address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Host.DisposeAsync();
+    }
 }
 
 [CollectionDefinition(Name)]

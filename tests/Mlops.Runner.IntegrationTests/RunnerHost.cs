@@ -23,8 +23,9 @@ public sealed class RunnerHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<runner::Program> _factory;
 
-    private RunnerHost(string root, string instance, WebApplicationFactory<runner::Program> factory, GrpcChannel channel)
+    private RunnerHost(string root, string instance, WebApplicationFactory<runner::Program> factory, GrpcChannel channel, string address)
     {
+        Address = address;
         Root = root;
         InstanceName = instance;
         _factory = factory;
@@ -33,6 +34,9 @@ public sealed class RunnerHost : IAsyncDisposable
     }
 
     public string Root { get; }
+
+    /// <summary>The runner's gRPC endpoint (h2c), e.g. http://127.0.0.1:40123.</summary>
+    public string Address { get; }
 
     public string FunctionsDirectory => Path.Combine(Root, "functions");
 
@@ -86,7 +90,7 @@ public sealed class RunnerHost : IAsyncDisposable
 
         var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         var channel = GrpcChannel.ForAddress(address);
-        return Task.FromResult(new RunnerHost(root, instance, factory, channel));
+        return Task.FromResult(new RunnerHost(root, instance, factory, channel, address));
     }
 
     /// <summary>A copy of a test function under a new name, with a nonce so that its image is new to the engine.</summary>

@@ -1,0 +1,56 @@
+using Grpc.Core;
+using Mlops.V1;
+
+namespace Mlops.Gateway.Forwarding;
+
+/// <summary>The Runner service as REST/JSON (through transcoding): every call goes on to the runner over gRPC.</summary>
+public sealed class RunnerForwarder(Runner.RunnerClient runner) : Runner.RunnerBase
+{
+    public override Task<ListFunctionsResponse> ListFunctions(ListFunctionsRequest request, ServerCallContext context) =>
+        UnaryAsync(() => runner.ListFunctionsAsync(request, Relay.Options(context)).ResponseAsync);
+
+    public override Task<Invocation> GetInvocation(GetInvocationRequest request, ServerCallContext context) =>
+        UnaryAsync(() => runner.GetInvocationAsync(request, Relay.Options(context)).ResponseAsync);
+
+    public override Task<ListInvocationsResponse> ListInvocations(ListInvocationsRequest request, ServerCallContext context) =>
+        UnaryAsync(() => runner.ListInvocationsAsync(request, Relay.Options(context)).ResponseAsync);
+
+    public override Task<RunnerStatus> GetStatus(GetStatusRequest request, ServerCallContext context) =>
+        UnaryAsync(() => runner.GetStatusAsync(request, Relay.Options(context)).ResponseAsync);
+
+    public override Task BuildImage(BuildImageRequest request, IServerStreamWriter<BuildEvent> responseStream, ServerCallContext context) =>
+        StreamAsync(runner.BuildImage(request, Relay.Options(context)), responseStream, context);
+
+    public override Task Invoke(InvokeRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context) =>
+        StreamAsync(runner.Invoke(request, Relay.Options(context)), responseStream, context);
+
+    internal static async Task<T> UnaryAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException ex)
+        {
+            throw Relay.Rethrow(ex);
+        }
+    }
+
+    internal static async Task StreamAsync<T>(AsyncServerStreamingCall<T> call, IServerStreamWriter<T> responseStream, ServerCallContext context)
+    {
+        using (call)
+        {
+            try
+            {
+                await foreach (var item in call.ResponseStream.ReadAllAsync(context.CancellationToken))
+                {
+                    await responseStream.WriteAsync(item, context.CancellationToken);
+                }
+            }
+            catch (RpcException ex)
+            {
+                throw Relay.Rethrow(ex);
+            }
+        }
+    }
+}

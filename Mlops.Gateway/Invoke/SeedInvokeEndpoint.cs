@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Mlops.V1;
+
+namespace Mlops.Gateway.Invoke;
+
+/// <summary>
+/// The source documents' API: POST /invoke {"function": "...", "parameters": {...}} (or "params") answers
+/// {"status":"success","data":{...},"execution_time":s} or {"status":"error","error":"..."} with a status
+/// that says whose problem it is. Always JSON; execution_time covers the whole call, image build included.
+/// </summary>
+public static class SeedInvokeEndpoint
+{
+    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32 };
+
+    public static IEndpointRouteBuilder MapSeedInvoke(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/invoke", HandleAsync);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpRequest request, Runner.RunnerClient runner, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(request.Body, documentOptions: BodyOptions, cancellationToken: cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"the request body is not valid JSON: {ex.Message}");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return Error(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "the request body is too large" : "the request body could not be read");
+        }
+
+        if (body is not JsonObject fields)
+        {
+            return Error(StatusCodes.Status400BadRequest, "the request body must be a JSON object: {\"function\": \"...\", \"parameters\": {...}}");
+        }
+
+        if (fields["function"] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
+        {
+            return Error(StatusCodes.Status400BadRequest, "'function' is required and must be a string");
+        }
+
+        if (fields["parameters"] is not null && fields["params"] is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "give 'parameters' or 'params', not both");
+        }
+
+        var parameters = fields["parameters"] ?? fields["params"];
+        if (parameters is not null and not JsonObject)
+        {
+            return Error(StatusCodes.Status400BadRequest, "'parameters' must be a JSON object");
+        }
+
+        var invoke = new InvokeRequest
+        {
+            Function = name.GetValue<string>(),
+            Parameters = parameters is null ? new Struct() : Struct.Parser.ParseJson(parameters.ToJsonString()),
+        };
+
+        InvocationResult? result = null;
+        InvocationCompleted? completed = null;
+        try
+        {
+            using var call = runner.Invoke(invoke, cancellationToken: cancellationToken);
+            await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                result = item.Result ?? result;
+                completed = item.Completed ?? completed;
+            }
+        }
+        catch (RpcException ex)
+        {
+            return Error(StatusOf(ex, completed), MessageOf(ex));
+        }
+
+        var data = result is null ? new JsonObject() : JsonNode.Parse(JsonFormatter.Default.Format(result.Data))!;
+        return Results.Json(new JsonObject
+        {
+            ["status"] = "success",
+            ["data"] = data,
+            ["execution_time"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+        });
+    }
+
+    internal static int StatusOf(RpcException error, InvocationCompleted? completed) => error.StatusCode switch
+    {
+        StatusCode.InvalidArgument => StatusCodes.Status400BadRequest,
+        StatusCode.NotFound => StatusCodes.Status404NotFound,
+        StatusCode.FailedPrecondition => StatusCodes.Status409Conflict,
+        // Out of memory is the function's failure; only a full queue is "too many requests".
+        StatusCode.ResourceExhausted when completed?.Status == InvocationStatus.OomKilled => StatusCodes.Status500InternalServerError,
+        StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
+        StatusCode.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
+        StatusCode.Unavailable when IsRunnerUnreachable(error) => StatusCodes.Status502BadGateway,
+        StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    internal static string MessageOf(RpcException error) => error.StatusCode switch
+    {
+        StatusCode.Unavailable when IsRunnerUnreachable(error) => "the runner is not reachable",
+        // The runner's own bugs stay opaque: its log has the details.
+        StatusCode.Unknown => "the runner failed unexpectedly",
+        _ => error.Status.Detail,
+    };
+
+    private static bool IsRunnerUnreachable(RpcException error) => error.Status.DebugException is HttpRequestException;
+
+    private static IResult Error(int status, string message) =>
+        Results.Json(new JsonObject { ["status"] = "error", ["error"] = message }, statusCode: status);
+}
