@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Turns a bare Debian bookworm machine with the .NET SDK into one that can build and run functions:
-# a Docker engine from Debian's docker.io, and the offline base images built from Debian packages and
+# a Docker engine from Debian's docker.io, NGINX, and the offline base images built from Debian packages and
 # this machine's SDK (no container registry is needed at any step). Safe to run again: every step
 # checks first and does nothing when its result is already there.
 set -euo pipefail
@@ -13,5 +13,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 "$here/install-docker.sh"
+"$here/install-nginx.sh"
 "$here/build-base-images.sh"
 log "ready: $(docker version --format 'Docker Engine {{.Server.Version}} (API {{.Server.APIVersion}})')"

@@ -5,6 +5,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/bootstrap.sh"
+"$root/scripts/install-test-tools.sh"
 cd "$root"
 
 output="$(mktemp /tmp/mlops-test-output.XXXXXX)"

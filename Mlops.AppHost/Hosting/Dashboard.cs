@@ -10,7 +10,7 @@ internal sealed class Dashboard(int port)
 
     public string Url => $"http://127.0.0.1:{port}";
 
-    public async Task StartAsync(IReadOnlyList<ProjectResource> resources, CancellationToken cancellationToken)
+    public async Task StartAsync(IReadOnlyList<Resource> resources, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(Url);
@@ -36,7 +36,7 @@ internal sealed class Dashboard(int port)
         }
     }
 
-    private static string Render(IReadOnlyList<ProjectResource> resources)
+    private static string Render(IReadOnlyList<Resource> resources)
     {
         var html = new StringBuilder("<!doctype html><meta charset=utf-8><title>Mlops resources</title><h1>Resources</h1><table><tr><th>name</th><th>state</th><th>endpoints</th></tr>");
         foreach (var resource in resources)

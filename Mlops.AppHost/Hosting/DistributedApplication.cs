@@ -14,10 +14,10 @@ public sealed class DistributedApplication
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
-    private readonly IReadOnlyList<ProjectResource> _resources;
+    private readonly IReadOnlyList<Resource> _resources;
     private readonly Dashboard _dashboard;
 
-    internal DistributedApplication(IReadOnlyList<ProjectResource> resources, Dashboard dashboard)
+    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard)
     {
         _resources = resources;
         _dashboard = dashboard;
@@ -29,7 +29,7 @@ public sealed class DistributedApplication
     public static string RepositoryRoot { get; } = typeof(DistributedApplication).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
-    private static string Configuration { get; } =
+    internal static string Configuration { get; } =
         typeof(DistributedApplication).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     public async Task<int> RunAsync()
@@ -38,7 +38,7 @@ public sealed class DistributedApplication
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        var started = new List<(ProjectResource Resource, ResourceProcess Process)>();
+        var started = new List<(Resource Resource, ResourceProcess Process)>();
         var exitCode = 0;
         try
         {
@@ -74,6 +74,7 @@ public sealed class DistributedApplication
             foreach (var (resource, process) in Enumerable.Reverse(started))
             {
                 await process.StopAsync(StopGrace);
+                resource.Cleanup();
                 resource.State = resource.State == ResourceState.Exited ? ResourceState.Exited : ResourceState.Stopped;
             }
 
@@ -91,7 +92,7 @@ public sealed class DistributedApplication
         }
     }
 
-    private static async Task<ResourceProcess> StartAsync(ProjectResource resource, CancellationToken cancellationToken)
+    private static async Task<ResourceProcess> StartAsync(Resource resource, CancellationToken cancellationToken)
     {
         resource.State = ResourceState.Waiting;
         foreach (var dependency in resource.WaitsFor.Where(d => d.State != ResourceState.Running))
@@ -104,19 +105,24 @@ public sealed class DistributedApplication
             EnsurePortFree(resource, listening);
         }
 
-        var projectDirectory = Path.Combine(RepositoryRoot, resource.ProjectName);
-        var assembly = Path.Combine(projectDirectory, "bin", Configuration, "net10.0", resource.ProjectName + ".dll");
-        if (!File.Exists(assembly))
+        resource.State = ResourceState.Starting;
+        var environment = EnvironmentOf(resource);
+        ResourceProcess process;
+        try
         {
-            throw new StartException($"{resource.Name}: {assembly} does not exist; build the solution first");
+            process = ResourceProcess.Start(resource.Name, resource.Prepare(environment), environment);
+        }
+        catch
+        {
+            resource.Cleanup();
+            throw;
         }
 
-        resource.State = ResourceState.Starting;
-        var process = ResourceProcess.Start(resource.Name, assembly, projectDirectory, EnvironmentOf(resource));
         if (resource.HealthPath is { } path && resource.Endpoints.FirstOrDefault() is { } endpoint &&
             !await HealthProbe.WaitHealthyAsync(endpoint, path, process, StartTimeout, cancellationToken))
         {
             await process.StopAsync(StopGrace);
+            resource.Cleanup();
             resource.State = ResourceState.Exited;
             Report($"{resource.Name} did not become healthy at {endpoint.Url}{path} within {StartTimeout.TotalSeconds:0} s", process);
             throw new StartException($"{resource.Name} failed to start");
@@ -128,7 +134,7 @@ public sealed class DistributedApplication
     }
 
     /// <summary>What Aspire would give the process: its own endpoints, its references', and its telemetry identity.</summary>
-    private static Dictionary<string, string> EnvironmentOf(ProjectResource resource)
+    private static Dictionary<string, string> EnvironmentOf(Resource resource)
     {
         var environment = new Dictionary<string, string>(resource.Environment)
         {
@@ -151,7 +157,7 @@ public sealed class DistributedApplication
         return environment;
     }
 
-    private static void EnsurePortFree(ProjectResource resource, Endpoint endpoint)
+    private static void EnsurePortFree(Resource resource, Endpoint endpoint)
     {
         try
         {
@@ -189,5 +195,4 @@ public sealed class DistributedApplication
         }
     }
 
-    private sealed class StartException(string message) : Exception(message);
 }

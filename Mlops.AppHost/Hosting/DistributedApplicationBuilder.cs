@@ -8,7 +8,7 @@ namespace Mlops.AppHost.Hosting;
 /// </summary>
 public sealed class DistributedApplicationBuilder
 {
-    private readonly List<ProjectResource> _resources = [];
+    private readonly List<Resource> _resources = [];
     private readonly IConfiguration _configuration;
 
     internal DistributedApplicationBuilder(string[] args)
@@ -19,6 +19,16 @@ public sealed class DistributedApplicationBuilder
     public ProjectResource AddProject(string name, string projectName)
     {
         var resource = new ProjectResource(name, projectName, _configuration);
+        _resources.Add(resource);
+        return resource;
+    }
+
+    public IConfiguration Configuration => _configuration;
+
+    public NginxResource AddNginx(string name, int port, int grpcPort)
+    {
+        var resource = new NginxResource(name, _configuration);
+        resource.WithEndpoint(NginxResource.HttpEndpoint, port).WithEndpoint(NginxResource.GrpcEndpoint, grpcPort, http2: true);
         _resources.Add(resource);
         return resource;
     }

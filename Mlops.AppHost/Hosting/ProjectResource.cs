@@ -1,64 +1,26 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 
 namespace Mlops.AppHost.Hosting;
 
-public enum ResourceState
+/// <summary>A .NET project of this repository, run from its build output (the AppHost's build builds it first).</summary>
+public sealed class ProjectResource(string name, string projectName, IConfiguration configuration) : Resource(name, configuration)
 {
-    NotStarted,
-    Waiting,
-    Starting,
-    Running,
-    Exited,
-    Stopped,
-}
-
-/// <summary>A .NET project of this repository, run from its build output as a child process.</summary>
-public sealed class ProjectResource(string name, string projectName, IConfiguration configuration)
-{
-    public string Name { get; } = name;
-
     public string ProjectName { get; } = projectName;
 
-    public List<Endpoint> Endpoints { get; } = [];
-
-    public List<ProjectResource> References { get; } = [];
-
-    public List<ProjectResource> WaitsFor { get; } = [];
-
-    public Dictionary<string, string> Environment { get; } = [];
-
-    public string? HealthPath { get; set; }
-
-    public ResourceState State { get; set; } = ResourceState.NotStarted;
-
-    public ProjectResource WithEndpoint(string endpointName, int port, bool http2 = false)
+    internal override ProcessStartInfo Prepare(IReadOnlyDictionary<string, string> environment)
     {
-        Endpoints.Add(new Endpoint(endpointName, configuration.GetValue($"Endpoints:{Name}:{endpointName}", port), http2));
-        return this;
-    }
+        var projectDirectory = Path.Combine(DistributedApplication.RepositoryRoot, ProjectName);
+        var assembly = Path.Combine(projectDirectory, "bin", DistributedApplication.Configuration, "net10.0", ProjectName + ".dll");
+        if (!File.Exists(assembly))
+        {
+            throw new StartException($"{Name}: {assembly} does not exist; build the solution first");
+        }
 
-    /// <summary>Passes the other resource's endpoints as services__&lt;name&gt;__&lt;endpoint&gt;__0, as Aspire does.</summary>
-    public ProjectResource WithReference(ProjectResource other)
-    {
-        References.Add(other);
-        return this;
-    }
-
-    public ProjectResource WaitFor(ProjectResource other)
-    {
-        WaitsFor.Add(other);
-        return this;
-    }
-
-    public ProjectResource WithHttpHealthCheck(string path)
-    {
-        HealthPath = path;
-        return this;
-    }
-
-    public ProjectResource WithEnvironment(string name, string value)
-    {
-        Environment[name] = value;
-        return this;
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = projectDirectory };
+        info.ArgumentList.Add(assembly);
+        return info;
     }
 }
+
+public sealed class StartException(string message) : Exception(message);

@@ -24,16 +24,11 @@ internal sealed partial class ResourceProcess
 
     public int ExitCode => _process.ExitCode;
 
-    public static ResourceProcess Start(string name, string assembly, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    public static ResourceProcess Start(string name, ProcessStartInfo info, IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(assembly);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+
+namespace Mlops.AppHost.Hosting;
+
+public enum ResourceState
+{
+    NotStarted,
+    Waiting,
+    Starting,
+    Running,
+    Exited,
+    Stopped,
+}
+
+/// <summary>Something the app runs as a child process: its endpoints, what it references and waits for, how to check it.</summary>
+public abstract class Resource(string name, IConfiguration configuration)
+{
+    public string Name { get; } = name;
+
+    public List<Endpoint> Endpoints { get; } = [];
+
+    public List<Resource> References { get; } = [];
+
+    public List<Resource> WaitsFor { get; } = [];
+
+    public Dictionary<string, string> Environment { get; } = [];
+
+    public string? HealthPath { get; private set; }
+
+    public ResourceState State { get; set; } = ResourceState.NotStarted;
+
+    /// <summary>A port can be changed with Endpoints:&lt;resource&gt;:&lt;endpoint&gt;=PORT.</summary>
+    public Resource WithEndpoint(string endpointName, int port, bool http2 = false)
+    {
+        Endpoints.Add(new Endpoint(endpointName, configuration.GetValue($"Endpoints:{Name}:{endpointName}", port), http2));
+        return this;
+    }
+
+    /// <summary>Passes the other resource's endpoints as services__&lt;name&gt;__&lt;endpoint&gt;__0, as Aspire does.</summary>
+    public Resource WithReference(Resource other)
+    {
+        References.Add(other);
+        return this;
+    }
+
+    public Resource WaitFor(Resource other)
+    {
+        WaitsFor.Add(other);
+        return this;
+    }
+
+    public Resource WithHttpHealthCheck(string path)
+    {
+        HealthPath = path;
+        return this;
+    }
+
+    public Resource WithEnvironment(string name, string value)
+    {
+        Environment[name] = value;
+        return this;
+    }
+
+    /// <summary>Whatever must exist before the process starts, and how to start it.</summary>
+    internal abstract ProcessStartInfo Prepare(IReadOnlyDictionary<string, string> environment);
+
+    /// <summary>Removes what <see cref="Prepare"/> made, once the process is gone.</summary>
+    internal virtual void Cleanup()
+    {
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Mlops.Runner.IntegrationTests;
+
+/// <summary>The web UI in a real browser (Debian's Chromium), through a real NGINX, gateway and runner.</summary>
+public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArgs =
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private RunnerHost _runner = null!;
+    private GatewayHost _gateway = null!;
+    private FrontDoor _door = null!;
+    private string _profile = null!;
+
+    public async Task InitializeAsync()
+    {
+        _runner = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions });
+        _gateway = GatewayHost.Start(_runner.Address);
+        _door = await FrontDoor.StartAsync(_gateway.Address, _runner.Address);
+        _profile = Directory.CreateTempSubdirectory("mlops-chromium-").FullName;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _door.DisposeAsync();
+        await _gateway.DisposeAsync();
+        await _runner.DisposeAsync();
+        Directory.Delete(_profile, recursive: true);
+    }
+
+    [Fact]
+    public async Task TrainThenPredict_ShowsMetricsThenSetosaWithItsProbabilities()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+            ViewportSize = new ViewportSize { Width = 1100, Height = 1600 },
+        });
+        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+        await page.GotoAsync(_door.Url + "/");
+
+        await page.Locator("input[name=n_estimators]").FillAsync("20");
+        await page.ClickAsync("#train-button");
+        await Expect(page.Locator("#train-result")).ToBeVisibleAsync(new() { Timeout = 300_000 });
+        await Expect(page.Locator("#train-metrics")).ToContainTextAsync("accuracy");
+        await Expect(page.Locator("#train-confusion")).ToContainTextAsync("setosa");
+        await Expect(page.Locator("#train-summary")).ToContainTextAsync("model iris_model version 1");
+        await Expect(page.Locator("#train-log")).ToContainTextAsync("test accuracy");
+
+        await page.ClickAsync("#predict-button");
+        await Expect(page.Locator("#predict-class")).ToHaveTextAsync("setosa", new() { Timeout = 120_000 });
+        await Expect(page.Locator("#predict-chart rect.bar")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#predict-chart")).ToContainTextAsync("versicolor");
+
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "web-ui-train-predict.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        output.WriteLine($"screenshot: {screenshot}");
+    }
+
+    [Fact]
+    public async Task AnError_IsShownNextToTheFormThatCausedIt()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+        await page.GotoAsync(_door.Url + "/");
+
+        // Nothing was trained on this runner: predict must say so, beside the predict form.
+        await page.ClickAsync("#predict-button");
+        await Expect(page.Locator("#predict-error")).ToContainTextAsync("invoke 'train' first", new() { Timeout = 60_000 });
+        await Expect(page.Locator("#train-error")).ToBeHiddenAsync();
+    }
+}
