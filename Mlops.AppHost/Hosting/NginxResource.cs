@@ -39,13 +39,22 @@ public sealed class NginxResource(string name, IConfiguration configuration) : R
     internal override ProcessStartInfo Prepare(IReadOnlyDictionary<string, string> environment)
     {
         _runDirectory = Directory.CreateTempSubdirectory("mlops-nginx-").FullName;
-        Directory.CreateDirectory(Path.Combine(_runDirectory, "conf.d"));
-        var templates = Path.Combine(DistributedApplication.RepositoryRoot, "nginx");
-        var values = Values(_runDirectory);
-        File.WriteAllText(Path.Combine(_runDirectory, "nginx.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, "mlops.conf.template")), values));
-        if (MlflowUri is not null)
+        try
         {
-            File.WriteAllText(Path.Combine(_runDirectory, "conf.d", "mlflow.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, "mlflow.conf.template")), values));
+            Directory.CreateDirectory(Path.Combine(_runDirectory, "conf.d"));
+            var templates = Path.Combine(DistributedApplication.RepositoryRoot, "nginx");
+            var values = Values(_runDirectory);
+            File.WriteAllText(Path.Combine(_runDirectory, "nginx.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, "mlops.conf.template")), values));
+            if (MlflowUri is not null)
+            {
+                File.WriteAllText(Path.Combine(_runDirectory, "conf.d", "mlflow.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, "mlflow.conf.template")), values));
+            }
+        }
+        catch
+        {
+            // Whoever called us has nothing to clean up with yet.
+            Cleanup();
+            throw;
         }
 
         var info = new ProcessStartInfo("nginx");

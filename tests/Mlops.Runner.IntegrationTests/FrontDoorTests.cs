@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Grpc.Net.Client;
+using Mlops.V1;
+
+namespace Mlops.Runner.IntegrationTests;
+
+/// <summary>What NGINX must do: pass streams through line by line, route gRPC to the runner, serve the UI.</summary>
+[Collection(RunnerCollection.Name)]
+public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
+{
+    private FrontDoor _door = null!;
+
+    public async Task InitializeAsync() => _door = await FrontDoor.StartAsync(fixture.Gateway.Address, fixture.Host.Address);
+
+    public async Task DisposeAsync() => await _door.DisposeAsync();
+
+    [Fact]
+    public async Task RestStream_ThroughNginx_ArrivesLineByLineNotBuffered()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(_door.Url), Timeout = TimeSpan.FromMinutes(2) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/functions/print-sleep:invoke") { Content = JsonContent.Create(new JsonObject()) };
+        var clock = Stopwatch.StartNew();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        TimeSpan? first = null, completed = null;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.Contains("\"line\":\"first\"", StringComparison.Ordinal))
+            {
+                first = clock.Elapsed;
+            }
+
+            if (line.Contains("\"completed\"", StringComparison.Ordinal))
+            {
+                completed = clock.Elapsed;
+            }
+        }
+
+        Assert.NotNull(first);
+        Assert.True(completed - first >= TimeSpan.FromSeconds(1.5), $"first line at {first}, completed at {completed}");
+    }
+
+    [Fact]
+    public async Task Grpc_ThroughNginx_ReachesTheRunner()
+    {
+        using var channel = GrpcChannel.ForAddress(_door.GrpcUrl);
+        var client = new Mlops.V1.Runner.RunnerClient(channel);
+
+        var functions = await client.ListFunctionsAsync(new ListFunctionsRequest());
+        var call = await InvokeCall.RunAsync(client, "echo");
+
+        Assert.Contains(functions.Functions, f => f.Name == "echo");
+        Assert.Null(call.Error);
+        Assert.Equal(InvocationStatus.Succeeded, call.Completed.Status);
+    }
+
+    [Fact]
+    public async Task SeedInvokeAndUi_ThroughNginx_AreServed()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(_door.Url) };
+
+        using var page = await http.GetAsync("/");
+        using var invoke = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "echo", ["parameters"] = new JsonObject { ["message"] = "door" } });
+        using var missing = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "nope" });
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<title>Mlops", await page.Content.ReadAsStringAsync());
+        Assert.Equal("door", (await invoke.Content.ReadFromJsonAsync<JsonObject>())!["data"]!["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/json", missing.Content.Headers.ContentType?.MediaType);
+    }
+}
