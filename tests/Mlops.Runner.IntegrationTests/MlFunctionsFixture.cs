@@ -16,8 +16,17 @@ public sealed class MlFunctionsFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Host = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions });
-        TrainImage = await BuildAsync(Host.Client, "train");
-        PredictImage = await BuildAsync(Host.Client, "predict");
+        try
+        {
+            TrainImage = await BuildAsync(Host.Client, "train");
+            PredictImage = await BuildAsync(Host.Client, "predict");
+        }
+        catch
+        {
+            // xunit does not call DisposeAsync when InitializeAsync fails.
+            await Host.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();

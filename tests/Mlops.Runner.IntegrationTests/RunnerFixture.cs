@@ -11,7 +11,16 @@ public sealed class RunnerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Host = await RunnerHost.StartAsync();
-        Gateway = GatewayHost.Start(Host.Address);
+        try
+        {
+            Gateway = GatewayHost.Start(Host.Address);
+        }
+        catch
+        {
+            // xunit does not call DisposeAsync when InitializeAsync fails.
+            await Host.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

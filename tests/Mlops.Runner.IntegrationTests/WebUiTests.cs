@@ -11,22 +11,36 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
         ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     private RunnerHost _runner = null!;
-    private GatewayHost _gateway = null!;
+    private GatewayHost? _gateway;
     private FrontDoor _door = null!;
     private string _profile = null!;
 
     public async Task InitializeAsync()
     {
         _runner = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions });
-        _gateway = GatewayHost.Start(_runner.Address);
-        _door = await FrontDoor.StartAsync(_gateway.Address, _runner.Address);
-        _profile = Directory.CreateTempSubdirectory("mlops-chromium-").FullName;
+        try
+        {
+            _gateway = GatewayHost.Start(_runner.Address);
+            _door = await FrontDoor.StartAsync(_gateway!.Address, _runner.Address);
+            _profile = Directory.CreateTempSubdirectory("mlops-chromium-").FullName;
+        }
+        catch
+        {
+            // xunit does not call DisposeAsync when InitializeAsync fails: undo what started.
+            if (_gateway is not null)
+            {
+                await _gateway.DisposeAsync();
+            }
+
+            await _runner.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
     {
         await _door.DisposeAsync();
-        await _gateway.DisposeAsync();
+        await _gateway!.DisposeAsync();
         await _runner.DisposeAsync();
         Directory.Delete(_profile, recursive: true);
     }
