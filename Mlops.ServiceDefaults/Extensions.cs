@@ -58,6 +58,7 @@ public static class Extensions
                     aspnet.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthPath) &&
                         !context.Request.Path.StartsWithSegments(AlivePath))
+                .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

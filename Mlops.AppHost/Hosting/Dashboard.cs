@@ -1,29 +1,58 @@
-using System.Net;
-using System.Text;
+using Google.Protobuf;
+using Mlops.AppHost.Telemetry;
+using Mlops.AppHost.Telemetry.Otlp;
 
 namespace Mlops.AppHost.Hosting;
 
-/// <summary>The AppHost's own web endpoint: /health, and the resources with their state and endpoints.</summary>
-internal sealed class Dashboard(int port)
+/// <summary>
+/// The AppHost's own web server: an OTLP/HTTP (protobuf) receiver for every service's traces and logs, and
+/// a dashboard over them and over the resources: state, health, endpoints, live console output.
+/// </summary>
+internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, TelemetryStore telemetry)
 {
+    private const string Protobuf = "application/x-protobuf";
     private WebApplication? _app;
 
     public string Url => $"http://127.0.0.1:{port}";
 
+    public string OtlpUrl => $"http://127.0.0.1:{otlpPort}";
+
     public async Task StartAsync(IReadOnlyList<Resource> resources, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(Url);
+        builder.WebHost.UseUrls(Url, OtlpUrl);
         builder.Logging.ClearProviders();
         _app = builder.Build();
+
         _app.MapGet("/health", () => "Healthy");
+        _app.MapPost("/v1/traces", (HttpRequest request, CancellationToken token) =>
+            ReceiveAsync(request, ExportTraceServiceRequest.Parser, telemetry.Add, token));
+        _app.MapPost("/v1/logs", (HttpRequest request, CancellationToken token) =>
+            ReceiveAsync(request, ExportLogsServiceRequest.Parser, telemetry.Add, token));
+        // Metrics are accepted (exporters retry what is refused) but not shown: use an OTLP backend for them.
+        _app.MapPost("/v1/metrics", () => Results.Bytes([], Protobuf));
+
         _app.MapGet("/api/resources", () => resources.Select(r => new
         {
             r.Name,
+            Kind = r is ProjectResource ? "project" : "executable",
             State = r.State.ToString(),
+            r.Health,
+            r.Restarts,
             Endpoints = r.Endpoints.Select(e => e.Url),
         }));
-        _app.MapGet("/", () => Results.Content(Render(resources), "text/html; charset=utf-8"));
+        _app.MapGet("/api/console/{name}", (string name, long? after) => console.Read(name, after ?? 0));
+        _app.MapGet("/api/logs", (string? service, string? level, string? trace) => telemetry.Logs()
+            .Where(l => service is null || l.Service == service)
+            .Where(l => level is null || string.Equals(l.Severity, level, StringComparison.OrdinalIgnoreCase))
+            .Where(l => trace is null || l.TraceId == trace)
+            .TakeLast(1_000));
+        _app.MapGet("/api/traces", (string? service, string? function, string? status) =>
+            TraceQuery.List(telemetry.Spans(), service, function, status).Take(500));
+        _app.MapGet("/api/traces/{traceId}", (string traceId) => TraceQuery.Trace(telemetry.Spans(), traceId) is { Count: > 0 } spans
+            ? Results.Ok(spans)
+            : Results.NotFound(new { error = $"no trace {traceId}" }));
+        _app.MapGet("/", () => Results.File(Path.Combine(AppContext.BaseDirectory, "Dashboard", "index.html"), "text/html; charset=utf-8"));
         await _app.StartAsync(cancellationToken);
     }
 
@@ -36,15 +65,26 @@ internal sealed class Dashboard(int port)
         }
     }
 
-    private static string Render(IReadOnlyList<Resource> resources)
+    private static async Task<IResult> ReceiveAsync<T>(HttpRequest request, MessageParser<T> parser, Action<T> store, CancellationToken cancellationToken)
+        where T : IMessage<T>
     {
-        var html = new StringBuilder("<!doctype html><meta charset=utf-8><title>Mlops resources</title><h1>Resources</h1><table><tr><th>name</th><th>state</th><th>endpoints</th></tr>");
-        foreach (var resource in resources)
+        if (request.ContentType?.StartsWith(Protobuf, StringComparison.OrdinalIgnoreCase) != true)
         {
-            var endpoints = string.Join(" ", resource.Endpoints.Select(e => WebUtility.HtmlEncode(e.Url)));
-            html.Append($"<tr><td>{WebUtility.HtmlEncode(resource.Name)}</td><td>{resource.State}</td><td>{endpoints}</td></tr>");
+            return Results.Text($"only {Protobuf} is accepted here (OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf)", statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
-        return html.Append("</table>").ToString();
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken);
+        try
+        {
+            store(parser.ParseFrom(body.ToArray()));
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            return Results.Text($"not an OTLP message: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // An empty Export*ServiceResponse: everything was accepted.
+        return Results.Bytes([], Protobuf);
     }
 }

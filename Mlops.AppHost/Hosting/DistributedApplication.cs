@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Mlops.AppHost.Telemetry;
 
 namespace Mlops.AppHost.Hosting;
 
@@ -14,13 +15,19 @@ public sealed class DistributedApplication
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
+    private static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(5);
+
     private readonly IReadOnlyList<Resource> _resources;
     private readonly Dashboard _dashboard;
+    private readonly ConsoleLog _console;
+    private readonly string? _externalOtlpEndpoint;
 
-    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard)
+    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint)
     {
         _resources = resources;
         _dashboard = dashboard;
+        _console = console;
+        _externalOtlpEndpoint = externalOtlpEndpoint;
     }
 
     public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(args);
@@ -50,7 +57,11 @@ public sealed class DistributedApplication
             }
 
             PrintUrls();
+            using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+            var health = WatchHealthAsync(probing.Token);
             var exited = await Task.WhenAny(started.Select(s => s.Process.WaitForExitAsync(stopping.Token)));
+            await probing.CancelAsync();
+            await health;
             if (!stopping.IsCancellationRequested)
             {
                 var (resource, process) = started.Single(s => s.Process.HasExited);
@@ -92,7 +103,27 @@ public sealed class DistributedApplication
         }
     }
 
-    private static async Task<ResourceProcess> StartAsync(Resource resource, CancellationToken cancellationToken)
+    /// <summary>Keeps each running resource's health current for the dashboard.</summary>
+    private async Task WatchHealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(HealthInterval, cancellationToken);
+                foreach (var resource in _resources.Where(r => r.State == ResourceState.Running && r.HealthPath is not null))
+                {
+                    resource.Health = await HealthProbe.IsHealthyAsync(resource.Endpoints[0], resource.HealthPath!, cancellationToken) ? "healthy" : "unhealthy";
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task<ResourceProcess> StartAsync(Resource resource, CancellationToken cancellationToken)
     {
         resource.State = ResourceState.Waiting;
         foreach (var dependency in resource.WaitsFor.Where(d => d.State != ResourceState.Running))
@@ -110,7 +141,7 @@ public sealed class DistributedApplication
         ResourceProcess process;
         try
         {
-            process = ResourceProcess.Start(resource.Name, resource.Prepare(environment), environment);
+            process = ResourceProcess.Start(resource.Name, resource.Prepare(environment), environment, _console);
         }
         catch
         {
@@ -129,17 +160,24 @@ public sealed class DistributedApplication
         }
 
         resource.State = ResourceState.Running;
+        resource.Health = resource.HealthPath is null ? "unknown" : "healthy";
         Console.WriteLine($"apphost  | {resource.Name} is healthy");
         return process;
     }
 
-    /// <summary>What Aspire would give the process: its own endpoints, its references', and its telemetry identity.</summary>
-    private static Dictionary<string, string> EnvironmentOf(Resource resource)
+    /// <summary>What Aspire would give the process: its own endpoints, its references', and where its telemetry goes.</summary>
+    private Dictionary<string, string> EnvironmentOf(Resource resource)
     {
         var environment = new Dictionary<string, string>(resource.Environment)
         {
             ["OTEL_SERVICE_NAME"] = resource.Name,
             ["DOTNET_ENVIRONMENT"] = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production",
+            // The dashboard's receiver, unless the user pointed telemetry at a backend of their own.
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = _externalOtlpEndpoint ?? _dashboard.OtlpUrl,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf",
+            // Export every second, so a trace shows up while one still looks for it.
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "1000",
         };
         foreach (var endpoint in resource.Endpoints)
         {
@@ -183,6 +221,9 @@ public sealed class DistributedApplication
         }
 
         Console.WriteLine($"apphost  |   dashboard      {_dashboard.Url}");
+        Console.WriteLine(_externalOtlpEndpoint is null
+            ? $"apphost  |   OTLP receiver  {_dashboard.OtlpUrl}"
+            : $"apphost  |   telemetry to   {_externalOtlpEndpoint} (OTEL_EXPORTER_OTLP_ENDPOINT)");
         Console.WriteLine("apphost  | press Ctrl+C to stop");
     }
 

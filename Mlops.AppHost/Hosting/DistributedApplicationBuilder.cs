@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Mlops.AppHost.Telemetry;
 
 namespace Mlops.AppHost.Hosting;
 
@@ -36,6 +37,9 @@ public sealed class DistributedApplicationBuilder
     public DistributedApplication Build()
     {
         var dashboardPort = _configuration.GetValue("Endpoints:dashboard:http", 18888);
-        return new DistributedApplication(_resources, new Dashboard(dashboardPort));
+        var otlpPort = _configuration.GetValue("Endpoints:dashboard:otlp", 4318);
+        var console = new ConsoleLog();
+        var external = _configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } endpoint ? endpoint : null;
+        return new DistributedApplication(_resources, new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore()), console, external);
     }
 }

@@ -15,6 +15,20 @@ internal static class HealthProbe
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
+    /// <summary>One probe, for the dashboard's view of a running resource.</summary>
+    public static async Task<bool> IsHealthyAsync(Endpoint endpoint, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await (endpoint.Http2 ? Http2 : Http1).GetAsync(endpoint.Url + path, cancellationToken);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     public static async Task<bool> WaitHealthyAsync(Endpoint endpoint, string path, ResourceProcess process, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var client = endpoint.Http2 ? Http2 : Http1;

@@ -30,6 +30,12 @@ public abstract class Resource(string name, IConfiguration configuration)
 
     public ResourceState State { get; set; } = ResourceState.NotStarted;
 
+    /// <summary>The last health probe's answer: healthy, unhealthy, or unknown (no probe, or not running).</summary>
+    public string Health { get; set; } = "unknown";
+
+    /// <summary>The app model restarts nothing (a resource that dies stops the app), so this stays 0.</summary>
+    public int Restarts { get; set; }
+
     /// <summary>A port can be changed with Endpoints:&lt;resource&gt;:&lt;endpoint&gt;=PORT.</summary>
     public Resource WithEndpoint(string endpointName, int port, bool http2 = false)
     {

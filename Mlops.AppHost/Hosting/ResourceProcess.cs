@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Mlops.AppHost.Telemetry;
 
 namespace Mlops.AppHost.Hosting;
 
@@ -9,14 +10,18 @@ namespace Mlops.AppHost.Hosting;
 /// </summary>
 internal sealed partial class ResourceProcess
 {
-    private const int TailLines = 40;
     private const int SigTerm = 15;
 
     private readonly Process _process;
-    private readonly Queue<string> _tail = new();
-    private readonly Lock _sync = new();
+    private readonly string _name;
+    private readonly ConsoleLog _console;
 
-    private ResourceProcess(Process process) => _process = process;
+    private ResourceProcess(Process process, string name, ConsoleLog console)
+    {
+        _process = process;
+        _name = name;
+        _console = console;
+    }
 
     public int Id => _process.Id;
 
@@ -24,7 +29,7 @@ internal sealed partial class ResourceProcess
 
     public int ExitCode => _process.ExitCode;
 
-    public static ResourceProcess Start(string name, ProcessStartInfo info, IReadOnlyDictionary<string, string> environment)
+    public static ResourceProcess Start(string name, ProcessStartInfo info, IReadOnlyDictionary<string, string> environment, ConsoleLog console)
     {
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
@@ -35,9 +40,9 @@ internal sealed partial class ResourceProcess
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var resource = new ResourceProcess(process);
-        process.OutputDataReceived += (_, e) => resource.OnLine(name, e.Data);
-        process.ErrorDataReceived += (_, e) => resource.OnLine(name, e.Data);
+        var resource = new ResourceProcess(process, name, console);
+        process.OutputDataReceived += (_, e) => resource.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => resource.OnLine(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -46,13 +51,7 @@ internal sealed partial class ResourceProcess
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
-    public IReadOnlyList<string> Tail()
-    {
-        lock (_sync)
-        {
-            return [.. _tail];
-        }
-    }
+    public IReadOnlyList<string> Tail() => _console.Tail(_name, 40);
 
     public async Task StopAsync(TimeSpan grace)
     {
@@ -78,23 +77,15 @@ internal sealed partial class ResourceProcess
         }
     }
 
-    private void OnLine(string name, string? line)
+    private void OnLine(string? line)
     {
         if (line is null)
         {
             return;
         }
 
-        lock (_sync)
-        {
-            _tail.Enqueue(line);
-            if (_tail.Count > TailLines)
-            {
-                _tail.Dequeue();
-            }
-        }
-
-        Console.WriteLine($"{name,-8} | {line}");
+        _console.Append(_name, line);
+        Console.WriteLine($"{_name,-8} | {line}");
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -47,13 +47,33 @@ public sealed class InvocationPipeline(
         string? function, JsonObject? parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var manifest = await catalog.GetAsync(function, cancellationToken);
-        var validated = ParameterValidator.Validate(manifest, parameters);
-        var model = await ModelOfAsync(manifest, validated, cancellationToken);
-        using var ticket = gate.Enter();
+        // One span per invocation, parent of everything it does; refusals are recorded on it too.
+        using var activity = RunnerTelemetry.Source.StartActivity($"invoke {manifest.Name}");
+        activity?.SetTag(RunnerTelemetry.FaasName, manifest.Name);
+        JsonObject validated;
+        ModelBinding? model;
+        AdmissionGate.Ticket ticket;
+        try
+        {
+            validated = ParameterValidator.Validate(manifest, parameters);
+            using (var resolve = manifest.Model.Consumes ? RunnerTelemetry.Source.StartActivity("resolve model") : null)
+            {
+                model = await ModelOfAsync(manifest, validated, cancellationToken);
+                resolve?.SetTag("mlops.model_uri", model?.Version?.Uri);
+            }
 
+            ticket = gate.Enter();
+        }
+        catch (RunnerException ex)
+        {
+            activity?.RecordError(ex.Kind.ToString(), ex);
+            throw;
+        }
+
+        using var admitted = ticket;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateBounded<InvocationEvent>(new BoundedChannelOptions(EventBuffer) { SingleReader = true });
-        var run = Task.Run(() => RunAsync(manifest, validated, model, ticket, channel.Writer, stop.Token), CancellationToken.None);
+        var run = Task.Run(() => RunAsync(manifest, validated, model, ticket, channel.Writer, activity, stop.Token), CancellationToken.None);
 
         RunnerException? failure;
         try
@@ -77,11 +97,15 @@ public sealed class InvocationPipeline(
     }
 
     private async Task<RunnerException?> RunAsync(
-        FunctionManifest manifest, JsonObject parameters, ModelBinding? model, AdmissionGate.Ticket ticket, ChannelWriter<InvocationEvent> writer, CancellationToken cancellationToken)
+        FunctionManifest manifest,
+        JsonObject parameters,
+        ModelBinding? model,
+        AdmissionGate.Ticket ticket,
+        ChannelWriter<InvocationEvent> writer,
+        Activity? activity,
+        CancellationToken cancellationToken)
     {
         var id = InvocationStore.NewId();
-        using var activity = RunnerTelemetry.Source.StartActivity($"invoke {manifest.Name}");
-        activity?.SetTag(RunnerTelemetry.FaasName, manifest.Name);
         activity?.SetTag(RunnerTelemetry.FaasInvocationId, id);
 
         var run = new RunState(manifest, id, time.GetUtcNow(), InvocationLogFile.PathFor(_logsDirectory, manifest.Name, id));
@@ -240,6 +264,9 @@ public sealed class InvocationPipeline(
 
     private async Task<ImageReady> ResolveImageAsync(FunctionManifest manifest, Func<InvocationEvent, ValueTask> emit, CancellationToken cancellationToken)
     {
+        // Parent of the build span when there is one: a cold start shows as resolve image > build {function}.
+        using var span = RunnerTelemetry.Source.StartActivity("resolve image");
+        span?.SetTag(RunnerTelemetry.FaasName, manifest.Name);
         ImageReady? ready = null;
         await foreach (var item in images.EnsureAsync(manifest, measureLayers: false, cancellationToken))
         {
@@ -253,6 +280,8 @@ public sealed class InvocationPipeline(
                     break;
                 case ImageReady resolved:
                     ready = resolved;
+                    span?.SetTag(RunnerTelemetry.ContainerImageName, resolved.Tag);
+                    span?.SetTag(RunnerTelemetry.FaasColdstart, !resolved.CacheHit);
                     await emit(new InvocationImageResolved(resolved.Tag, resolved.CacheHit));
                     break;
             }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mlops.Runner.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Mlops.Runner.Registry;
@@ -15,12 +16,17 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
     /// <summary>The folder holding the version's files (ready to copy, never to modify).</summary>
     public async Task<string> GetAsync(ModelVersion version, CancellationToken cancellationToken)
     {
+        using var span = RunnerTelemetry.Source.StartActivity("registry fetch model");
+        span?.SetTag("mlops.model_uri", version.Uri);
+        span?.SetTag("mlops.registry", registry.Backend);
         var target = Path.Combine(_root, version.Name, version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (Directory.Exists(target))
         {
+            span?.SetTag("mlops.cache_hit", true);
             return target;
         }
 
+        span?.SetTag("mlops.cache_hit", false);
         var download = Path.Combine(_root, version.Name, $".download-{Guid.NewGuid():N}");
         try
         {

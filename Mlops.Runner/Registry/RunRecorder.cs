@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Invocations;
 
 namespace Mlops.Runner.Registry;
@@ -21,6 +22,10 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
 
     public async Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, InvocationResult result, string modelDirectory, CancellationToken cancellationToken)
     {
+        using var span = RunnerTelemetry.Source.StartActivity("registry record run");
+        span?.SetTag(RunnerTelemetry.FaasInvocationId, context.InvocationId);
+        span?.SetTag("mlops.model_name", context.ModelName);
+        span?.SetTag("mlops.registry", registry.Backend);
         var run = await StartAsync(context, result, cancellationToken);
         foreach (var file in Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories))
         {
@@ -36,11 +41,16 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
 
         var version = await registry.CreateModelVersionAsync(context.ModelName, run.Id, ModelArtifactPath, cancellationToken);
         await registry.FinishRunAsync(run.Id, RunStatus.Finished, time.GetUtcNow(), cancellationToken);
+        span?.SetTag("mlops.run_id", run.Id);
+        span?.SetTag("mlops.model_version", version.Version);
         return new RecordedTraining(run.Id, version);
     }
 
     public async Task<RecordedTraining> RecordFailureAsync(TrainingContext context, CancellationToken cancellationToken)
     {
+        using var span = RunnerTelemetry.Source.StartActivity("registry record failed run");
+        span?.SetTag(RunnerTelemetry.FaasInvocationId, context.InvocationId);
+        span?.SetTag("mlops.registry", registry.Backend);
         var run = await StartAsync(context, null, cancellationToken);
         await UploadLogAsync(run.Id, context, cancellationToken);
         await registry.FinishRunAsync(run.Id, RunStatus.Failed, time.GetUtcNow(), cancellationToken);

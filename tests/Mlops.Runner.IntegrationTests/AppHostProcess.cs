@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace Mlops.Runner.IntegrationTests;
+
+/// <summary>
+/// The whole system started the way `dotnet run --project Mlops.AppHost` starts it — the role
+/// Aspire.Hosting.Testing would play — on free ports, with its own data, logs and runner instance.
+/// </summary>
+public sealed class AppHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private AppHostProcess(Process process, Dictionary<string, int> ports, string root, string instance)
+    {
+        _process = process;
+        Ports = ports;
+        Root = root;
+        Instance = instance;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public IReadOnlyDictionary<string, int> Ports { get; }
+
+    public string Root { get; }
+
+    public string Instance { get; }
+
+    public string FrontDoor => $"http://127.0.0.1:{Ports["nginx:http"]}";
+
+    public string FrontDoorGrpc => $"http://127.0.0.1:{Ports["nginx:grpc"]}";
+
+    public string Dashboard => $"http://127.0.0.1:{Ports["dashboard:http"]}";
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static async Task<AppHostProcess> StartAsync(TimeSpan timeout)
+    {
+        var ports = new[] { "runner:grpc", "gateway:http", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp" }.ToDictionary(k => k, _ => FreePort());
+        var root = Directory.CreateTempSubdirectory("mlops-e2e-").FullName;
+        var instance = $"e2e-{Guid.NewGuid():N}"[..16];
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "Mlops.AppHost", "bin", Configuration, "net10.0", "Mlops.AppHost.dll"));
+        foreach (var (endpoint, port) in ports)
+        {
+            info.ArgumentList.Add($"--Endpoints:{endpoint}={port}");
+        }
+
+        // The services inherit the AppHost's environment: keep this run's state out of the repository's data/.
+        info.Environment["Runner__DataPath"] = Path.Combine(root, "data");
+        info.Environment["Runner__LogsPath"] = Path.Combine(root, "logs");
+        info.Environment["Runner__InstanceName"] = instance;
+        info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+
+        var host = new AppHostProcess(Process.Start(info)!, ports, root, instance);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline && !host.HasExited; await Task.Delay(500))
+        {
+            try
+            {
+                var resources = await http.GetFromJsonAsync<JsonArray>($"{host.Dashboard}/api/resources");
+                if (resources is { Count: 3 } && resources.All(r => r!["state"]!.GetValue<string>() == "Running"))
+                {
+                    return host;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not up yet.
+            }
+        }
+
+        await host.DisposeAsync();
+        throw new InvalidOperationException($"the AppHost did not bring everything up:\n{host.Output}");
+    }
+
+    /// <summary>What Ctrl+C sends.</summary>
+    public async Task InterruptAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var grace = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(grace.Token);
+    }
+
+    public static bool PortIsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await InterruptAsync(TimeSpan.FromSeconds(60));
+        }
+
+        _process.Dispose();
+        Directory.Delete(Root, recursive: true);
+    }
+
+    private static string Configuration =>
+        typeof(AppHostProcess).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Debug";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+        }
+    }
+}
