@@ -4,7 +4,15 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var runner = builder.AddProject("runner", "Mlops.Runner")
     .WithEndpoint("grpc", port: 5081, http2: true)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    // Published as a container, the runner is the one that talks to the engine; the paths it bind-mounts
+    // into function containers must mean the same on the host.
+    .WithPublishVolume("/var/run/docker.sock:/var/run/docker.sock")
+    .WithPublishVolume("${MLOPS_FUNCTIONS_DIR}:/srv/mlops/functions:ro")
+    .WithPublishVolume("${MLOPS_DATA_DIR}:${MLOPS_DATA_DIR}")
+    .WithPublishEnvironment("Runner__FunctionsPath", "/srv/mlops/functions")
+    .WithPublishEnvironment("Runner__DataPath", "${MLOPS_DATA_DIR}")
+    .WithPublishEnvironment("Runner__LogsPath", "${MLOPS_DATA_DIR}/logs");
 
 var gateway = builder.AddProject("gateway", "Mlops.Gateway")
     .WithEndpoint("http", port: 5080)
@@ -18,4 +26,4 @@ builder.AddNginx("nginx", port: 8080, grpcPort: 8081)
     .WaitFor(gateway)
     .WithHttpHealthCheck("/");
 
-return await builder.Build().RunAsync();
+return await builder.Build().RunAsync(args);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the offline base images from Debian packages and this machine's .NET SDK:
 #   mlops.local/debian:bookworm-slim -> mlops.local/dotnet/runtime-deps:10.0
-#     -> mlops.local/dotnet/runtime:10.0, mlops.local/dotnet/sdk:10.0
+#     -> mlops.local/dotnet/runtime:10.0, mlops.local/dotnet/aspnet:10.0, mlops.local/dotnet/sdk:10.0
 # Each image carries a label with a hash of its recipe (these files + the SDK version); an image whose
 # label matches is kept, so a second run costs a few `docker image inspect` calls.
 set -euo pipefail
@@ -22,6 +22,7 @@ recipe="$( { find "$root/base-images" -type f -print0 | sort -z | xargs -0 cat; 
 slim=mlops.local/debian:bookworm-slim
 deps=mlops.local/dotnet/runtime-deps:10.0
 runtime=mlops.local/dotnet/runtime:10.0
+aspnet=mlops.local/dotnet/aspnet:10.0
 sdk=mlops.local/dotnet/sdk:10.0
 
 current() { [ "$(docker image inspect -f '{{index .Config.Labels "mlops.base-recipe"}}' "$1" 2>/dev/null)" = "$recipe" ]; }
@@ -58,6 +59,17 @@ if ! current "$runtime"; then
   cp -a "$dotnet_root/shared/Microsoft.NETCore.App/$runtime_version" "$ctx/dotnet/shared/Microsoft.NETCore.App/"
   cp "$root/base-images/runtime/Dockerfile" "$ctx/"
   build_from "$runtime" "$ctx" --build-arg "RUNTIME_DEPS_IMAGE=$deps" --build-arg "DOTNET_VERSION=$runtime_version"
+  rm -rf "$ctx"
+fi
+
+if ! current "$aspnet"; then
+  ctx="$work/aspnet"; mkdir -p "$ctx/dotnet/shared/Microsoft.NETCore.App" "$ctx/dotnet/shared/Microsoft.AspNetCore.App"
+  cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$ctx/dotnet/"
+  cp -a "$dotnet_root/shared/Microsoft.NETCore.App/$runtime_version" "$ctx/dotnet/shared/Microsoft.NETCore.App/"
+  aspnet_version="$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | sort -V | tail -n 1)"
+  cp -a "$dotnet_root/shared/Microsoft.AspNetCore.App/$aspnet_version" "$ctx/dotnet/shared/Microsoft.AspNetCore.App/"
+  cp "$root/base-images/aspnet/Dockerfile" "$ctx/"
+  build_from "$aspnet" "$ctx" --build-arg "RUNTIME_DEPS_IMAGE=$deps" --build-arg "DOTNET_VERSION=$runtime_version"
   rm -rf "$ctx"
 fi
 

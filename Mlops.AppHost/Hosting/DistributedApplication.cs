@@ -39,8 +39,15 @@ public sealed class DistributedApplication
     internal static string Configuration { get; } =
         typeof(DistributedApplication).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
-    public async Task<int> RunAsync()
+    /// <summary>Runs the app; with the argument "publish" (and --output DIR), writes it as docker-compose instead.</summary>
+    public async Task<int> RunAsync(string[]? args = null)
     {
+        if (args is ["publish", ..])
+        {
+            var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() ?? "publish";
+            return await Publishing.ComposePublisher.PublishAsync(_resources, output, CancellationToken.None);
+        }
+
         using var stopping = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);

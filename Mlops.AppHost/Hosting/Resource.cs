@@ -62,6 +62,24 @@ public abstract class Resource(string name, IConfiguration configuration)
         return this;
     }
 
+    /// <summary>Only in a published deployment: a volume of its container (compose syntax, ${VARIABLES} from .env).</summary>
+    public List<string> PublishVolumes { get; } = [];
+
+    /// <summary>Only in a published deployment: environment of its container.</summary>
+    public Dictionary<string, string> PublishEnvironment { get; } = [];
+
+    public Resource WithPublishVolume(string volume)
+    {
+        PublishVolumes.Add(volume);
+        return this;
+    }
+
+    public Resource WithPublishEnvironment(string name, string value)
+    {
+        PublishEnvironment[name] = value;
+        return this;
+    }
+
     public Resource WithEnvironment(string name, string value)
     {
         Environment[name] = value;

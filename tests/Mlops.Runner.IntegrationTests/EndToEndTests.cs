@@ -79,7 +79,9 @@ public sealed class EndToEndTests
             foreach (var trace in traces.Where(t => t!["root"]!.GetValue<string>() == "gateway: POST /invoke"))
             {
                 var spans = (await dashboard.GetFromJsonAsync<JsonArray>($"/api/traces/{trace!["traceId"]!.GetValue<string>()}"))!.Select(s => s!.AsObject()).ToList();
-                if (spans.Any(s => s["name"]!.GetValue<string>() == "container remove"))
+                // Each service exports in batches: wait until every span the test follows has arrived.
+                var names = spans.Select(s => s["name"]!.GetValue<string>()).ToHashSet();
+                if (RequiredSpans.All(names.Contains))
                 {
                     return spans;
                 }
@@ -91,6 +93,12 @@ public sealed class EndToEndTests
             }
         }
     }
+
+    private static readonly string[] RequiredSpans =
+    [
+        "POST /invoke", "mlops.v1.Runner/Invoke", "POST /mlops.v1.Runner/Invoke", "invoke predict",
+        "resolve image", "container create", "container start", "container wait", "container remove",
+    ];
 
     private static string? Attribute(JsonObject span, string key) => span["attributes"]![key]?.GetValue<string>();
 }
