@@ -2,11 +2,11 @@ using System.Diagnostics;
 
 namespace Mlops.Benchmarks;
 
-/// <summary>The few engine facts the benchmark needs, through the docker CLI (it is not the system under test).</summary>
+/// <summary>The few engine and process facts the benchmark needs (it is not the system under test).</summary>
 internal static class Engine
 {
-    public static async Task<int> LeakedContainersAsync() =>
-        (await DockerAsync("ps", "-aq", "--filter", "label=mlops.invocation")).Length;
+    public static async Task<int> LeakedContainersAsync(string instance) =>
+        (await DockerAsync("ps", "-aq", "--filter", $"label=mlops.runner={instance}")).Length;
 
     /// <summary>Removes a function's images and build stages, so that its next build starts from nothing.</summary>
     public static async Task ForgetImagesAsync(string function)
@@ -19,6 +19,14 @@ internal static class Engine
         {
             await DockerAsync(["rmi", "-f", .. images]);
         }
+    }
+
+    /// <summary>Resident and peak resident memory of a process, in MB, from /proc.</summary>
+    public static (double Rss, double Peak) Memory(int pid)
+    {
+        var status = File.ReadAllLines($"/proc/{pid}/status");
+        double Read(string key) => double.Parse(status.Single(l => l.StartsWith(key, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0]) / 1024;
+        return (Read("VmRSS"), Read("VmHWM"));
     }
 
     private static async Task<string[]> DockerAsync(params string[] arguments)

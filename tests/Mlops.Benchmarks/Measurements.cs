@@ -1,17 +1,21 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mlops.V1;
 
 namespace Mlops.Benchmarks;
 
-/// <summary>Each measurement drives the runner over gRPC as any client would, and adds to the samples.</summary>
-internal sealed class Measurements(Runner.RunnerClient client, Samples samples)
+/// <summary>Each measurement drives the system as a client would (gRPC, or REST through NGINX) and adds to the samples.</summary>
+internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontDoor, Samples samples)
 {
     public Dictionary<string, (long Image, long Own)> Sizes { get; } = [];
 
-    /// <summary>A first build (nothing cached, unless <paramref name="forget"/> is off) and a build with nothing changed.</summary>
-    public async Task BuildsAsync(string function, bool forget)
+    public List<(string Name, double Value, string Unit)> Figures { get; } = [];
+
+    /// <summary>First build (from nothing with <paramref name="forget"/>), a build with nothing changed, a rebuild after a one-line change.</summary>
+    public async Task BuildsAsync(string function, string functionsPath, string changedFile, bool forget)
     {
         if (forget)
         {
@@ -19,16 +23,22 @@ internal sealed class Measurements(Runner.RunnerClient client, Samples samples)
         }
 
         var clock = Stopwatch.StartNew();
-        var first = await BuildAsync(function);
+        await BuildAsync(function);
         samples.Add($"build {function}, {(forget ? "first (nothing cached)" : "first in this run")}", clock.Elapsed);
         clock.Restart();
         await BuildAsync(function);
         samples.Add($"build {function}, no change (cache hit)", clock.Elapsed);
-        Sizes[function] = (first.SizeBytes, first.FunctionLayersBytes);
+
+        var comment = changedFile.EndsWith(".sh", StringComparison.Ordinal) ? "#" : "//";
+        await File.AppendAllTextAsync(Path.Combine(functionsPath, function, changedFile), $"\n{comment} benchmark change {Guid.NewGuid():N}\n");
+        clock.Restart();
+        var rebuilt = await BuildAsync(function);
+        samples.Add($"build {function}, after a one-line change", clock.Elapsed);
+        Sizes[function] = (rebuilt.SizeBytes, rebuilt.FunctionLayersBytes);
     }
 
-    /// <summary>Invocations one after another, each in a fresh container; wall time from the call to the last event.</summary>
-    public async Task InvocationsAsync(string function, string label, int count, Struct parameters, bool phases = false)
+    /// <summary>Invocations one after another over gRPC, each in a fresh container; wall time from the call to the last event.</summary>
+    public async Task GrpcInvocationsAsync(string function, string label, int count, Struct parameters, bool phases = false)
     {
         await InvokeAsync(function, parameters);
         for (var i = 0; i < count; i++)
@@ -36,7 +46,7 @@ internal sealed class Measurements(Runner.RunnerClient client, Samples samples)
             var clock = Stopwatch.StartNew();
             var completed = await InvokeAsync(function, parameters);
             var wall = clock.Elapsed;
-            samples.Add($"{label}, wall time (gRPC)", wall);
+            samples.Add($"{label}, gRPC", wall);
             if (phases)
             {
                 samples.Add("  resolve image (cache hit)", completed.Phases.Image.ToTimeSpan());
@@ -47,6 +57,36 @@ internal sealed class Measurements(Runner.RunnerClient client, Samples samples)
                 samples.Add("  control-plane overhead (wall - wait)", wall - completed.Phases.Run.ToTimeSpan());
             }
         }
+    }
+
+    /// <summary>The same through NGINX and the gateway: POST /invoke, as the source documents' clients call it.</summary>
+    public async Task RestInvocationsAsync(string function, string label, int count, JsonObject parameters)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await frontDoor.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = function, ["parameters"] = parameters.DeepClone() });
+            response.EnsureSuccessStatusCode();
+            samples.Add($"{label}, REST via NGINX", clock.Elapsed);
+        }
+    }
+
+    /// <summary><paramref name="total"/> predicts by <paramref name="concurrency"/> clients at once: latency of each, throughput of all.</summary>
+    public async Task ThroughputAsync(int total, int concurrency, Struct parameters)
+    {
+        var next = 0;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) <= total)
+            {
+                var one = Stopwatch.StartNew();
+                await InvokeAsync("predict", parameters);
+                samples.Add($"predict x{total} at concurrency {concurrency}, per request", one.Elapsed);
+            }
+        });
+        await Task.WhenAll(workers);
+        Figures.Add(($"predict x{total} at concurrency {concurrency}, throughput", total / clock.Elapsed.TotalSeconds, "invocations/s"));
     }
 
     private async Task<BuildCompleted> BuildAsync(string function)
@@ -70,6 +110,8 @@ internal sealed class Measurements(Runner.RunnerClient client, Samples samples)
             completed = item.Completed ?? completed;
         }
 
-        return completed ?? throw new InvalidOperationException($"the invocation of {function} did not complete");
+        return completed is { Status: InvocationStatus.Succeeded }
+            ? completed
+            : throw new InvalidOperationException($"{function} ended {completed?.Status}: {completed?.ErrorMessage}");
     }
 }

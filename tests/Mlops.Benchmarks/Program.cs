@@ -1,69 +1,114 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
 using Mlops.Benchmarks;
+using Mlops.Testing;
 using Mlops.V1;
 
-// Usage: dotnet run -c Release --project tests/Mlops.Benchmarks [-- --invocations 20 --trains 5 --cold-builds --base-port 15080]
-var invocations = Option("--invocations", 20);
-var trains = Option("--trains", 5);
-var basePort = Option("--base-port", 15080);
+// Usage: dotnet run -c Release --project tests/Mlops.Benchmarks [-- --cold-builds] [--quick] [--results DIR]
+//   --cold-builds  first builds start from nothing (the functions' images and build stages are removed)
+//   --quick        a few samples of everything (the test suite runs this, so the benchmark cannot rot)
+var quick = args.Contains("--quick");
 var coldBuilds = args.Contains("--cold-builds");
+var invocations = quick ? 3 : 20;
+var trains = quick ? 1 : 5;
+var throughputRequests = quick ? 4 : 40;
+int[] concurrencies = quick ? [1, 2] : [1, 4, 8];
+var root = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+var configuration = typeof(Program).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+var resultsIndex = Array.IndexOf(args, "--results");
+var results = resultsIndex >= 0 && resultsIndex + 1 < args.Length ? args[resultsIndex + 1] : Path.Combine(root, "results");
 
-Console.WriteLine($"Starting the system (AppHost) on ports {basePort}-{basePort + 2}...");
-await using var system = await SystemUnderTest.StartAsync(basePort, TimeSpan.FromMinutes(3));
-using var channel = GrpcChannel.ForAddress(system.RunnerAddress);
-var samples = new Samples();
-var measure = new Measurements(new Runner.RunnerClient(channel), samples);
-
+// A copy of the functions: the one-line-change rebuild must not touch the repository.
+var functions = Directory.CreateTempSubdirectory("mlops-benchmark-functions-").FullName;
 foreach (var function in new[] { "hello", "train", "predict" })
 {
-    Console.WriteLine($"building {function}...");
-    await measure.BuildsAsync(function, coldBuilds);
+    foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "functions", function), "*", SearchOption.AllDirectories)
+                 .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))
+    {
+        var target = Path.Combine(functions, function, Path.GetRelativePath(Path.Combine(root, "functions", function), file));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(file, target);
+    }
 }
 
-Console.WriteLine("invoking...");
-await measure.InvocationsAsync("hello", "hello (trivial)", invocations, new Struct(), phases: true);
-await measure.InvocationsAsync("train", "train (100 trees/class)", trains, new Struct());
-await measure.InvocationsAsync("predict", "predict (one flower)", invocations, Struct.Parser.ParseJson("""{"features": [5.1, 3.5, 1.4, 0.2]}"""));
-
-var leaked = await Engine.LeakedContainersAsync();
-var stamp = DateTimeOffset.UtcNow;
-Console.WriteLine();
-Console.WriteLine($"Mlops benchmark, {stamp:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(coldBuilds ? ", builds from nothing" : "")}");
-Console.WriteLine($"| {"measure",-44} | {"median ms",10} | {"p95 ms",10} | {"n",4} |");
-Console.WriteLine($"|{new string('-', 46)}|{new string('-', 12)}|{new string('-', 12)}|{new string('-', 6)}|");
-foreach (var summary in samples.Summaries())
+try
 {
-    Console.WriteLine(summary.Row());
+    Console.WriteLine("Starting the system (the AppHost, on free ports)...");
+    await using var app = await AppHostProcess.StartAsync(root, configuration, TimeSpan.FromMinutes(4), functions);
+    using var channel = GrpcChannel.ForAddress(app.Runner);
+    using var frontDoor = new HttpClient { BaseAddress = new Uri(app.FrontDoor), Timeout = TimeSpan.FromMinutes(10) };
+    var samples = new Samples();
+    var measure = new Measurements(new Runner.RunnerClient(channel), frontDoor, samples);
+    var runner = app.RunnerProcessId ?? throw new InvalidOperationException("the runner's process was not found");
+    var idle = Engine.Memory(runner);
+
+    foreach (var (function, changed) in new[] { ("hello", "hello.sh"), ("train", "Program.cs"), ("predict", "Program.cs") })
+    {
+        Console.WriteLine($"building {function}...");
+        await measure.BuildsAsync(function, functions, changed, coldBuilds);
+    }
+
+    Console.WriteLine("invoking...");
+    var flower = Struct.Parser.ParseJson("""{"features": [5.1, 3.5, 1.4, 0.2]}""");
+    await measure.GrpcInvocationsAsync("hello", "hello (trivial), wall time", invocations, new Struct(), phases: true);
+    await measure.GrpcInvocationsAsync("train", "train (100 trees/class)", trains, new Struct());
+    await measure.RestInvocationsAsync("train", "train (100 trees/class)", trains, []);
+    await measure.GrpcInvocationsAsync("predict", "predict (one flower)", invocations, flower);
+    await measure.RestInvocationsAsync("predict", "predict (one flower)", invocations, new JsonObject { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) });
+    foreach (var concurrency in concurrencies)
+    {
+        Console.WriteLine($"{throughputRequests} predicts at concurrency {concurrency}...");
+        await measure.ThroughputAsync(throughputRequests, concurrency, flower);
+    }
+
+    var peak = Engine.Memory(runner);
+    measure.Figures.Add(("runner RSS, idle after start", idle.Rss, "MB"));
+    measure.Figures.Add(("runner RSS, peak", peak.Peak, "MB"));
+    var leaked = await Engine.LeakedContainersAsync(app.Instance);
+
+    var stamp = DateTimeOffset.UtcNow;
+    Console.WriteLine();
+    Console.WriteLine($"Mlops benchmark, {stamp:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(coldBuilds ? ", builds from nothing" : "")}{(quick ? ", quick mode" : "")}");
+    Console.WriteLine($"| {"measure",-52} | {"median ms",10} | {"p95 ms",10} | {"n",4} |");
+    Console.WriteLine($"|{new string('-', 54)}|{new string('-', 12)}|{new string('-', 12)}|{new string('-', 6)}|");
+    foreach (var summary in samples.Summaries())
+    {
+        Console.WriteLine(summary.Row());
+    }
+
+    Console.WriteLine();
+    foreach (var (name, value, unit) in measure.Figures)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {value:F1} {unit}"));
+    }
+
+    foreach (var (function, (image, own)) in measure.Sizes)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"image {function}: {image / 1e6:F1} MB, of which the function's own layers {own / 1e3:F1} kB"));
+    }
+
+    Console.WriteLine($"leaked containers: {leaked}");
+    Directory.CreateDirectory(results);
+    var file = Path.Combine(results, $"benchmark-{stamp:yyyyMMdd-HHmmss}.json");
+    await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+    {
+        date = stamp,
+        cores = Environment.ProcessorCount,
+        coldBuilds,
+        quick,
+        measures = samples.Summaries(),
+        figures = measure.Figures.Select(f => new { name = f.Name, value = f.Value, unit = f.Unit }),
+        images = measure.Sizes.ToDictionary(pair => pair.Key, pair => new { imageBytes = pair.Value.Image, functionLayersBytes = pair.Value.Own }),
+        leakedContainers = leaked,
+    }, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"written to {file}");
+    return leaked == 0 ? 0 : 1;
 }
-
-Console.WriteLine();
-foreach (var (function, (image, own)) in measure.Sizes)
+finally
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"image {function}: {image / 1e6:F1} MB, of which the function's own layers {own / 1e3:F1} kB"));
-}
-
-Console.WriteLine($"leaked containers: {leaked}");
-
-var results = Path.Combine(SystemUnderTest.RepositoryRoot, "results");
-Directory.CreateDirectory(results);
-var file = Path.Combine(results, $"benchmark-{stamp:yyyyMMdd-HHmmss}.json");
-await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
-{
-    date = stamp,
-    cores = Environment.ProcessorCount,
-    coldBuilds,
-    measures = samples.Summaries(),
-    images = measure.Sizes.ToDictionary(pair => pair.Key, pair => new { imageBytes = pair.Value.Image, functionLayersBytes = pair.Value.Own }),
-    leakedContainers = leaked,
-}, new JsonSerializerOptions { WriteIndented = true }));
-Console.WriteLine($"written to {file}");
-return leaked == 0 ? 0 : 1;
-
-int Option(string name, int fallback)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    Directory.Delete(functions, recursive: true);
 }

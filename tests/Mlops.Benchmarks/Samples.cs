@@ -7,19 +7,29 @@ internal sealed class Samples
 {
     private readonly Dictionary<string, List<double>> _series = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private readonly Lock _sync = new();
 
     public void Add(string name, TimeSpan value)
     {
-        if (!_series.TryGetValue(name, out var list))
+        lock (_sync)
         {
-            _series[name] = list = [];
-            _order.Add(name);
-        }
+            if (!_series.TryGetValue(name, out var list))
+            {
+                _series[name] = list = [];
+                _order.Add(name);
+            }
 
-        list.Add(value.TotalMilliseconds);
+            list.Add(value.TotalMilliseconds);
+        }
     }
 
-    public IEnumerable<Summary> Summaries() => _order.Select(name => Summary.Of(name, _series[name]));
+    public IReadOnlyList<Summary> Summaries()
+    {
+        lock (_sync)
+        {
+            return _order.Select(name => Summary.Of(name, _series[name])).ToList();
+        }
+    }
 
     public sealed record Summary(string Name, double MedianMs, double P95Ms, int Count)
     {
@@ -29,7 +39,7 @@ internal sealed class Samples
             return new Summary(name, Percentile(sorted, 0.5), Percentile(sorted, 0.95), sorted.Length);
         }
 
-        public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Name,-44} | {MedianMs,10:F1} | {P95Ms,10:F1} | {Count,4} |");
+        public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Name,-52} | {MedianMs,10:F1} | {P95Ms,10:F1} | {Count,4} |");
 
         // Linear interpolation between closest ranks.
         private static double Percentile(double[] sorted, double p)

@@ -1,3 +1,4 @@
+using Mlops.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -14,7 +15,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task TrainThenPredict_OverRestAndGrpc_IsTracedEndToEnd_AndCtrlCLeavesNothing()
     {
-        await using var app = await AppHostProcess.StartAsync(TimeSpan.FromMinutes(4));
+        await using var app = await AppHostProcess.StartAsync(RepositoryPaths.Root, RepositoryPaths.Configuration, TimeSpan.FromMinutes(4));
         using var http = new HttpClient { BaseAddress = new Uri(app.FrontDoor), Timeout = TimeSpan.FromMinutes(5) };
 
         using var train = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "train", ["parameters"] = new JsonObject { ["n_estimators"] = 20 } });

@@ -60,12 +60,8 @@ public sealed class PublishTests : IAsyncLifetime
         Assert.Contains("Now listening on: http://0.0.0.0:5080", run.Output);
     }
 
-    private static string AppHostAssembly()
-    {
-        var configuration = typeof(PublishTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-            .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Debug";
-        return Path.Combine(RepositoryPaths.Root, "Mlops.AppHost", "bin", configuration, "net10.0", "Mlops.AppHost.dll");
-    }
+    private static string AppHostAssembly() =>
+        Path.Combine(RepositoryPaths.Root, "Mlops.AppHost", "bin", RepositoryPaths.Configuration, "net10.0", "Mlops.AppHost.dll");
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string command, params string[] arguments)
     {

@@ -9,6 +9,11 @@ internal static class RepositoryPaths
     /// <summary>The project's own functions (train, predict, ...), used in place.</summary>
     public static string Functions => Path.Combine(Root, "functions");
 
+    /// <summary>The configuration these tests were built in; the AppHost beside them was built in it too.</summary>
+    public static string Configuration { get; } =
+        typeof(RepositoryPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Debug";
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

@@ -1,3 +1,3 @@
 echo first
-sleep 2
+sleep 4
 echo second

@@ -4,11 +4,12 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.Testing;
 
 /// <summary>
 /// The whole system started the way `dotnet run --project Mlops.AppHost` starts it — the role
 /// Aspire.Hosting.Testing would play — on free ports, with its own data, logs and runner instance.
+/// Shared by the end-to-end tests and the benchmark (linked into both projects).
 /// </summary>
 public sealed class AppHostProcess : IAsyncDisposable
 {
@@ -39,6 +40,25 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public string Dashboard => $"http://127.0.0.1:{Ports["dashboard:http"]}";
 
+    public string Runner => $"http://127.0.0.1:{Ports["runner:grpc"]}";
+
+    /// <summary>The runner's process id, for memory readings.</summary>
+    public int? RunnerProcessId => Directory.EnumerateDirectories("/proc")
+        .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : (int?)null)
+        .Where(pid => pid is not null)
+        .FirstOrDefault(pid =>
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{pid}/cmdline").Contains("Mlops.Runner.dll", StringComparison.Ordinal)
+                       && File.ReadAllText($"/proc/{pid}/status").Contains($"PPid:\t{_process.Id}\n", StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        });
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
@@ -54,13 +74,16 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AppHostProcess> StartAsync(TimeSpan timeout)
+    /// <param name="repositoryRoot">Where Mlops.sln is.</param>
+    /// <param name="configuration">The build configuration whose AppHost output to run.</param>
+    /// <param name="functionsPath">The runner's functions folder, when not the repository's.</param>
+    public static async Task<AppHostProcess> StartAsync(string repositoryRoot, string configuration, TimeSpan timeout, string? functionsPath = null)
     {
         var ports = new[] { "runner:grpc", "gateway:http", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp" }.ToDictionary(k => k, _ => FreePort());
         var root = Directory.CreateTempSubdirectory("mlops-e2e-").FullName;
         var instance = $"e2e-{Guid.NewGuid():N}"[..16];
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "Mlops.AppHost", "bin", Configuration, "net10.0", "Mlops.AppHost.dll"));
+        info.ArgumentList.Add(Path.Combine(repositoryRoot, "Mlops.AppHost", "bin", configuration, "net10.0", "Mlops.AppHost.dll"));
         foreach (var (endpoint, port) in ports)
         {
             info.ArgumentList.Add($"--Endpoints:{endpoint}={port}");
@@ -70,6 +93,11 @@ public sealed class AppHostProcess : IAsyncDisposable
         info.Environment["Runner__DataPath"] = Path.Combine(root, "data");
         info.Environment["Runner__LogsPath"] = Path.Combine(root, "logs");
         info.Environment["Runner__InstanceName"] = instance;
+        if (functionsPath is not null)
+        {
+            info.Environment["Runner__FunctionsPath"] = functionsPath;
+        }
+
         info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
 
         var host = new AppHostProcess(Process.Start(info)!, ports, root, instance);
@@ -130,10 +158,6 @@ public sealed class AppHostProcess : IAsyncDisposable
         _process.Dispose();
         Directory.Delete(Root, recursive: true);
     }
-
-    private static string Configuration =>
-        typeof(AppHostProcess).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-            .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Debug";
 
     private static int FreePort()
     {
