@@ -38,6 +38,8 @@ public static class Extensions
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, params string[] telemetrySources)
         where TBuilder : IHostApplicationBuilder
     {
+        // Every successful HTTP call, telemetry exports included, would otherwise log a line (and export it).
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
