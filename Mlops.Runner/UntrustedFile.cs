@@ -39,6 +39,39 @@ internal static partial class UntrustedFile
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Copies a folder someone else wrote into one the runner owns: plain files and folders only (a link
+    /// anywhere is refused, never followed), FIFOs read as empty, at most <paramref name="maxBytes"/> in all.
+    /// </summary>
+    /// <exception cref="IOException">A link, or more than <paramref name="maxBytes"/>.</exception>
+    public static async Task CopyTreeAsync(string source, string target, long maxBytes, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        var pending = new Stack<(DirectoryInfo From, string To)>([(new DirectoryInfo(source), target)]);
+        while (pending.TryPop(out var folder))
+        {
+            Directory.CreateDirectory(folder.To);
+            foreach (var entry in folder.From.EnumerateFileSystemInfos())
+            {
+                if (entry.LinkTarget is not null)
+                {
+                    throw new IOException($"{Path.GetRelativePath(source, entry.FullName)} is a symbolic link");
+                }
+
+                var destination = Path.Combine(folder.To, entry.Name);
+                if (entry is DirectoryInfo directory)
+                {
+                    pending.Push((directory, destination));
+                    continue;
+                }
+
+                var content = await ReadAllBytesAsync(entry.FullName, maxBytes - total, cancellationToken);
+                total += content.Length;
+                await File.WriteAllBytesAsync(destination, content, cancellationToken);
+            }
+        }
+    }
+
     public static FileStream OpenRead(string path)
     {
         if (!OperatingSystem.IsLinux())

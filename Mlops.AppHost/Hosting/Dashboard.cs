@@ -21,6 +21,8 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(Url, OtlpUrl);
+        // OTLP exporters send batches of a few hundred kB; nothing local should be able to send 30 MB at a time.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 8 * 1024 * 1024);
         builder.Logging.ClearProviders();
         _app = builder.Build();
 

@@ -66,12 +66,13 @@ public sealed class DistributedApplication
             PrintUrls();
             using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
             var health = WatchHealthAsync(probing.Token);
-            var exited = await Task.WhenAny(started.Select(s => s.Process.WaitForExitAsync(stopping.Token)));
+            var waits = started.Select(s => s.Process.WaitForExitAsync(stopping.Token)).ToList();
+            var exited = await Task.WhenAny(waits);
             await probing.CancelAsync();
             await health;
             if (!stopping.IsCancellationRequested)
             {
-                var (resource, process) = started.Single(s => s.Process.HasExited);
+                var (resource, process) = started[waits.IndexOf(exited)];
                 resource.State = ResourceState.Exited;
                 Report($"{resource.Name} exited unexpectedly with code {process.ExitCode}; stopping everything", process);
                 exitCode = 1;
@@ -150,15 +151,31 @@ public sealed class DistributedApplication
         {
             process = ResourceProcess.Start(resource.Name, resource.Prepare(environment), environment, _console);
         }
-        catch
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
         {
             resource.Cleanup();
+            throw new StartException($"{resource.Name} could not be started: {ex.Message}");
+        }
+
+        bool healthy;
+        try
+        {
+            healthy = resource.HealthPath is not { } path || resource.Endpoints.FirstOrDefault() is not { } endpoint ||
+                      await HealthProbe.WaitHealthyAsync(endpoint, path, process, StartTimeout, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C while it starts: it is not in the started list yet, so stop it here.
+            await process.StopAsync(StopGrace);
+            resource.Cleanup();
+            resource.State = ResourceState.Stopped;
             throw;
         }
 
-        if (resource.HealthPath is { } path && resource.Endpoints.FirstOrDefault() is { } endpoint &&
-            !await HealthProbe.WaitHealthyAsync(endpoint, path, process, StartTimeout, cancellationToken))
+        if (!healthy)
         {
+            var endpoint = resource.Endpoints[0];
+            var path = resource.HealthPath;
             await process.StopAsync(StopGrace);
             resource.Cleanup();
             resource.State = ResourceState.Exited;

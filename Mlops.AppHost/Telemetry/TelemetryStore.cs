@@ -39,11 +39,11 @@ public sealed class TelemetryStore(int maxSpans = 50_000, int maxLogs = 20_000)
                         Hex(span.TraceId),
                         Hex(span.SpanId),
                         span.ParentSpanId.IsEmpty ? null : Hex(span.ParentSpanId),
-                        span.Name,
+                        Bounded(span.Name),
                         service,
                         Time(span.StartTimeUnixNano),
                         Time(span.EndTimeUnixNano),
-                        span.Attributes.ToDictionary(a => a.Key, a => Text(a.Value)),
+                        Attributes(span.Attributes),
                         span.Status?.Code switch { 1 => "ok", 2 => "error", _ => "unset" },
                         string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message,
                         span.Events.Select(e => $"{e.Name} {string.Join(", ", e.Attributes.Select(a => $"{a.Key}={Text(a.Value)}"))}".Trim()).ToList()));
@@ -73,7 +73,7 @@ public sealed class TelemetryStore(int maxSpans = 50_000, int maxLogs = 20_000)
                             Time(time),
                             service,
                             string.IsNullOrEmpty(log.SeverityText) ? SeverityName(log.SeverityNumber) : log.SeverityText,
-                            Text(log.Body),
+                            Bounded(Text(log.Body)),
                             string.IsNullOrEmpty(scope.Scope?.Name) ? null : scope.Scope.Name,
                             log.TraceId.IsEmpty ? null : Hex(log.TraceId),
                             log.SpanId.IsEmpty ? null : Hex(log.SpanId)));
@@ -102,6 +102,23 @@ public sealed class TelemetryStore(int maxSpans = 50_000, int maxLogs = 20_000)
         {
             return [.. _logs];
         }
+    }
+
+    /// <summary>Any string kept is at most this long: the store is bounded in size, not only in count.</summary>
+    private const int MaxText = 4096;
+
+    private static string Bounded(string text) => text.Length <= MaxText ? text : text[..MaxText] + "…";
+
+    /// <summary>A repeated key keeps its last value rather than failing the whole batch.</summary>
+    private static Dictionary<string, string> Attributes(IEnumerable<KeyValue> attributes)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var attribute in attributes)
+        {
+            result[Bounded(attribute.Key)] = Bounded(Text(attribute.Value));
+        }
+
+        return result;
     }
 
     private static string ServiceOf(Resource? resource) =>

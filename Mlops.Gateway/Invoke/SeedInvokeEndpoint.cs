@@ -15,7 +15,7 @@ namespace Mlops.Gateway.Invoke;
 /// </summary>
 public static class SeedInvokeEndpoint
 {
-    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32 };
+    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     public static IEndpointRouteBuilder MapSeedInvoke(this IEndpointRouteBuilder app)
     {
@@ -61,11 +61,18 @@ public static class SeedInvokeEndpoint
             return Error(StatusCodes.Status400BadRequest, "'parameters' must be a JSON object");
         }
 
-        var invoke = new InvokeRequest
+        Struct parsed;
+        try
         {
-            Function = name.GetValue<string>(),
-            Parameters = parameters is null ? new Struct() : Struct.Parser.ParseJson(parameters.ToJsonString()),
-        };
+            parsed = parameters is null ? new Struct() : Struct.Parser.ParseJson(parameters.ToJsonString());
+        }
+        catch (InvalidJsonException ex)
+        {
+            // Valid JSON that protobuf cannot carry, e.g. a number beyond a double's range.
+            return Error(StatusCodes.Status400BadRequest, $"'parameters' cannot be read: {ex.Message}");
+        }
+
+        var invoke = new InvokeRequest { Function = name.GetValue<string>(), Parameters = parsed };
 
         InvocationResult? result = null;
         InvocationCompleted? completed = null;

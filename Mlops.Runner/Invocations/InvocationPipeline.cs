@@ -35,6 +35,9 @@ public sealed class InvocationPipeline(
     /// <summary>Where models go in and come out: /mlops/input/model and /mlops/output/model.</summary>
     private const string ModelFolder = "model";
 
+    /// <summary>The most a produced model may hold: enough for real models, not a way to fill the disk.</summary>
+    private const long MaxModelBytes = 2L * 1024 * 1024 * 1024;
+
     private readonly string _logsDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.LogsPath));
     private readonly string _dataDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath));
 
@@ -171,8 +174,20 @@ public sealed class InvocationPipeline(
                         throw new RunnerException(ErrorKind.FunctionFailed, $"function '{manifest.Name}' produces a model but left none in /mlops/output/{ModelFolder}");
                     }
 
+                    // The function wrote these files: the registry only ever reads the runner's own copy.
+                    var ownCopy = Path.Combine(workspace.Root, "model-to-register");
+                    try
+                    {
+                        await UntrustedFile.CopyTreeAsync(produced, ownCopy, MaxModelBytes, cancellationToken);
+                    }
+                    catch (IOException ex)
+                    {
+                        await recorder.RecordFailureAsync(training, cancellationToken);
+                        throw new RunnerException(ErrorKind.FunctionFailed, $"function '{manifest.Name}' left a model that cannot be registered: {ex.Message}");
+                    }
+
                     var trained = output.Result ?? new InvocationResult([], [], []);
-                    var recorded = await recorder.RecordSuccessAsync(training, trained, produced, cancellationToken);
+                    var recorded = await recorder.RecordSuccessAsync(training, trained, ownCopy, cancellationToken);
                     // What a user needs to find the run, and to ask predict for exactly this model.
                     trained.Data["run_id"] = recorded.RunId;
                     trained.Data["model_name"] = recorded.Version!.Name;

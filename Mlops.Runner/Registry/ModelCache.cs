@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Mlops.Runner.Registry;
 
 /// <summary>
-/// Registered model versions on local disk, at data/model-cache/&lt;name&gt;/&lt;version&gt;: each is downloaded
+/// Registered model versions on local disk, at data/model-cache/&lt;name&gt;/&lt;version&gt;-&lt;run&gt;: each is downloaded
 /// once, checked against its checksums, and put in place by one rename, so two first uses at once cannot
 /// leave a half-written or corrupt copy (the loser's download is thrown away).
 /// </summary>
@@ -19,7 +19,11 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
         using var span = RunnerTelemetry.Source.StartActivity("registry fetch model");
         span?.SetTag("mlops.model_uri", version.Uri);
         span?.SetTag("mlops.registry", registry.Backend);
-        var target = Path.Combine(_root, version.Name, version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The run id too: a model deleted and registered again in MLflow restarts at version 1.
+        // Validated again: with MLflow these come from a server's answer, and they become a path here.
+        var name = RegistryNames.Model(version.Name, "model_name");
+        var runId = RegistryNames.RunId(version.RunId, "run_id");
+        var target = Path.Combine(_root, name, $"{version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{runId}");
         if (Directory.Exists(target))
         {
             span?.SetTag("mlops.cache_hit", true);
@@ -27,7 +31,7 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
         }
 
         span?.SetTag("mlops.cache_hit", false);
-        var download = Path.Combine(_root, version.Name, $".download-{Guid.NewGuid():N}");
+        var download = Path.Combine(_root, name, $".download-{Guid.NewGuid():N}");
         try
         {
             Directory.CreateDirectory(download);

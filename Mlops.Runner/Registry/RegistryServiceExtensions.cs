@@ -19,7 +19,15 @@ public static class RegistryServiceExtensions
                 throw new OptionsValidationException(TrackingOptions.SectionName, typeof(TrackingOptions), [$"Tracking:MlflowUri '{mlflow}' is not an http(s) URL"]);
             }
 
-            services.AddHttpClient<MlflowClient>(http => http.BaseAddress = address);
+            // Model uploads can take longer than the standard resilience handler's 10 s attempts allow;
+            // this client has its own generous timeout, and no retries (see ServiceDefaults).
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is the supported way to opt one client out.
+            services.AddHttpClient<MlflowClient>(http =>
+            {
+                http.BaseAddress = address;
+                http.Timeout = TimeSpan.FromMinutes(10);
+            }).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
             services.AddSingleton<IModelRegistry>(sp => new MlflowRegistry(sp.GetRequiredService<MlflowClient>()));
         }
         else

@@ -27,20 +27,31 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
         span?.SetTag("mlops.model_name", context.ModelName);
         span?.SetTag("mlops.registry", registry.Backend);
         var run = await StartAsync(context, result, cancellationToken);
-        foreach (var file in Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories))
+        ModelVersion? version = null;
+        try
         {
-            await using var content = File.OpenRead(file);
-            await registry.UploadArtifactAsync(run.Id, $"{ModelArtifactPath}/{Path.GetRelativePath(modelDirectory, file).Replace('\\', '/')}", content, cancellationToken);
+            foreach (var file in Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories))
+            {
+                await using var content = File.OpenRead(file);
+                await registry.UploadArtifactAsync(run.Id, $"{ModelArtifactPath}/{Path.GetRelativePath(modelDirectory, file).Replace('\\', '/')}", content, cancellationToken);
+            }
+
+            var sums = await ModelChecksums.ComputeAsync(modelDirectory, cancellationToken);
+            await registry.UploadArtifactAsync(run.Id, ModelChecksums.ArtifactPathFor(ModelArtifactPath), new MemoryStream(ModelChecksums.Serialize(sums)), cancellationToken);
+            var resultJson = new JsonObject { ["metrics"] = result.Metrics.DeepClone(), ["params"] = result.Params.DeepClone(), ["data"] = result.Data.DeepClone() };
+            await registry.UploadArtifactAsync(run.Id, "result.json", new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(resultJson)), cancellationToken);
+            await UploadLogAsync(run.Id, context, cancellationToken);
+            version = await registry.CreateModelVersionAsync(context.ModelName, run.Id, ModelArtifactPath, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RunnerException or OperationCanceledException or IOException)
+        {
+            // Whatever stopped the recording, the run must not stay RUNNING.
+            await registry.FinishRunAsync(run.Id, ex is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed, time.GetUtcNow(), CancellationToken.None);
+            throw;
         }
 
-        var sums = await ModelChecksums.ComputeAsync(modelDirectory, cancellationToken);
-        await registry.UploadArtifactAsync(run.Id, ModelChecksums.ArtifactPathFor(ModelArtifactPath), new MemoryStream(ModelChecksums.Serialize(sums)), cancellationToken);
-        var resultJson = new JsonObject { ["metrics"] = result.Metrics.DeepClone(), ["params"] = result.Params.DeepClone(), ["data"] = result.Data.DeepClone() };
-        await registry.UploadArtifactAsync(run.Id, "result.json", new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(resultJson)), cancellationToken);
-        await UploadLogAsync(run.Id, context, cancellationToken);
-
-        var version = await registry.CreateModelVersionAsync(context.ModelName, run.Id, ModelArtifactPath, cancellationToken);
-        await registry.FinishRunAsync(run.Id, RunStatus.Finished, time.GetUtcNow(), cancellationToken);
+        // The version exists now: the run is finished even if the caller has gone.
+        await registry.FinishRunAsync(run.Id, RunStatus.Finished, time.GetUtcNow(), CancellationToken.None);
         span?.SetTag("mlops.run_id", run.Id);
         span?.SetTag("mlops.model_version", version.Version);
         return new RecordedTraining(run.Id, version);
@@ -52,8 +63,15 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
         span?.SetTag(RunnerTelemetry.FaasInvocationId, context.InvocationId);
         span?.SetTag("mlops.registry", registry.Backend);
         var run = await StartAsync(context, null, cancellationToken);
-        await UploadLogAsync(run.Id, context, cancellationToken);
-        await registry.FinishRunAsync(run.Id, RunStatus.Failed, time.GetUtcNow(), cancellationToken);
+        try
+        {
+            await UploadLogAsync(run.Id, context, cancellationToken);
+        }
+        finally
+        {
+            await registry.FinishRunAsync(run.Id, RunStatus.Failed, time.GetUtcNow(), CancellationToken.None);
+        }
+
         return new RecordedTraining(run.Id, null);
     }
 

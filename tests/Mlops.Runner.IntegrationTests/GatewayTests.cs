@@ -78,6 +78,8 @@ public sealed class GatewayTests(RunnerFixture fixture)
     [InlineData("""{"function": "echo", "parameters": {}, "params": {}}""", HttpStatusCode.BadRequest, "not both")]
     [InlineData("""{"function": "echo", "parameters": {"count": "many"}}""", HttpStatusCode.BadRequest, "parameters.count: must be an integer")]
     [InlineData("""{"function": "user-error"}""", HttpStatusCode.BadRequest, "features: expected 4 numbers")]
+    [InlineData("""{"function": "echo", "parameters": {"ratio": 1e400}}""", HttpStatusCode.BadRequest, "'parameters' cannot be read")]
+    [InlineData("""{"function": "echo", "function": "fail"}""", HttpStatusCode.BadRequest, "not valid JSON")]
     [InlineData("""{"function": "no-such-function"}""", HttpStatusCode.NotFound, "does not exist")]
     [InlineData("""{"function": "../etc"}""", HttpStatusCode.BadRequest, "function: must be")]
     [InlineData("""{"function": "toy-predictor"}""", HttpStatusCode.Conflict, "invoke 'toy-trainer' first")]

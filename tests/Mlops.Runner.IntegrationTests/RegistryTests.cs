@@ -103,6 +103,19 @@ public sealed class RegistryTests(RunnerFixture fixture)
     }
 
     [Fact]
+    public async Task Training_ThatLeavesALinkOrAFifoInItsModel_IsRefusedWithoutHangingOrFollowingIt()
+    {
+        var call = await InvokeCall.RunAsync(Host.Client, "sneaky-trainer", bound: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(Grpc.Core.StatusCode.Internal, call.Error?.StatusCode);
+        Assert.Contains("symbolic link", call.Error!.Status.Detail);
+        var run = (await Host.Registry.ListRunsAsync(new ListRunsRequest { Experiment = "sneaky-trainer" })).Runs
+            .Single(r => r.Tags["mlops.invocation_id"] == call.InvocationId);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.DoesNotContain(run.Artifacts, a => a.StartsWith("model/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RegistryApi_ListsModelsAndVersionsWithMetrics_AndMovesAliases()
     {
         var model = UniqueModel();

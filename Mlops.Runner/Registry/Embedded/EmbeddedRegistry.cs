@@ -97,12 +97,19 @@ public sealed partial class EmbeddedRegistry : IModelRegistry
         var target = ArtifactFile(runId, path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temporary = target + $".{Guid.NewGuid():N}.partial";
-        await using (var file = File.Create(temporary))
+        try
         {
-            await content.CopyToAsync(file, cancellationToken);
-        }
+            await using (var file = File.Create(temporary))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+            }
 
-        File.Move(temporary, target, overwrite: true);
+            File.Move(temporary, target, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     public async Task<IReadOnlyList<string>> ListArtifactsAsync(string runId, string directory, CancellationToken cancellationToken)

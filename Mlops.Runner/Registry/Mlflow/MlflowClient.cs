@@ -78,6 +78,11 @@ public sealed class MlflowClient(HttpClient http)
         {
             throw new MlflowException(HttpStatusCode.ServiceUnavailable, "UNREACHABLE", $"no answer from {http.BaseAddress} ({ex.Message})");
         }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client's own timeout, not the caller's cancellation.
+            throw new MlflowException(HttpStatusCode.GatewayTimeout, "TIMEOUT", $"no answer from {http.BaseAddress} in time ({ex.Message})");
+        }
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
