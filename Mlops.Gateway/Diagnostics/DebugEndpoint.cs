@@ -15,7 +15,7 @@ public static class DebugEndpoint
 
     private static async Task<IResult> HandleAsync(Runner.RunnerClient runner, IConfiguration configuration, CancellationToken cancellationToken)
     {
-        var address = RunnerClientExtensions.RunnerAddress(configuration);
+        var address = GatewayServiceExtensions.RunnerAddress(configuration);
         RunnerStatus status;
         try
         {

@@ -26,9 +26,7 @@ public sealed class ImageService(
     /// <summary>The tag the function's current contents build to, and whether that image exists.</summary>
     public async Task<(string Tag, bool Exists)> DescribeAsync(FunctionManifest function, CancellationToken cancellationToken)
     {
-        var bases = await baseImages.ResolveAsync(cancellationToken);
-        var context = await BuildContext.ScanAsync(function.Directory, bases.DigestInputs, options.Value.MaxContextBytes, cancellationToken);
-        var tag = $"{options.Value.Repository}/{function.Name}:{context.Digest[..16]}";
+        var (_, _, tag) = await CurrentContentsAsync(function, cancellationToken);
         return (tag, await TryInspectAsync(tag, cancellationToken) is not null);
     }
 
@@ -36,9 +34,7 @@ public sealed class ImageService(
     public async IAsyncEnumerable<ImageEvent> EnsureAsync(FunctionManifest function, bool measureLayers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var bases = await baseImages.ResolveAsync(cancellationToken);
-        var context = await BuildContext.ScanAsync(function.Directory, bases.DigestInputs, options.Value.MaxContextBytes, cancellationToken);
-        var tag = $"{options.Value.Repository}/{function.Name}:{context.Digest[..16]}";
+        var (bases, context, tag) = await CurrentContentsAsync(function, cancellationToken);
 
         var lookedAt = Stopwatch.GetTimestamp();
         var existing = await TryInspectAsync(tag, cancellationToken);
@@ -77,6 +73,14 @@ public sealed class ImageService(
         var baseIds = bases.DigestInputs.Values.ToHashSet(StringComparer.Ordinal);
         var history = await docker.Images.GetImageHistoryAsync(tag, cancellationToken);
         return history.TakeWhile(layer => !baseIds.Contains(layer.ID)).Sum(layer => layer.Size);
+    }
+
+    /// <summary>The function folder as it is now, the base images in use, and the tag they build to.</summary>
+    private async Task<(BaseImages.Resolved Bases, BuildContext Context, string Tag)> CurrentContentsAsync(FunctionManifest function, CancellationToken cancellationToken)
+    {
+        var bases = await baseImages.ResolveAsync(cancellationToken);
+        var context = await BuildContext.ScanAsync(function.Directory, bases.DigestInputs, options.Value.MaxContextBytes, cancellationToken);
+        return (bases, context, $"{options.Value.Repository}/{function.Name}:{context.Digest[..16]}");
     }
 
     private BuildJob JoinOrStart(BuildSpec spec, long lookedAt)

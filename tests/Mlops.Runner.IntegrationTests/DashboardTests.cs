@@ -10,9 +10,6 @@ namespace Mlops.Runner.IntegrationTests;
 /// <summary>The dashboard as a person uses it: a predict made in the web UI, then found as a trace and opened.</summary>
 public sealed class DashboardTests(ITestOutputHelper output)
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     [Fact]
     public async Task APredictFromTheWebUi_ShowsAsATraceWithItsWaterfall()
     {
@@ -27,13 +24,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         try
         {
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ChromiumArgs,
-                ViewportSize = new ViewportSize { Width = 1300, Height = 1000 },
-            });
+            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile, Chromium.Options(new ViewportSize { Width = 1300, Height = 1000 }));
             var ui = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
             await ui.GotoAsync(app.FrontDoor + "/");
             await ui.ClickAsync("#predict-button");

@@ -6,6 +6,8 @@ using System.Net.Sockets;
 using apphost::Mlops.AppHost.Hosting;
 using Microsoft.Extensions.Configuration;
 
+using Mlops.Testing;
+
 namespace Mlops.Runner.IntegrationTests;
 
 /// <summary>
@@ -34,7 +36,7 @@ public sealed class FrontDoor : IAsyncDisposable
         var configuration = new ConfigurationBuilder().Build();
         var gateway = new ProjectResource("gateway", "Mlops.Gateway", configuration).WithEndpoint("http", new Uri(gatewayAddress).Port);
         var runner = new ProjectResource("runner", "Mlops.Runner", configuration).WithEndpoint("grpc", new Uri(runnerAddress).Port, http2: true);
-        var (httpPort, grpcPort) = (FreePort(), FreePort());
+        var (httpPort, grpcPort) = (AppHostProcess.FreePort(), AppHostProcess.FreePort());
         var nginx = new NginxResource("nginx", configuration);
         nginx.WithEndpoint(NginxResource.HttpEndpoint, httpPort).WithEndpoint(NginxResource.GrpcEndpoint, grpcPort, http2: true);
         nginx.WithProxyTo(gateway, runner);
@@ -82,10 +84,4 @@ public sealed class FrontDoor : IAsyncDisposable
         _nginx.Cleanup();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

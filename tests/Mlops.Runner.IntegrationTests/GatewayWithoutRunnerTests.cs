@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
+using Mlops.Testing;
+
 namespace Mlops.Runner.IntegrationTests;
 
 public sealed class GatewayWithoutRunnerTests
@@ -10,7 +12,7 @@ public sealed class GatewayWithoutRunnerTests
     [Fact]
     public async Task NoRunner_Invoke502_Debug503_Rest503_AllJson()
     {
-        await using var gateway = GatewayHost.Start($"http://127.0.0.1:{UnusedPort()}");
+        await using var gateway = GatewayHost.Start($"http://127.0.0.1:{AppHostProcess.FreePort()}");
 
         using var invoke = await gateway.Http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "echo" });
         using var debug = await gateway.Http.GetAsync("/debug");
@@ -24,10 +26,4 @@ public sealed class GatewayWithoutRunnerTests
         Assert.Equal("application/json", rest.Content.Headers.ContentType?.MediaType);
     }
 
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

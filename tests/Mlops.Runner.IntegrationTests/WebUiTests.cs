@@ -7,9 +7,6 @@ namespace Mlops.Runner.IntegrationTests;
 /// <summary>The web UI in a real browser (Debian's Chromium), through a real NGINX, gateway and runner.</summary>
 public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     private RunnerHost _runner = null!;
     private GatewayHost? _gateway;
     private FrontDoor _door = null!;
@@ -49,13 +46,7 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task TrainThenPredict_ShowsMetricsThenSetosaWithItsProbabilities()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, new BrowserTypeLaunchPersistentContextOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-            ViewportSize = new ViewportSize { Width = 1100, Height = 1600 },
-        });
+        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, Chromium.Options(new ViewportSize { Width = 1100, Height = 1600 }));
         var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
         await page.GotoAsync(_door.Url + "/");
 
@@ -82,12 +73,7 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task AnError_IsShownNextToTheFormThatCausedIt()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, new BrowserTypeLaunchPersistentContextOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, Chromium.Options());
         var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
         await page.GotoAsync(_door.Url + "/");
 

@@ -159,7 +159,8 @@ public sealed class AppHostProcess : IAsyncDisposable
         Directory.Delete(Root, recursive: true);
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Mlops.Gateway;
 
-public static class RunnerClientExtensions
+public static class GatewayServiceExtensions
 {
     /// <summary>The runner's address as an AppHost passes it (services__runner__grpc__0), or the local default.</summary>
     public const string RunnerAddressKey = "services:runner:grpc:0";
