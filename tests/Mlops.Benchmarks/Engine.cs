@@ -21,6 +21,15 @@ internal static class Engine
         }
     }
 
+    /// <summary>Removes images by tag (left over by the benchmark, so they must not push the real ones out of the runner's keep window).</summary>
+    public static async Task RemoveImagesAsync(IReadOnlyCollection<string> tags)
+    {
+        if (tags.Count > 0)
+        {
+            await DockerAsync(["rmi", "-f", .. tags]);
+        }
+    }
+
     /// <summary>Resident and peak resident memory of a process, in MB, from /proc.</summary>
     public static (double Rss, double Peak) Memory(int pid)
     {

@@ -14,6 +14,9 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
 
     public List<(string Name, double Value, string Unit)> Figures { get; } = [];
 
+    /// <summary>Images built from the benchmark's changed copies: nobody else wants them.</summary>
+    public List<string> ChangedImages { get; } = [];
+
     /// <summary>First build (from nothing with <paramref name="forget"/>), a build with nothing changed, a rebuild after a one-line change.</summary>
     public async Task BuildsAsync(string function, string functionsPath, string changedFile, bool forget)
     {
@@ -34,6 +37,7 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
         clock.Restart();
         var rebuilt = await BuildAsync(function);
         samples.Add($"build {function}, after a one-line change", clock.Elapsed);
+        ChangedImages.Add(rebuilt.Image);
         Sizes[function] = (rebuilt.SizeBytes, rebuilt.FunctionLayersBytes);
     }
 
