@@ -26,11 +26,18 @@ public static class RunnerServiceExtensions
         services.AddSingleton<ImagePruner>();
         services.AddSingleton<ImageBuilder>();
         services.AddSingleton<ImageService>();
-        services.AddSingleton<ContainerRunner>();
+        services.AddSingleton<IImageResolver>(sp => sp.GetRequiredService<ImageService>());
+
+        services.AddSingleton<IContainerEngine, DockerContainerEngine>();
+        services.AddSingleton<LiveContainers>();
+        services.AddSingleton<IFunctionRuntime, FunctionRuntime>();
+        services.AddHostedService<ContainerJanitor>();
+
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<InvocationStore>();
-        services.AddSingleton<InvocationPipeline>();
-        services.AddHostedService<OrphanReaper>();
+        services.AddSingleton<InvocationJournal>();
+        services.AddSingleton<Workspaces>();
+        services.AddSingleton<InvocationConductor>();
         builder.AddModelRegistry();
 
         services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>());

@@ -19,7 +19,19 @@ public sealed class ContainerOptions
     [Range(1, 100_000)]
     public int TmpfsSizeMb { get; set; } = 256;
 
-    /// <summary>How long teardown (kill + remove) may take before it is reported as failed.</summary>
+    /// <summary>How long one attempt to kill or remove a container may take.</summary>
     [Range(1, 600)]
     public int TeardownTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Attempts to kill or remove a container before it is left to the janitor (which keeps trying).</summary>
+    [Range(1, 100)]
+    public int TeardownAttempts { get; set; } = 6;
+
+    /// <summary>Wait before the second attempt; it doubles with each further one, up to 5 s.</summary>
+    [Range(1, 60_000)]
+    public int TeardownBackoffMilliseconds { get; set; } = 200;
+
+    /// <summary>How often the janitor removes this runner's containers that no live invocation owns.</summary>
+    [Range(1, 86_400)]
+    public int JanitorIntervalSeconds { get; set; } = 60;
 }

@@ -23,11 +23,17 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "Invocation {InvocationId} of {Function} finished: {Status} in {Seconds:F2} s")]
     public static partial void InvocationFinished(this ILogger logger, string invocationId, string function, string status, double seconds);
 
-    [LoggerMessage(11, LogLevel.Error, "Teardown of container {ContainerId} for invocation {InvocationId} failed")]
-    public static partial void TeardownFailed(this ILogger logger, Exception exception, string containerId, string invocationId);
+    [LoggerMessage(11, LogLevel.Error, "Removing container {ContainerId} of {Owner} failed (attempt {Attempt})")]
+    public static partial void TeardownFailed(this ILogger logger, Exception exception, string containerId, string owner, int attempt);
 
-    [LoggerMessage(12, LogLevel.Warning, "Killed container {ContainerId} of invocation {InvocationId}: {Reason}")]
-    public static partial void ContainerKilled(this ILogger logger, string containerId, string invocationId, string reason);
+    [LoggerMessage(16, LogLevel.Error, "Killing container {ContainerId} of {Owner} failed (attempt {Attempt})")]
+    public static partial void KillFailed(this ILogger logger, Exception exception, string containerId, string owner, int attempt);
+
+    [LoggerMessage(23, LogLevel.Warning, "The container janitor could not reach the engine; it tries again at its next pass")]
+    public static partial void JanitorSweepFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Warning, "Killing container {ContainerId} of {Owner}: {Reason}")]
+    public static partial void ContainerKilled(this ILogger logger, string containerId, string owner, string reason);
 
     [LoggerMessage(13, LogLevel.Warning, "Could not delete the workspace {Path}")]
     public static partial void WorkspaceCleanupFailed(this ILogger logger, Exception exception, string path);
@@ -35,8 +41,8 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Error, "Invocation {InvocationId} of {Function} failed in the runner")]
     public static partial void InvocationCrashed(this ILogger logger, Exception exception, string invocationId, string function);
 
-    [LoggerMessage(15, LogLevel.Warning, "The log stream of invocation {InvocationId} ended with an error")]
-    public static partial void LogStreamFailed(this ILogger logger, Exception exception, string invocationId);
+    [LoggerMessage(15, LogLevel.Warning, "The output of the container of {Owner} ended with an error")]
+    public static partial void LogStreamFailed(this ILogger logger, Exception exception, string owner);
 
     [LoggerMessage(20, LogLevel.Warning, "Removed {Count} container(s) left behind by an earlier run of runner instance {Instance}")]
     public static partial void OrphansRemoved(this ILogger logger, int count, string instance);
@@ -44,6 +50,6 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Warning, "Could not remove leftover container {ContainerId}")]
     public static partial void OrphanRemoveFailed(this ILogger logger, Exception exception, string containerId);
 
-    [LoggerMessage(21, LogLevel.Information, "Docker engine {Version} (API {ApiVersion}) at {Endpoint}")]
-    public static partial void EngineConnected(this ILogger logger, string version, string apiVersion, string endpoint);
+    [LoggerMessage(21, LogLevel.Information, "Docker engine {Version} at {Endpoint}")]
+    public static partial void EngineConnected(this ILogger logger, string version, string endpoint);
 }

@@ -29,6 +29,12 @@ public static class RunnerTelemetry
     public const string ContainerImageName = "container.image.name";
     public const string ErrorType = "error.type";
     public const string Outcome = "mlops.outcome";
+    public const string ModelName = "mlops.model_name";
+    public const string ModelVersion = "mlops.model_version";
+    public const string ModelUri = "mlops.model_uri";
+    public const string RegistryBackend = "mlops.registry";
+    public const string RunId = "mlops.run_id";
+    public const string CacheHit = "mlops.cache_hit";
 
     /// <summary>Marks the span failed with a low-cardinality error type and records the exception.</summary>
     public static void RecordError(this Activity? activity, string errorType, Exception? exception = null)

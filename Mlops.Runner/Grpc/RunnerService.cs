@@ -13,7 +13,7 @@ namespace Mlops.Runner.Grpc;
 public sealed class RunnerService(
     FunctionCatalog catalog,
     ImageService images,
-    InvocationPipeline pipeline,
+    InvocationConductor conductor,
     InvocationStore store,
     AdmissionGate gate,
     IDockerClient docker,
@@ -42,7 +42,7 @@ public sealed class RunnerService(
     public override async Task Invoke(InvokeRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context)
     {
         var parameters = StructMapper.ToJson(request.Parameters);
-        await foreach (var item in pipeline.InvokeAsync(request.Function, parameters, context.CancellationToken))
+        await foreach (var item in conductor.InvokeAsync(request.Function, parameters, context.CancellationToken))
         {
             await responseStream.WriteAsync(ProtoMapper.ToProto(item), context.CancellationToken);
         }

@@ -12,18 +12,15 @@ namespace Mlops.Runner.Images;
 /// </summary>
 public sealed class ImagePruner(IDockerClient docker, IOptions<ImageOptions> options, ILogger<ImagePruner> logger)
 {
-    public const string FunctionLabel = "mlops.function";
-    public const string BuildStageLabel = "mlops.build-stage";
-
     /// <summary>Best effort: a failure to prune is logged and never fails the build that triggered it.</summary>
     public async Task PruneAsync(string function, CancellationToken cancellationToken)
     {
         try
         {
-            var stages = await ListAsync(new() { ["label"] = Set($"{BuildStageLabel}={function}"), ["dangling"] = Set("true") }, cancellationToken);
+            var stages = await ListAsync(new() { ["label"] = Set($"{Labels.BuildStage}={function}"), ["dangling"] = Set("true") }, cancellationToken);
             await RemoveAllButNewestAsync(stages, 1, cancellationToken);
 
-            var images = await ListAsync(new() { ["label"] = Set($"{FunctionLabel}={function}") }, cancellationToken);
+            var images = await ListAsync(new() { ["label"] = Set($"{Labels.Function}={function}") }, cancellationToken);
             await RemoveAllButNewestAsync(images, options.Value.KeepImagesPerFunction, cancellationToken);
         }
         catch (DockerApiException ex)

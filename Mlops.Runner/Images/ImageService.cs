@@ -16,10 +16,8 @@ public sealed class ImageService(
     ImageBuilder builder,
     IOptions<ImageOptions> options,
     IHostApplicationLifetime lifetime,
-    TimeProvider time)
+    TimeProvider time) : IImageResolver
 {
-    public const string ContextDigestLabel = "mlops.context-digest";
-
     private readonly Lock _sync = new();
     private readonly Dictionary<string, BuildJob> _builds = new(StringComparer.Ordinal);
 
@@ -30,7 +28,6 @@ public sealed class ImageService(
         return (tag, await TryInspectAsync(tag, cancellationToken) is not null);
     }
 
-    /// <param name="measureLayers">Also report the size of the function's own layers (one more engine call).</param>
     public async IAsyncEnumerable<ImageEvent> EnsureAsync(FunctionManifest function, bool measureLayers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -52,8 +49,8 @@ public sealed class ImageService(
             new Dictionary<string, string>(bases.BuildArgs) { ["MLOPS_FUNCTION"] = function.Name },
             new Dictionary<string, string>
             {
-                [ImagePruner.FunctionLabel] = function.Name,
-                [ContextDigestLabel] = context.Digest,
+                [Labels.Function] = function.Name,
+                [Labels.ContextDigest] = context.Digest,
             }), lookedAt);
 
         yield return new ImageBuildStarted(tag);

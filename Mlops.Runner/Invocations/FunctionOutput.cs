@@ -6,6 +6,9 @@ namespace Mlops.Runner.Invocations;
 /// <summary>What a function left in /mlops/output: its result.json and, when it refused its input, error.json.</summary>
 public sealed record FunctionOutput(InvocationResult? Result, FunctionError? Error)
 {
+    /// <summary>For a container that was killed: nothing it left is read.</summary>
+    public static readonly FunctionOutput None = new(null, null);
+
     public const string ResultFile = "result.json";
     public const string ErrorFile = "error.json";
     /// <summary>Results travel in gRPC messages and stay in history: they are meant to be small.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
+using Mlops.Runner.Containers;
 
 namespace Mlops.Runner.Invocations;
 
@@ -30,7 +32,42 @@ public sealed class InvocationLogFile : IAsyncDisposable
         return new InvocationLogFile(PathFor(logsDirectory, function, invocationId));
     }
 
-    public void Write(DateTimeOffset time, string source, string line)
+    /// <summary>One line for the event, stamped with its own time where it has one and <paramref name="now"/> otherwise.</summary>
+    public void Write(InvocationEvent item, DateTimeOffset now)
+    {
+        switch (item)
+        {
+            case InvocationAccepted accepted:
+                Write(accepted.Time, "runner", $"invocation {accepted.InvocationId} of {accepted.Function} accepted");
+                break;
+            case InvocationQueued queued:
+                Write(now, "runner", $"queued at position {queued.Position}");
+                break;
+            case InvocationBuildLog line:
+                Write(line.Time, "build", line.Line);
+                break;
+            case InvocationImageResolved image:
+                Write(now, "runner", $"image {image.Image} ({(image.CacheHit ? "cached" : "built")})");
+                break;
+            case InvocationContainerStarted started:
+                Write(now, "runner", $"container {started.ContainerId} started");
+                break;
+            case InvocationLog line:
+                Write(line.Time, line.Stream == OutputStream.Stderr ? "stderr" : "stdout", line.Line);
+                break;
+            case InvocationResult result:
+                var json = new JsonObject { ["metrics"] = result.Metrics.DeepClone(), ["params"] = result.Params.DeepClone(), ["data"] = result.Data.DeepClone() };
+                Write(now, "runner", $"result {json.ToJsonString()}");
+                break;
+            case InvocationCompleted { Record: var record }:
+                Write(record.EndedAt ?? now, "runner",
+                    $"completed: {record.Status}, exit code {record.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"}, {record.Phases.Total.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s" +
+                    (record.ErrorMessage is null ? "" : $", {record.ErrorKind}: {record.ErrorMessage}"));
+                break;
+        }
+    }
+
+    private void Write(DateTimeOffset time, string source, string line)
     {
         lock (_sync)
         {

@@ -17,8 +17,8 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
     public async Task<string> GetAsync(ModelVersion version, CancellationToken cancellationToken)
     {
         using var span = RunnerTelemetry.Source.StartActivity("registry fetch model");
-        span?.SetTag("mlops.model_uri", version.Uri);
-        span?.SetTag("mlops.registry", registry.Backend);
+        span?.SetTag(RunnerTelemetry.ModelUri, version.Uri);
+        span?.SetTag(RunnerTelemetry.RegistryBackend, registry.Backend);
         // The run id too: a model deleted and registered again in MLflow restarts at version 1.
         // Validated again: with MLflow these come from a server's answer, and they become a path here.
         var name = RegistryNames.Model(version.Name, "model_name");
@@ -26,11 +26,11 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
         var target = Path.Combine(_root, name, $"{version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{runId}");
         if (Directory.Exists(target))
         {
-            span?.SetTag("mlops.cache_hit", true);
+            span?.SetTag(RunnerTelemetry.CacheHit, true);
             return target;
         }
 
-        span?.SetTag("mlops.cache_hit", false);
+        span?.SetTag(RunnerTelemetry.CacheHit, false);
         var download = Path.Combine(_root, name, $".download-{Guid.NewGuid():N}");
         try
         {

@@ -41,7 +41,9 @@ public static class RegistryServiceExtensions
         }
 
         services.AddSingleton<ModelCache>();
-        services.AddSingleton<RunRecorder>();
+        services.AddSingleton<IRunRecorder, RunRecorder>();
+        services.AddSingleton<ModelBinder>();
+        services.AddSingleton<TrainingRegistrar>();
         return builder;
     }
 }

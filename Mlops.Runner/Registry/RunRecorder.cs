@@ -1,31 +1,24 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mlops.Runner.Diagnostics;
-using Mlops.Runner.Invocations;
 
 namespace Mlops.Runner.Registry;
-
-/// <summary>What an invocation of a model-producing function leaves in the registry.</summary>
-public sealed record RecordedTraining(string RunId, ModelVersion? Version);
-
-/// <summary>Context of one training invocation, for its run's tags.</summary>
-public sealed record TrainingContext(string InvocationId, string Function, string ModelName, string? ImageId, DateTimeOffset StartedAt, JsonObject Parameters, string LogPath);
 
 /// <summary>
 /// A training invocation becomes a run in the experiment named after its function (params, metrics,
 /// tags, and the model, result and log as artifacts) and, when it succeeded, the next version of its
 /// registered model. A failed one becomes a FAILED run and no version.
 /// </summary>
-public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
+public sealed class RunRecorder(IModelRegistry registry, TimeProvider time) : IRunRecorder
 {
     public const string ModelArtifactPath = "model";
 
-    public async Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, InvocationResult result, string modelDirectory, CancellationToken cancellationToken)
+    public async Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, TrainingResult result, string modelDirectory, CancellationToken cancellationToken)
     {
         using var span = RunnerTelemetry.Source.StartActivity("registry record run");
         span?.SetTag(RunnerTelemetry.FaasInvocationId, context.InvocationId);
-        span?.SetTag("mlops.model_name", context.ModelName);
-        span?.SetTag("mlops.registry", registry.Backend);
+        span?.SetTag(RunnerTelemetry.ModelName, context.ModelName);
+        span?.SetTag(RunnerTelemetry.RegistryBackend, registry.Backend);
         var run = await StartAsync(context, result, cancellationToken);
         ModelVersion? version = null;
         try
@@ -52,8 +45,8 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
 
         // The version exists now: the run is finished even if the caller has gone.
         await registry.FinishRunAsync(run.Id, RunStatus.Finished, time.GetUtcNow(), CancellationToken.None);
-        span?.SetTag("mlops.run_id", run.Id);
-        span?.SetTag("mlops.model_version", version.Version);
+        span?.SetTag(RunnerTelemetry.RunId, run.Id);
+        span?.SetTag(RunnerTelemetry.ModelVersion, version.Version);
         return new RecordedTraining(run.Id, version);
     }
 
@@ -61,7 +54,7 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
     {
         using var span = RunnerTelemetry.Source.StartActivity("registry record failed run");
         span?.SetTag(RunnerTelemetry.FaasInvocationId, context.InvocationId);
-        span?.SetTag("mlops.registry", registry.Backend);
+        span?.SetTag(RunnerTelemetry.RegistryBackend, registry.Backend);
         var run = await StartAsync(context, null, cancellationToken);
         try
         {
@@ -75,17 +68,17 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
         return new RecordedTraining(run.Id, null);
     }
 
-    private async Task<TrackedRun> StartAsync(TrainingContext context, InvocationResult? result, CancellationToken cancellationToken)
+    private async Task<TrackedRun> StartAsync(TrainingContext context, TrainingResult? result, CancellationToken cancellationToken)
     {
         var tags = new Dictionary<string, string>
         {
-            ["mlops.invocation_id"] = context.InvocationId,
-            ["mlops.function"] = context.Function,
-            ["mlops.model_name"] = context.ModelName,
+            [RunTags.InvocationId] = context.InvocationId,
+            [RunTags.Function] = context.Function,
+            [RunTags.ModelName] = context.ModelName,
         };
         if (context.ImageId is not null)
         {
-            tags["mlops.image_digest"] = context.ImageId;
+            tags[RunTags.ImageDigest] = context.ImageId;
         }
 
         var run = await registry.CreateRunAsync(context.Function, $"{context.Function}-{context.InvocationId[..8]}", context.StartedAt, tags, cancellationToken);
@@ -119,4 +112,13 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time)
                 ? value.GetValue<string>()
                 : pair.Value!.ToJsonString(),
             StringComparer.Ordinal);
+
+    /// <summary>The tags every tracked run carries (MLflow tags, not telemetry attributes).</summary>
+    public static class RunTags
+    {
+        public const string InvocationId = "mlops.invocation_id";
+        public const string Function = "mlops.function";
+        public const string ModelName = "mlops.model_name";
+        public const string ImageDigest = "mlops.image_digest";
+    }
 }

@@ -1,7 +1,7 @@
 extern alias runner;
 
 using Docker.DotNet.Models;
-using runner::Mlops.Runner.Containers;
+using Labels = runner::Mlops.Runner.Labels;
 
 namespace Mlops.Runner.IntegrationTests;
 

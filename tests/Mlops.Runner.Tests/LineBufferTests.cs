@@ -1,4 +1,4 @@
-using Mlops.Runner.Images;
+using Mlops.Runner;
 
 namespace Mlops.Runner.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Mlops.Runner.Images;
+namespace Mlops.Runner;
 
 /// <summary>
 /// Turns text arriving in arbitrary chunks into whole lines (\n or \r\n), keeping the partial tail.

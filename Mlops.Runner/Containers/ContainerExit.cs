@@ -1,0 +1,29 @@
+namespace Mlops.Runner.Containers;
+
+public enum ExitReason
+{
+    Exited,
+    TimedOut,
+    OomKilled,
+    Cancelled,
+}
+
+/// <param name="ExitCode">Null when the container was killed before it exited on its own.</param>
+public sealed record ContainerExit(ExitReason Reason, int? ExitCode);
+
+/// <summary>What the engine reports about a container that has stopped.</summary>
+public sealed record ContainerState(long ExitCode, bool OomKilled);
+
+/// <summary>How long each step of a container's life took; zero for the steps it has not reached.</summary>
+public sealed record ContainerTimings(TimeSpan Create, TimeSpan Start, TimeSpan Run, TimeSpan Remove)
+{
+    public static readonly ContainerTimings Zero = new(default, default, default, default);
+}
+
+public enum OutputStream
+{
+    Stdout,
+    Stderr,
+}
+
+public sealed record ContainerLogLine(OutputStream Stream, string Line, DateTimeOffset Time);

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Mlops.Runner.Diagnostics;
+
+namespace Mlops.Runner.Containers;
+
+/// <summary>
+/// One function container, from create to remove. Start arms its deadline; its output is read as lines;
+/// its exit is awaited once, by a watcher that also kills it at the deadline whether or not anyone is
+/// reading. <see cref="DisposeAsync"/> is the only teardown: it kills what still runs and removes the
+/// container, retrying with backoff, and never throws; what it could not remove the janitor removes later.
+/// </summary>
+public sealed class FunctionContainer : IAsyncDisposable
+{
+    /// <summary>How long the output may take to end after the container has stopped.</summary>
+    private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IContainerEngine _engine;
+    private readonly IContainerOutput _output;
+    private readonly Backoff _backoff;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<FunctionContainer> _released;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _drained = new();
+    private Task<ContainerExit>? _exit;
+    private int _disposed;
+
+    private FunctionContainer(
+        ContainerSpec spec, string id, TimeSpan created, IContainerOutput output, IContainerEngine engine, Backoff backoff, TimeProvider time, ILogger logger, Action<FunctionContainer> released)
+    {
+        Spec = spec;
+        Id = id;
+        Timings = ContainerTimings.Zero with { Create = created };
+        _output = output;
+        _engine = engine;
+        _backoff = backoff;
+        _time = time;
+        _logger = logger;
+        _released = released;
+    }
+
+    public ContainerSpec Spec { get; }
+
+    public string Id { get; }
+
+    public ContainerTimings Timings { get; private set; }
+
+    /// <summary>False after teardown when the engine refused every attempt to remove it (the janitor takes over).</summary>
+    public bool Removed { get; private set; }
+
+    /// <summary>Creates the container and attaches to its output; on any failure removes what was made and rethrows.</summary>
+    internal static async Task<FunctionContainer> CreateAsync(
+        ContainerSpec spec, IContainerEngine engine, Backoff backoff, TimeProvider time, ILogger logger, Action<FunctionContainer> released, CancellationToken cancellationToken)
+    {
+        string? id = null;
+        try
+        {
+            var mark = Stopwatch.GetTimestamp();
+            using (var span = StartSpan("container create", spec))
+            {
+                id = await engine.CreateAsync(spec, cancellationToken);
+                span?.SetTag(RunnerTelemetry.ContainerId, id);
+            }
+
+            var created = Stopwatch.GetElapsedTime(mark);
+            var output = await engine.AttachAsync(id, cancellationToken);
+            return new FunctionContainer(spec, id, created, output, engine, backoff, time, logger, released);
+        }
+        catch (Exception ex) when (ex is RunnerException or OperationCanceledException)
+        {
+            // The engine may have made it even if create did not answer: remove by name then.
+            await backoff.RetryAsync(token => engine.RemoveAsync(id ?? spec.Name, token), (failure, attempt) => logger.TeardownFailed(failure, id ?? spec.Name, spec.Owner, attempt));
+            throw;
+        }
+    }
+
+    /// <summary>Starts the container; with a timeout, it is killed when that passes, counted from now.</summary>
+    public async Task StartAsync(TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (_exit is not null)
+        {
+            throw new InvalidOperationException($"container {Id} was started already");
+        }
+
+        var mark = Stopwatch.GetTimestamp();
+        using (StartSpan("container start", Spec, Id))
+        {
+            await _engine.StartAsync(Id, cancellationToken);
+        }
+
+        Timings = Timings with { Start = Stopwatch.GetElapsedTime(mark) };
+        _exit = WatchAsync(timeout);
+    }
+
+    /// <summary>stdout and stderr line by line as they arrive; ends when the container's output ends.</summary>
+    public async IAsyncEnumerable<ContainerLogLine> ReadLogsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drained.Token);
+        var buffer = new byte[16 * 1024];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        // One decoder per stream: a UTF-8 sequence may be split across frames.
+        var decoders = new[] { Encoding.UTF8.GetDecoder(), Encoding.UTF8.GetDecoder() };
+        var lines = new[] { new LineBuffer(), new LineBuffer() };
+        while (true)
+        {
+            (int Count, OutputStream Stream) chunk;
+            try
+            {
+                chunk = await _output.ReadAsync(buffer, read.Token);
+            }
+            catch (OperationCanceledException) when (_drained.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                _logger.LogStreamFailed(ex, Spec.Owner);
+                break;
+            }
+
+            if (chunk.Count == 0)
+            {
+                break;
+            }
+
+            var stream = (int)chunk.Stream;
+            var count = decoders[stream].GetChars(buffer, 0, chunk.Count, chars, 0, flush: false);
+            foreach (var line in lines[stream].Append(new string(chars, 0, count)))
+            {
+                yield return new ContainerLogLine(chunk.Stream, line, _time.GetUtcNow());
+            }
+        }
+
+        foreach (var stream in new[] { OutputStream.Stdout, OutputStream.Stderr })
+        {
+            if (lines[(int)stream].Flush() is { } last)
+            {
+                yield return new ContainerLogLine(stream, last, _time.GetUtcNow());
+            }
+        }
+    }
+
+    /// <summary>How the container ended: on its own, out of memory, or killed at its deadline.</summary>
+    public Task<ContainerExit> WaitAsync(CancellationToken cancellationToken) =>
+        (_exit ?? throw new InvalidOperationException($"container {Id} was not started")).WaitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        if (_exit is not null)
+        {
+            // The waiter sees the exit or its failure; here it only matters that the kill has been tried.
+            await ((Task)_exit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _output.Dispose();
+        var mark = Stopwatch.GetTimestamp();
+        using (var span = StartSpan("container remove", Spec, Id))
+        {
+            Removed = await _backoff.RetryAsync(
+                token => _engine.RemoveAsync(Id, token),
+                (ex, attempt) =>
+                {
+                    span?.RecordError("teardown_failed", ex);
+                    _logger.TeardownFailed(ex, Id, Spec.Owner, attempt);
+                });
+        }
+
+        Timings = Timings with { Remove = Stopwatch.GetElapsedTime(mark) };
+        _released(this);
+        _stopping.Dispose();
+        _drained.Dispose();
+    }
+
+    private async Task<ContainerExit> WatchAsync(TimeSpan? timeout)
+    {
+        using var span = StartSpan("container wait", Spec, Id);
+        var mark = Stopwatch.GetTimestamp();
+        using var deadline = new CancellationTokenSource(timeout ?? Timeout.InfiniteTimeSpan, _time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _stopping.Token);
+        try
+        {
+            var state = await _engine.WaitAsync(Id, stop.Token);
+            // A process killed for memory while the function still exits 0 is not a failed invocation.
+            return new ContainerExit(state.OomKilled && state.ExitCode != 0 ? ExitReason.OomKilled : ExitReason.Exited, (int)state.ExitCode);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            var reason = deadline.IsCancellationRequested ? ExitReason.TimedOut : ExitReason.Cancelled;
+            span?.RecordError(reason == ExitReason.TimedOut ? "timeout" : "cancelled");
+            _logger.ContainerKilled(Id, Spec.Owner, reason.ToString());
+            // Not killed after every attempt: the forced removal tries again, then the janitor.
+            await _backoff.RetryAsync(token => _engine.KillAsync(Id, token), (ex, attempt) => _logger.KillFailed(ex, Id, Spec.Owner, attempt));
+            return new ContainerExit(reason, null);
+        }
+        finally
+        {
+            Timings = Timings with { Run = Stopwatch.GetElapsedTime(mark) };
+            _drained.CancelAfter(LogDrainTimeout);
+        }
+    }
+
+    private static Activity? StartSpan(string name, ContainerSpec spec, string? containerId = null)
+    {
+        var span = RunnerTelemetry.Source.StartActivity(name, ActivityKind.Internal, spec.Parent);
+        span?.SetTag(RunnerTelemetry.FaasName, spec.Function);
+        span?.SetTag(RunnerTelemetry.FaasInvocationId, spec.Owner);
+        span?.SetTag(RunnerTelemetry.ContainerImageName, spec.Image);
+        if (containerId is not null)
+        {
+            span?.SetTag(RunnerTelemetry.ContainerId, containerId);
+        }
+
+        return span;
+    }
+}

@@ -1,0 +1,11 @@
+using Mlops.Runner.Functions;
+
+namespace Mlops.Runner.Images;
+
+/// <summary>Gives a function an image for its current contents, building it when there is none.</summary>
+public interface IImageResolver
+{
+    /// <summary>[started, line*,] ready: the build's progress when one runs, then the image.</summary>
+    /// <param name="measureLayers">Also report the size of the function's own layers (one more engine call).</param>
+    IAsyncEnumerable<ImageEvent> EnsureAsync(FunctionManifest function, bool measureLayers, CancellationToken cancellationToken);
+}

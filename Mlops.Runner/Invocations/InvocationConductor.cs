@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Mlops.Runner.Containers;
+using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Functions;
+using Mlops.Runner.Images;
+using Mlops.Runner.Registry;
+
+namespace Mlops.Runner.Invocations;
+
+/// <summary>
+/// Orders one invocation's steps: validate -> bind the model -> admit (maybe queue) -> resolve the image
+/// (maybe build) -> stage inputs -> run the container -> judge -> record a training. It only orders: each
+/// step belongs to the seam that does it, and every event goes through the invocation's journal.
+/// </summary>
+public sealed class InvocationConductor(
+    FunctionCatalog catalog,
+    ModelBinder models,
+    AdmissionGate gate,
+    InvocationJournal journal,
+    IImageResolver images,
+    Workspaces workspaces,
+    IFunctionRuntime runtime,
+    TrainingRegistrar registrar,
+    TimeProvider time)
+{
+    /// <summary>
+    /// The events of one invocation. Bad input, an unknown function and a full queue throw
+    /// <see cref="RunnerException"/> before the first event; a failed invocation throws one after its
+    /// completed event. Stopping the enumeration cancels the invocation and tears its container down.
+    /// </summary>
+    public async IAsyncEnumerable<InvocationEvent> InvokeAsync(
+        string? function, JsonObject? parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var manifest = await catalog.GetAsync(function, cancellationToken);
+        // One span per invocation, parent of everything it does; refusals are recorded on it too.
+        using var activity = RunnerTelemetry.Source.StartActivity($"invoke {manifest.Name}");
+        activity?.SetTag(RunnerTelemetry.FaasName, manifest.Name);
+        var (validated, model, ticket) = await AdmitAsync(manifest, parameters, activity, cancellationToken);
+        using var admitted = ticket;
+        await using var live = journal.Begin(manifest, activity);
+        await using var steps = StepsAsync(live, manifest, validated, model, ticket, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            // An iterator resumes under its caller's context: put the invocation's span back before each step.
+            Activity.Current = activity;
+            try
+            {
+                if (!await steps.MoveNextAsync())
+                {
+                    break;
+                }
+            }
+            catch (RunnerException ex)
+            {
+                live.Conclude(InvocationOutcome.Failed(ex));
+                break;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                live.Conclude(InvocationOutcome.Cancelled);
+                break;
+            }
+            catch (Exception ex)
+            {
+                live.Crash(ex);
+                throw;
+            }
+
+            yield return live.Note(steps.Current);
+        }
+
+        var completed = live.Finish();
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            yield return completed;
+        }
+
+        if (live.Error is { } error)
+        {
+            throw error;
+        }
+    }
+
+    private async Task<(JsonObject Parameters, ModelBinding? Model, AdmissionGate.Ticket Ticket)> AdmitAsync(
+        FunctionManifest manifest, JsonObject? parameters, Activity? activity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var validated = ParameterValidator.Validate(manifest, parameters);
+            var model = await models.BindAsync(manifest, validated, cancellationToken);
+            return (validated, model, gate.Enter());
+        }
+        catch (RunnerException ex)
+        {
+            activity?.RecordError(ex.Kind.ToString(), ex);
+            throw;
+        }
+    }
+
+    private async IAsyncEnumerable<InvocationEvent> StepsAsync(
+        LiveInvocation live, FunctionManifest manifest, JsonObject parameters, ModelBinding? model, AdmissionGate.Ticket ticket,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return new InvocationAccepted(live.Id, manifest.Name, live.Record.CreatedAt);
+        if (!ticket.IsGranted)
+        {
+            yield return new InvocationQueued(ticket.Position);
+            await ticket.WaitAsync(cancellationToken);
+        }
+
+        var queued = live.Elapsed;
+        ImageReady? image = null;
+        // Parent of the build span when there is one: a cold start shows as resolve image > build {function}.
+        using (var span = RunnerTelemetry.Source.StartActivity("resolve image"))
+        {
+            span?.SetTag(RunnerTelemetry.FaasName, manifest.Name);
+            await foreach (var item in images.EnsureAsync(manifest, measureLayers: false, cancellationToken))
+            {
+                image = item as ImageReady ?? image;
+                yield return item switch
+                {
+                    ImageBuildStarted started => new InvocationBuildLog($"building image {started.Tag}", time.GetUtcNow()),
+                    ImageBuildLine line => new InvocationBuildLog(line.Line, line.Time),
+                    ImageReady ready => new InvocationImageResolved(ready.Tag, ready.CacheHit),
+                    _ => throw new UnreachableException(item.GetType().Name),
+                };
+            }
+
+            span?.SetTag(RunnerTelemetry.ContainerImageName, image?.Tag);
+            span?.SetTag(RunnerTelemetry.FaasColdstart, image is { CacheHit: false });
+        }
+
+        var resolved = image ?? throw new UnreachableException("image resolution ended without an image");
+        live.ImageResolved(resolved, queued);
+
+        using var workspace = await workspaces.CreateAsync(live.Id, parameters, cancellationToken);
+        if (model is not null)
+        {
+            await models.StageAsync(model, workspace.Input, cancellationToken);
+        }
+
+        await using var container = await runtime.CreateAsync(InvocationContainer.SpecFor(live, manifest, resolved.Tag, workspace), cancellationToken);
+        await container.StartAsync(manifest.Timeout, cancellationToken);
+        yield return new InvocationContainerStarted(container.Id);
+        await foreach (var line in container.ReadLogsAsync(cancellationToken))
+        {
+            yield return new InvocationLog(line.Stream, line.Line, line.Time);
+        }
+
+        var exit = await container.WaitAsync(cancellationToken);
+        // Removed before the verdict, so that the completed event can say how long removal took.
+        await container.DisposeAsync();
+        live.Update(record => record with
+        {
+            ExitCode = exit.ExitCode,
+            Phases = record.Phases with { Create = container.Timings.Create, Start = container.Timings.Start, Run = container.Timings.Run, Remove = container.Timings.Remove },
+        });
+
+        var output = exit.Reason == ExitReason.Exited ? await FunctionOutput.ReadAsync(workspace.Output, cancellationToken) : FunctionOutput.None;
+        var outcome = InvocationOutcome.Judge(manifest, exit, output, live.LastErrorLine);
+        if (model is { Produces: true } && outcome.Status != InvocationStatus.Cancelled)
+        {
+            output = await RecordTrainingAsync(live, model, resolved, parameters, outcome, output, workspace, cancellationToken);
+        }
+
+        if (outcome.Status == InvocationStatus.Succeeded && output.Result is { } result)
+        {
+            live.Update(record => record with { Result = result });
+            yield return result;
+        }
+
+        live.Conclude(outcome);
+    }
+
+    private async Task<FunctionOutput> RecordTrainingAsync(
+        LiveInvocation live, ModelBinding model, ImageReady image, JsonObject parameters, InvocationOutcome outcome, FunctionOutput output, Workspace workspace,
+        CancellationToken cancellationToken)
+    {
+        var training = new TrainingContext(live.Id, live.Record.Function, model.Name, image.Id, live.Record.CreatedAt, parameters, live.Record.LogPath);
+        if (outcome.Status != InvocationStatus.Succeeded)
+        {
+            await registrar.RecordFailureAsync(training, cancellationToken);
+            return output;
+        }
+
+        var result = output.Result ?? new InvocationResult([], [], []);
+        var recorded = await registrar.RecordSuccessAsync(
+            training, new TrainingResult(result.Metrics, result.Params, result.Data), workspace.Output, workspace.Root, cancellationToken);
+        recorded.DescribeIn(result.Data);
+        return output with { Result = result };
+    }
+}

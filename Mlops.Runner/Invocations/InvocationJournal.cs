@@ -1,0 +1,23 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Functions;
+
+namespace Mlops.Runner.Invocations;
+
+/// <summary>Opens each invocation's record in history and its log file under logs/.</summary>
+public sealed class InvocationJournal(
+    InvocationStore store, IOptions<RunnerOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<LiveInvocation> logger)
+{
+    private readonly string _logsDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.LogsPath));
+
+    public LiveInvocation Begin(FunctionManifest manifest, Activity? activity)
+    {
+        var id = InvocationStore.NewId();
+        activity?.SetTag(RunnerTelemetry.FaasInvocationId, id);
+        var log = InvocationLogFile.Create(_logsDirectory, manifest.Name, id);
+        var record = new InvocationRecord(
+            id, manifest.Name, InvocationStatus.Pending, time.GetUtcNow(), null, null, null, InvocationPhases.Zero, null, null, null, log.Path);
+        return new LiveInvocation(record, log, store, activity, time, logger);
+    }
+}

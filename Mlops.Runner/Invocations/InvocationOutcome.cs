@@ -1,0 +1,28 @@
+using Mlops.Runner.Containers;
+using Mlops.Runner.Functions;
+
+namespace Mlops.Runner.Invocations;
+
+/// <summary>How an invocation ended, and for any end but success, the error its caller gets.</summary>
+public sealed record InvocationOutcome(InvocationStatus Status, RunnerException? Error)
+{
+    public static readonly InvocationOutcome Succeeded = new(InvocationStatus.Succeeded, null);
+
+    public static InvocationOutcome Cancelled => new(InvocationStatus.Cancelled, new RunnerException(ErrorKind.Cancelled, "the invocation was cancelled"));
+
+    public static InvocationOutcome Failed(RunnerException error) => new(InvocationStatus.Failed, error);
+
+    /// <summary>The verdict on a container that has ended: its exit, what it left in its output, and its last stderr line.</summary>
+    public static InvocationOutcome Judge(FunctionManifest manifest, ContainerExit exit, FunctionOutput output, string? lastErrorLine) => exit.Reason switch
+    {
+        ExitReason.TimedOut => new(InvocationStatus.TimedOut, new RunnerException(ErrorKind.DeadlineExceeded,
+            $"function '{manifest.Name}' did not finish within its timeout of {manifest.Timeout.TotalSeconds:0} s and was stopped")),
+        ExitReason.OomKilled => new(InvocationStatus.OomKilled, new RunnerException(ErrorKind.ResourceExhausted,
+            $"function '{manifest.Name}' ran out of memory (limit {manifest.MemoryMb} MB) and was stopped")),
+        ExitReason.Cancelled => Cancelled,
+        _ when output.Error is { } error => Failed(new RunnerException(error.Kind, error.Message)),
+        _ when exit.ExitCode != 0 => Failed(new RunnerException(ErrorKind.FunctionFailed,
+            $"function '{manifest.Name}' exited with code {exit.ExitCode}" + (lastErrorLine is null ? "" : $": {lastErrorLine}"))),
+        _ => Succeeded,
+    };
+}

@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+
+namespace Mlops.Runner.Registry;
+
+/// <summary>Records a training invocation in the tracker and the registry: a run, and for a success a model version.</summary>
+public interface IRunRecorder
+{
+    /// <param name="modelDirectory">The runner's own copy of the model; the function's output is never read from here.</param>
+    Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, TrainingResult result, string modelDirectory, CancellationToken cancellationToken);
+
+    Task<RecordedTraining> RecordFailureAsync(TrainingContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>Context of one training invocation, for its run's tags.</summary>
+public sealed record TrainingContext(string InvocationId, string Function, string ModelName, string? ImageId, DateTimeOffset StartedAt, JsonObject Parameters, string LogPath);
+
+/// <summary>What a training function reported in its result.json.</summary>
+public sealed record TrainingResult(JsonObject Metrics, JsonObject Params, JsonObject Data);
+
+/// <summary>What an invocation of a model-producing function leaves in the registry.</summary>
+public sealed record RecordedTraining(string RunId, ModelVersion? Version)
+{
+    /// <summary>What a user needs to find the run, and to ask predict for exactly this model.</summary>
+    public void DescribeIn(JsonObject data)
+    {
+        data["run_id"] = RunId;
+        if (Version is { } version)
+        {
+            data["model_name"] = version.Name;
+            data["model_version"] = version.Version;
+            data["model_uri"] = version.Uri;
+        }
+    }
+}

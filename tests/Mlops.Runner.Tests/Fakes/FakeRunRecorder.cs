@@ -1,0 +1,25 @@
+using Mlops.Runner.Registry;
+
+namespace Mlops.Runner.Tests.Fakes;
+
+/// <summary>Keeps what it was asked to record, including the files of each model it was given.</summary>
+internal sealed class FakeRunRecorder : IRunRecorder
+{
+    public List<(TrainingContext Context, TrainingResult Result, string[] ModelFiles)> Successes { get; } = [];
+
+    public List<TrainingContext> Failures { get; } = [];
+
+    public Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, TrainingResult result, string modelDirectory, CancellationToken cancellationToken)
+    {
+        var files = Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(modelDirectory, f)).ToArray();
+        Successes.Add((context, result, files));
+        var version = new ModelVersion(context.ModelName, 7, "run-1", "model", DateTimeOffset.UnixEpoch, []);
+        return Task.FromResult(new RecordedTraining("run-1", version));
+    }
+
+    public Task<RecordedTraining> RecordFailureAsync(TrainingContext context, CancellationToken cancellationToken)
+    {
+        Failures.Add(context);
+        return Task.FromResult(new RecordedTraining("run-failed", null));
+    }
+}

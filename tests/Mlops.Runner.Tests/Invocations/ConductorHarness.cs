@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Mlops.Runner.Containers;
+using Mlops.Runner.Functions;
+using Mlops.Runner.Invocations;
+using Mlops.Runner.Registry;
+using Mlops.Runner.Registry.Embedded;
+using Mlops.Runner.Tests.Fakes;
+
+namespace Mlops.Runner.Tests.Invocations;
+
+/// <summary>
+/// The real conductor with fakes at its seams (engine, images, run recorder) and everything else real, in a
+/// temp folder: catalog, validation, admission, journal, workspaces, the container handle and its teardown.
+/// </summary>
+internal sealed class ConductorHarness : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("mlops-conductor-test-");
+
+    public ConductorHarness(int timeoutSeconds = 30)
+    {
+        var functions = Directory.CreateDirectory(Path.Combine(_root.FullName, "functions")).FullName;
+        Write(functions, "work", """{"timeoutSeconds": T, "parameters": {"count": {"type": "integer", "minimum": 1, "default": 1}}}""".Replace("T", $"{timeoutSeconds}"));
+        Write(functions, "trainer", """{"timeoutSeconds": T, "model": {"produces": true, "name": "test_model"}}""".Replace("T", $"{timeoutSeconds}"));
+
+        var options = Options.Create(new RunnerOptions
+        {
+            FunctionsPath = functions,
+            LogsPath = Path.Combine(_root.FullName, "logs"),
+            DataPath = Path.Combine(_root.FullName, "data"),
+            MaxConcurrentInvocations = 2,
+            MaxQueueLength = 2,
+        });
+        var environment = new HostingEnvironment { ContentRootPath = _root.FullName };
+        var time = TimeProvider.System;
+        var catalog = new FunctionCatalog(options, environment);
+        var registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
+        var containerOptions = Options.Create(new ContainerOptions { TeardownBackoffMilliseconds = 1 });
+
+        Store = new InvocationStore(options);
+        Runtime = new FunctionRuntime(Engine, Live, containerOptions, time, NullLogger<FunctionContainer>.Instance);
+        Conductor = new InvocationConductor(
+            catalog,
+            new ModelBinder(registry, new ModelCache(registry, options, environment), catalog),
+            new AdmissionGate(options),
+            new InvocationJournal(Store, options, environment, time, NullLogger<LiveInvocation>.Instance),
+            Images,
+            new Workspaces(options, environment, NullLogger<Workspace>.Instance),
+            Runtime,
+            new TrainingRegistrar(Recorder),
+            time);
+    }
+
+    public FakeContainerEngine Engine { get; } = new();
+
+    public FakeImageResolver Images { get; } = new();
+
+    public FakeRunRecorder Recorder { get; } = new();
+
+    public LiveContainers Live { get; } = new();
+
+    public InvocationStore Store { get; }
+
+    public FunctionRuntime Runtime { get; }
+
+    public InvocationConductor Conductor { get; }
+
+    public string DataDirectory => Path.Combine(_root.FullName, "data");
+
+    /// <summary>Every event until the stream ends, and the error it ended with, if any.</summary>
+    public async Task<(List<InvocationEvent> Events, RunnerException? Error)> InvokeAsync(
+        string function, JsonObject? parameters = null, CancellationToken cancellationToken = default)
+    {
+        var events = new List<InvocationEvent>();
+        try
+        {
+            await foreach (var item in Conductor.InvokeAsync(function, parameters ?? [], cancellationToken).WithCancellation(CancellationToken.None))
+            {
+                events.Add(item);
+            }
+
+            return (events, null);
+        }
+        catch (RunnerException ex)
+        {
+            return (events, ex);
+        }
+    }
+
+    /// <summary>The event kinds in order, with the runs of log lines kept: the shape of the story.</summary>
+    public static string[] Kinds(IEnumerable<InvocationEvent> events) => events.Select(e => e.GetType().Name.Replace("Invocation", "")).ToArray();
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    private static void Write(string functions, string name, string manifest)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(functions, name)).FullName;
+        File.WriteAllText(Path.Combine(folder, FunctionManifest.FileName), manifest);
+    }
+}

@@ -1,0 +1,307 @@
+using System.Text.Json.Nodes;
+using Mlops.Runner.Containers;
+using Mlops.Runner.Invocations;
+
+namespace Mlops.Runner.Tests.Invocations;
+
+/// <summary>The conductor's event order and teardown for every way an invocation can end, with no engine at all.</summary>
+public sealed class InvocationConductorTests : IDisposable
+{
+    private readonly ConductorHarness _harness = new();
+
+    private FakeEngineView Engine => new(_harness);
+
+    [Fact]
+    public async Task Invoke_Success_ReportsEveryStepInOrder_AndTearsDownOnce()
+    {
+        _harness.Engine.Output.Add((OutputStream.Stdout, "working\n"));
+        _harness.Engine.Output.Add((OutputStream.Stderr, "a warning\n"));
+        _harness.Engine.OnStart = spec => WriteOutput(spec, "result.json", """{"metrics": {"score": 1}, "data": {"answer": 42}}""");
+
+        var (events, error) = await _harness.InvokeAsync("work", new JsonObject { ["count"] = 2 });
+
+        Assert.Null(error);
+        Assert.Equal(["Accepted", "ImageResolved", "ContainerStarted", "Log", "Log", "Result", "Completed"], ConductorHarness.Kinds(events));
+        var result = Assert.IsType<InvocationResult>(events[^2]);
+        Assert.Equal(42, result.Data["answer"]!.GetValue<int>());
+        var completed = Assert.IsType<InvocationCompleted>(events[^1]);
+        Assert.Equal((InvocationStatus.Succeeded, 0), (completed.Record.Status, completed.Record.ExitCode));
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_ImageBuilds_ReportsItsLinesBeforeTheImage()
+    {
+        _harness.Images.BuildLines.AddRange(["Step 1/2", "Step 2/2"]);
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Null(error);
+        Assert.Equal(["Accepted", "BuildLog", "BuildLog", "BuildLog", "ImageResolved", "ContainerStarted", "Completed"], ConductorHarness.Kinds(events));
+        Assert.False(Assert.IsType<InvocationImageResolved>(events[4]).CacheHit);
+    }
+
+    [Fact]
+    public async Task Invoke_BuildFails_CompletesFailed_AndStartsNoContainer()
+    {
+        _harness.Images.BuildLines.Add("Step 1/2");
+        _harness.Images.BuildFailure = RunnerException.FailedPrecondition("the build of 'work' failed: no such file");
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.FailedPrecondition, error?.Kind);
+        Assert.Equal(["Accepted", "BuildLog", "BuildLog", "Completed"], ConductorHarness.Kinds(events));
+        Assert.Equal(InvocationStatus.Failed, Assert.IsType<InvocationCompleted>(events[^1]).Record.Status);
+        Assert.Equal(0, _harness.Engine.Created);
+    }
+
+    [Fact]
+    public async Task Invoke_BadParameters_IsRefusedBeforeAnyEvent()
+    {
+        var (events, error) = await _harness.InvokeAsync("work", new JsonObject { ["count"] = 0 });
+
+        Assert.Equal(ErrorKind.InvalidArgument, error?.Kind);
+        Assert.Contains(error!.Violations, v => v.Field == "parameters.count");
+        Assert.Empty(events);
+        Assert.Equal(0, _harness.Engine.Created);
+    }
+
+    [Fact]
+    public async Task Invoke_FunctionReportsErrorJson_FailsWithItsKind_AndTearsDownOnce()
+    {
+        _harness.Engine.ExitCode = 1;
+        _harness.Engine.OnStart = spec => WriteOutput(spec, "error.json", """{"code": "INVALID_ARGUMENT", "message": "features must hold 4 numbers"}""");
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal((ErrorKind.InvalidArgument, "features must hold 4 numbers"), (error?.Kind, error?.Message));
+        Assert.Equal(["Accepted", "ImageResolved", "ContainerStarted", "Completed"], ConductorHarness.Kinds(events));
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_NonZeroExit_FailsQuotingTheLastErrorLine()
+    {
+        _harness.Engine.ExitCode = 3;
+        _harness.Engine.Output.Add((OutputStream.Stderr, "Unhandled exception: boom\n\n"));
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.FunctionFailed, error?.Kind);
+        Assert.Equal("function 'work' exited with code 3: Unhandled exception: boom", error?.Message);
+        Assert.Equal(3, Assert.IsType<InvocationCompleted>(events[^1]).Record.ExitCode);
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_OutOfMemory_EndsOomKilled()
+    {
+        (_harness.Engine.ExitCode, _harness.Engine.OomKilled) = (137, true);
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error?.Kind);
+        Assert.Equal(InvocationStatus.OomKilled, Assert.IsType<InvocationCompleted>(events[^1]).Record.Status);
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_PastItsTimeout_IsKilledAndEndsTimedOut()
+    {
+        using var harness = new ConductorHarness(timeoutSeconds: 1);
+        harness.Engine.RunsUntilKilled = true;
+
+        var (events, error) = await harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.DeadlineExceeded, error?.Kind);
+        var completed = Assert.IsType<InvocationCompleted>(events[^1]);
+        Assert.Equal((InvocationStatus.TimedOut, (int?)null), (completed.Record.Status, completed.Record.ExitCode));
+        Assert.Equal(1, harness.Engine.Kills);
+        new FakeEngineView(harness).TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_KillRefusedTwice_LikeAForkBomb_StillKillsRemovesAndReportsTheTimeout()
+    {
+        using var harness = new ConductorHarness(timeoutSeconds: 1);
+        harness.Engine.RunsUntilKilled = true;
+        harness.Engine.KillFailures = 2;
+
+        var (events, error) = await harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.DeadlineExceeded, error?.Kind);
+        Assert.Equal(InvocationStatus.TimedOut, Assert.IsType<InvocationCompleted>(events[^1]).Record.Status);
+        Assert.Equal((3, 1), (harness.Engine.KillAttempts, harness.Engine.Kills));
+        new FakeEngineView(harness).TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_CallerCancels_KillsRemovesAndRecordsTheCancellation()
+    {
+        _harness.Engine.RunsUntilKilled = true;
+        using var cancel = new CancellationTokenSource();
+        var events = new List<InvocationEvent>();
+
+        var error = await Assert.ThrowsAsync<RunnerException>(async () =>
+        {
+            await foreach (var item in _harness.Conductor.InvokeAsync("work", [], cancel.Token))
+            {
+                events.Add(item);
+                if (item is InvocationContainerStarted)
+                {
+                    await cancel.CancelAsync();
+                }
+            }
+        });
+
+        Assert.Equal(ErrorKind.Cancelled, error.Kind);
+        Assert.Equal(["Accepted", "ImageResolved", "ContainerStarted"], ConductorHarness.Kinds(events));
+        var id = Assert.IsType<InvocationAccepted>(events[0]).InvocationId;
+        Assert.Equal(InvocationStatus.Cancelled, _harness.Store.Get(id).Status);
+        Assert.Equal(1, _harness.Engine.Kills);
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_CallerStopsReading_TearsDownAndRecordsTheCancellation()
+    {
+        _harness.Engine.RunsUntilKilled = true;
+        string? id = null;
+
+        await foreach (var item in _harness.Conductor.InvokeAsync("work", [], CancellationToken.None))
+        {
+            id ??= (item as InvocationAccepted)?.InvocationId;
+            if (item is InvocationContainerStarted)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(InvocationStatus.Cancelled, _harness.Store.Get(id).Status);
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_EngineFailsToStart_FailsUnavailableNamingTheEngine_AndRemovesTheContainer()
+    {
+        _harness.Engine.StartFailure = new RunnerException(ErrorKind.Unavailable, "the Docker engine at fake://engine is not reachable");
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.Unavailable, error?.Kind);
+        Assert.Contains("fake://engine", error?.Message);
+        Assert.Equal(["Accepted", "ImageResolved", "Completed"], ConductorHarness.Kinds(events));
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_EngineFailsToCreate_FailsUnavailable_AndLeavesNothingLive()
+    {
+        _harness.Engine.CreateFailure = new RunnerException(ErrorKind.Unavailable, "the Docker engine at fake://engine answered 500: no space left on device");
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.Unavailable, error?.Kind);
+        Assert.Equal(InvocationStatus.Failed, Assert.IsType<InvocationCompleted>(events[^1]).Record.Status);
+        Assert.Equal(0, _harness.Live.Count);
+    }
+
+    [Fact]
+    public async Task Invoke_RemovalRefusedTwice_RetriesAndStillReportsTheRealOutcome()
+    {
+        _harness.Engine.RemoveFailures = 2;
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Null(error);
+        Assert.Equal(InvocationStatus.Succeeded, Assert.IsType<InvocationCompleted>(events[^1]).Record.Status);
+        Assert.Equal((3, 1), (_harness.Engine.RemoveAttempts, _harness.Engine.Removals));
+        Assert.Empty(_harness.Engine.Existing);
+    }
+
+    [Fact]
+    public async Task Invoke_RemovalRefusedThroughout_ReportsTheRealOutcome_AndLeavesTheContainerToTheJanitor()
+    {
+        _harness.Engine.RemoveFailures = int.MaxValue;
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Null(error);
+        Assert.Equal(InvocationStatus.Succeeded, Assert.IsType<InvocationCompleted>(events[^1]).Record.Status);
+        Assert.Single(_harness.Engine.Existing);
+        Assert.Equal(0, _harness.Live.Count);
+    }
+
+    [Fact]
+    public async Task Invoke_TrainingSucceeds_RecordsTheModelItLeft_AndSaysWhereItIs()
+    {
+        _harness.Engine.OnStart = spec =>
+        {
+            WriteOutput(spec, "result.json", """{"metrics": {"accuracy": 0.9}}""");
+            WriteOutput(spec, "model/model.zip", "weights");
+        };
+
+        var (events, error) = await _harness.InvokeAsync("trainer");
+
+        Assert.Null(error);
+        var (context, result, files) = Assert.Single(_harness.Recorder.Successes);
+        Assert.Equal("test_model", context.ModelName);
+        Assert.Equal(["model.zip"], files);
+        Assert.Equal(0.9, result.Metrics["accuracy"]!.GetValue<double>());
+        var data = Assert.IsType<InvocationResult>(events[^2]).Data;
+        Assert.Equal(("run-1", "models:/test_model/7"), (data["run_id"]!.GetValue<string>(), data["model_uri"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Invoke_TrainingLeavesNoModel_FailsAndRecordsAFailedRun()
+    {
+        var (events, error) = await _harness.InvokeAsync("trainer");
+
+        Assert.Equal(ErrorKind.FunctionFailed, error?.Kind);
+        Assert.Contains("left none in /mlops/output/model", error?.Message);
+        Assert.Single(_harness.Recorder.Failures);
+        Assert.Empty(_harness.Recorder.Successes);
+        Assert.Equal(["Accepted", "ImageResolved", "ContainerStarted", "Completed"], ConductorHarness.Kinds(events));
+    }
+
+    [Fact]
+    public async Task Invoke_TrainingExitsNonZero_RecordsAFailedRun()
+    {
+        _harness.Engine.ExitCode = 1;
+
+        var (_, error) = await _harness.InvokeAsync("trainer");
+
+        Assert.Equal(ErrorKind.FunctionFailed, error?.Kind);
+        Assert.Single(_harness.Recorder.Failures);
+    }
+
+    [Fact]
+    public async Task Invoke_Ended_LeavesNoWorkspace()
+    {
+        await _harness.InvokeAsync("work");
+
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(_harness.DataDirectory, "invocations")));
+    }
+
+    public void Dispose() => _harness.Dispose();
+
+    private static void WriteOutput(ContainerSpec spec, string relativePath, string content)
+    {
+        var output = spec.Mounts.Single(m => m.Target == ContainerSpec.OutputMount).Source;
+        var path = Path.Combine(output, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    /// <summary>What teardown left on the fake engine.</summary>
+    private readonly record struct FakeEngineView(ConductorHarness Harness)
+    {
+        /// <summary>Exactly one removal reached the engine, nothing is left on it, and nothing is still held as live.</summary>
+        public void TornDownOnce()
+        {
+            Assert.Equal(1, Harness.Engine.Removals);
+            Assert.Empty(Harness.Engine.Existing);
+            Assert.Equal(0, Harness.Live.Count);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Invocations;
+
+namespace Mlops.Runner.Tests.Invocations;
+
+/// <summary>
+/// One trace per invocation, whatever context its caller resumes the event stream under: an async
+/// iterator does not keep Activity.Current across its yields, so this is easy to break.
+/// </summary>
+public sealed class InvocationTraceTests : IDisposable
+{
+    private readonly ConcurrentBag<Activity> _spans = [];
+    private readonly ActivityListener _listener;
+    private readonly ConductorHarness _harness = new();
+
+    public InvocationTraceTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RunnerTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _spans.Add,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    [Fact]
+    public async Task Invoke_EverySpan_HangsUnderTheInvocationSpan()
+    {
+        _harness.Images.BuildLines.Add("Step 1/1");
+        using var caller = new Activity("caller").Start();
+
+        var (events, _) = await _harness.InvokeAsync("work");
+
+        var id = Assert.IsType<InvocationAccepted>(events[0]).InvocationId;
+        var invoke = Assert.Single(_spans, s => s.DisplayName == "invoke work" && (string?)s.GetTagItem(RunnerTelemetry.FaasInvocationId) == id);
+        var children = _spans.Where(s => s.ParentSpanId == invoke.SpanId).Select(s => s.DisplayName).Order().ToArray();
+        Assert.Equal(["container create", "container remove", "container start", "container wait", "resolve image"], children);
+        Assert.Equal(caller.SpanId, invoke.ParentSpanId);
+        Assert.Equal(invoke.TraceId.ToHexString(), Assert.Single(_spans, s => s.DisplayName == "container wait" && s.ParentSpanId == invoke.SpanId).TraceId.ToHexString());
+        Assert.Equal($"00-{invoke.TraceId}-{invoke.SpanId}-01", _harness.Engine.LastSpec!.Environment["TRACEPARENT"]);
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _harness.Dispose();
+    }
+}
