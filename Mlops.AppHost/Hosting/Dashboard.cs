@@ -20,6 +20,10 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
     public async Task StartAsync(IReadOnlyList<Resource> resources, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Only the ports given here: no appsettings.json of whatever folder the AppHost was started from
+        // (a Kestrel section there would move the dashboard onto another service's port).
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(Url, OtlpUrl);
         // OTLP exporters send batches of a few hundred kB; nothing local should be able to send 30 MB at a time.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 8 * 1024 * 1024);

@@ -59,7 +59,7 @@ public sealed class GatewayTests(RunnerFixture fixture)
     }
 
     [Fact]
-    public async Task SeedInvoke_Success_AnswersStatusDataAndExecutionTime()
+    public async Task Invoke_Success_AnswersStatusDataAndExecutionTime()
     {
         var (status, body) = await InvokeAsync("""{"function": "echo", "params": {"message": "seed"}}""");
 
@@ -86,7 +86,7 @@ public sealed class GatewayTests(RunnerFixture fixture)
     [InlineData("""{"function": "fail"}""", HttpStatusCode.InternalServerError, "exited with code 3")]
     [InlineData("""{"function": "oom"}""", HttpStatusCode.InternalServerError, "ran out of memory")]
     [InlineData("""{"function": "sleep-forever"}""", HttpStatusCode.GatewayTimeout, "did not finish within its timeout")]
-    public async Task SeedInvoke_Failures_AreJsonErrorsWithAStatusThatSaysWhose(string json, HttpStatusCode expected, string message)
+    public async Task Invoke_Failures_AreJsonErrorsWithAStatusThatSaysWhose(string json, HttpStatusCode expected, string message)
     {
         var (status, body) = await InvokeAsync(json);
 
@@ -96,7 +96,7 @@ public sealed class GatewayTests(RunnerFixture fixture)
     }
 
     [Fact]
-    public async Task SeedInvoke_TooLargeOrTooDeep_IsRefusedAsJson()
+    public async Task Invoke_TooLargeOrTooDeep_IsRefusedAsJson()
     {
         var (large, largeBody) = await InvokeAsync("{\"function\": \"echo\", \"parameters\": {\"message\": \"" + new string('x', 9 * 1024 * 1024) + "\"}}");
         var (deep, deepBody) = await InvokeAsync("{\"function\": \"echo\", \"parameters\": " + new string('[', 40) + new string(']', 40) + "}");

@@ -82,7 +82,8 @@ public sealed class AppHostProcess : IAsyncDisposable
         var ports = new[] { "runner:grpc", "gateway:http", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp" }.ToDictionary(k => k, _ => FreePort());
         var root = Directory.CreateTempSubdirectory("mlops-e2e-").FullName;
         var instance = $"e2e-{Guid.NewGuid():N}"[..16];
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Started from the repository's root, as the README's command starts it.
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repositoryRoot };
         info.ArgumentList.Add(Path.Combine(repositoryRoot, "Mlops.AppHost", "bin", configuration, "net10.0", "Mlops.AppHost.dll"));
         foreach (var (endpoint, port) in ports)
         {

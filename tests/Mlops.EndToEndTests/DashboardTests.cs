@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.EndToEndTests;
 
 /// <summary>The dashboard as a person uses it: a predict made in the web UI, then found as a trace and opened.</summary>
 public sealed class DashboardTests(ITestOutputHelper output)

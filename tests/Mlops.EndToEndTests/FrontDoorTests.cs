@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Grpc.Net.Client;
 using Mlops.V1;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.EndToEndTests;
 
 /// <summary>What NGINX must do: pass streams through line by line, route gRPC to the runner, serve the UI.</summary>
 [Collection(RunnerCollection.Name)]
@@ -58,7 +58,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SeedInvokeAndUi_ThroughNginx_AreServed()
+    public async Task InvokeAndUi_ThroughNginx_AreServed()
     {
         using var http = new HttpClient { BaseAddress = new Uri(_door.Url) };
 

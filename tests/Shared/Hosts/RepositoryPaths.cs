@@ -1,4 +1,4 @@
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.Testing;
 
 internal static class RepositoryPaths
 {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 
 using Mlops.Testing;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.EndToEndTests;
 
 /// <summary>
 /// A real NGINX (Debian's binary) with the config the AppHost renders from nginx/mlops.conf.template,

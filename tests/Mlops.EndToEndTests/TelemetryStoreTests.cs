@@ -4,7 +4,7 @@ using apphost::Mlops.AppHost.Telemetry;
 using apphost::Mlops.AppHost.Telemetry.Otlp;
 using Google.Protobuf;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.EndToEndTests;
 
 /// <summary>The dashboard's store of what it received over OTLP: tolerant of odd batches, bounded in size.</summary>
 public sealed class TelemetryStoreTests

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.EndToEndTests;
 
 /// <summary>The AppHost's publish mode: a docker-compose app whose images build offline and run.</summary>
 public sealed class PublishTests : IAsyncLifetime

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.EndToEndTests;
 
 /// <summary>Debian's Chromium as Playwright must start it on this machine: headless, no sandbox (root), no network chatter.</summary>
 internal static class Chromium

@@ -8,7 +8,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Mlops.V1;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.EndToEndTests;
 
 /// <summary>The whole system as a user starts it: train and predict through the front door, the trace of a predict, Ctrl+C.</summary>
 public sealed class EndToEndTests

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.EndToEndTests;
 
 /// <summary>The benchmark in quick mode (a few samples of everything), so that it cannot rot. Its numbers are not judged here.</summary>
 public sealed class BenchmarkSmokeTests : IDisposable

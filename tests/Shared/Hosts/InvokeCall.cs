@@ -3,7 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mlops.V1;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.Testing;
 
 /// <summary>The events of one Invoke stream with when each arrived, and the status it ended with.</summary>
 public sealed record InvokeCall(IReadOnlyList<(InvokeEvent Event, TimeSpan At)> Arrivals, RpcException? Error)

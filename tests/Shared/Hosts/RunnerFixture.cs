@@ -1,4 +1,4 @@
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.Testing;
 
 /// <summary>One runner shared by the tests of the <see cref="RunnerCollection"/>.</summary>
 public sealed class RunnerFixture : IAsyncLifetime

@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.EndToEndTests;
 
 /// <summary>The web UI in a real browser (Debian's Chromium), through a real NGINX, gateway and runner.</summary>
 public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime

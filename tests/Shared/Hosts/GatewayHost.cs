@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Mlops.Runner.IntegrationTests;
+namespace Mlops.Testing;
 
 /// <summary>A real gateway on a real Kestrel socket, forwarding to the runner at <paramref name="runnerAddress"/>.</summary>
 public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory, string address) : IAsyncDisposable
