@@ -14,7 +14,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapGrpcService<RunnerForwarder>();
 app.MapGrpcService<RegistryForwarder>();
-app.MapSeedInvoke();
+app.MapInvoke();
 app.MapDebug();
 app.MapDefaultEndpoints();
 

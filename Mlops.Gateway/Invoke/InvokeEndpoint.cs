@@ -9,15 +9,17 @@ using Mlops.V1;
 namespace Mlops.Gateway.Invoke;
 
 /// <summary>
-/// The source documents' API: POST /invoke {"function": "...", "parameters": {...}} (or "params") answers
-/// {"status":"success","data":{...},"execution_time":s} or {"status":"error","error":"..."} with a status
-/// that says whose problem it is. Always JSON; execution_time covers the whole call, image build included.
+/// POST /invoke, the one-call API the system's source documents specify and their clients already use:
+/// {"function": "...", "parameters": {...}} (or "params") answers {"status":"success","data":{...},
+/// "execution_time":s} or {"status":"error","error":"..."} with a status that says whose problem it is.
+/// It exists for compatibility; it runs the same Invoke RPC as /v1/functions/{function}:invoke and only
+/// reshapes its stream into one answer. Always JSON; execution_time covers the whole call, build included.
 /// </summary>
-public static class SeedInvokeEndpoint
+public static class InvokeEndpoint
 {
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
-    public static IEndpointRouteBuilder MapSeedInvoke(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapInvoke(this IEndpointRouteBuilder app)
     {
         app.MapPost("/invoke", HandleAsync);
         return app;
