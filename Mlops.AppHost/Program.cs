@@ -16,6 +16,7 @@ var runner = builder.AddProject("runner", "Mlops.Runner")
 
 var gateway = builder.AddProject("gateway", "Mlops.Gateway")
     .WithEndpoint("http", port: 5080)
+    .WithEndpoint("grpc", port: 5082, http2: true)
     .WithReference(runner)
     .WaitFor(runner)
     .WithHttpHealthCheck("/health");

@@ -1,5 +1,6 @@
 using Google.Protobuf.Reflection;
 using Google.Rpc;
+using Mlops.Gateway.Serving;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Mlops.Gateway;
@@ -31,7 +32,9 @@ public static class GatewayServiceExtensions
 #pragma warning disable EXTEXP0001
         builder.Services.AddGrpcClient<Mlops.V1.Runner.RunnerClient>(options => options.Address = address).RemoveAllResilienceHandlers();
         builder.Services.AddGrpcClient<Mlops.V1.Registry.RegistryClient>(options => options.Address = address).RemoveAllResilienceHandlers();
+        builder.Services.AddGrpcClient<Mlops.V1.Endpoints.EndpointsClient>(options => options.Address = address).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        builder.AddServing();
         return builder;
     }
 }

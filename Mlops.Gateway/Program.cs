@@ -2,10 +2,11 @@ using Mlops.Gateway;
 using Mlops.Gateway.Diagnostics;
 using Mlops.Gateway.Forwarding;
 using Mlops.Gateway.Invoke;
+using Mlops.Gateway.Serving;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(ServingTelemetry.Name);
 builder.AddGateway();
 
 var app = builder.Build();
@@ -14,7 +15,10 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapGrpcService<RunnerForwarder>();
 app.MapGrpcService<RegistryForwarder>();
+app.MapGrpcService<EndpointsForwarder>();
+app.MapGrpcService<InferenceService>();
 app.MapInvoke();
+app.MapServing();
 app.MapDebug();
 app.MapDefaultEndpoints();
 

@@ -10,6 +10,12 @@ public static class Labels
     public const string Invocation = "mlops.invocation";
     public const string Runner = "mlops.runner";
 
+    /// <summary>On a serving replica: its id (the owner, as an invocation id is for a function container).</summary>
+    public const string Replica = "mlops.replica";
+
+    /// <summary>On a serving replica: the endpoint it serves.</summary>
+    public const string Endpoint = "mlops.endpoint";
+
     /// <summary>On the build stage of a multi-stage function Dockerfile, so that old stages can be pruned.</summary>
     public const string BuildStage = "mlops.build-stage";
 

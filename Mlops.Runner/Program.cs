@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.MapGrpcService<RunnerService>();
 app.MapGrpcService<RegistryService>();
+app.MapGrpcService<EndpointsService>();
 app.MapGrpcHealthChecksService();
 app.MapDefaultEndpoints();
 

@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using Microsoft.Extensions.Options;
 using Mlops.Runner.Containers;
+using Mlops.Runner.Endpoints;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Grpc;
 using Mlops.Runner.Images;
@@ -38,6 +39,13 @@ public static class RunnerServiceExtensions
         services.AddSingleton<InvocationJournal>();
         services.AddSingleton<Workspaces>();
         services.AddSingleton<InvocationConductor>();
+
+        // After the janitor: its start-up sweep removes the replicas of a previous run before these start new ones.
+        services.AddSingleton<EndpointStore>();
+        services.AddSingleton<EndpointEvents>();
+        services.AddSingleton<ReplicaPlanner>();
+        services.AddSingleton<EndpointManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<EndpointManager>());
         builder.AddModelRegistry();
 
         services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>());

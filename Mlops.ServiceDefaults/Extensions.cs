@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -46,6 +48,11 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        var sampled = (builder.Configuration["Telemetry:SampledPaths"] ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(prefix => new PathString(prefix))
+            .ToArray();
+        var sampleRatio = builder.Configuration.GetValue("Telemetry:SampleRatio", 1.0);
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -56,10 +63,13 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(telemetrySources)
                 .AddAspNetCoreInstrumentation(aspnet =>
-                    // Health probes every few seconds would drown the traces people look for.
+                    // Health probes every few seconds would drown the traces people look for, and a span for
+                    // every one of thousands of predictions a second would cap throughput: those paths are
+                    // sampled (Telemetry:SampledPaths, at Telemetry:SampleRatio), their children with them.
                     aspnet.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthPath) &&
-                        !context.Request.Path.StartsWithSegments(AlivePath))
+                        !context.Request.Path.StartsWithSegments(AlivePath) &&
+                        (!sampled.Any(prefix => context.Request.Path.StartsWithSegments(prefix)) || Random.Shared.NextDouble() < sampleRatio))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
 

@@ -25,11 +25,13 @@ awk '/(Passed|Failed)! +- Failed: / {
        gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
      } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$output"
 
-left="$(docker ps -aq --filter label=mlops.invocation | wc -l)"
-if [ "$left" -ne 0 ]; then
-  echo "error: $left container(s) labelled mlops.invocation were left behind:" >&2
-  docker ps -a --filter label=mlops.invocation >&2
-  status=1
-fi
+for label in mlops.invocation mlops.replica; do
+  left="$(docker ps -aq --filter "label=$label" | wc -l)"
+  if [ "$left" -ne 0 ]; then
+    echo "error: $left container(s) labelled $label were left behind:" >&2
+    docker ps -a --filter "label=$label" >&2
+    status=1
+  fi
+done
 
 exit "$status"

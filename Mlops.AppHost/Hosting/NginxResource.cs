@@ -83,6 +83,8 @@ public sealed class NginxResource(string name, IConfiguration configuration) : R
         ["NGINX_GRPC_LISTEN"] = $"127.0.0.1:{Endpoints.Single(e => e.Name == GrpcEndpoint).Port}",
         ["GATEWAY_ADDRESS"] = HostAndPort(Gateway),
         ["RUNNER_ADDRESS"] = HostAndPort(Runner),
+        // The gateway's cleartext HTTP/2 port, for the gRPC it serves itself (predictions).
+        ["GATEWAY_GRPC_ADDRESS"] = Gateway?.Endpoints.FirstOrDefault(e => e.Http2) is { } grpc ? $"127.0.0.1:{grpc.Port}" : HostAndPort(Gateway),
         ["WEB_ROOT"] = WebRoot,
         ["MLFLOW_URI"] = MlflowUri ?? "",
     };

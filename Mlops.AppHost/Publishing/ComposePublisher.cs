@@ -134,6 +134,7 @@ internal static class ComposePublisher
         ["NGINX_HTTP_LISTEN"] = Port(nginx, NginxResource.HttpEndpoint).ToString(),
         ["NGINX_GRPC_LISTEN"] = Port(nginx, NginxResource.GrpcEndpoint).ToString(),
         ["GATEWAY_ADDRESS"] = $"{nginx.Gateway!.Name}:{nginx.Gateway.Endpoints[0].Port}",
+        ["GATEWAY_GRPC_ADDRESS"] = $"{nginx.Gateway.Name}:{(nginx.Gateway.Endpoints.FirstOrDefault(e => e.Http2) ?? nginx.Gateway.Endpoints[0]).Port}",
         ["RUNNER_ADDRESS"] = $"{nginx.Runner!.Name}:{nginx.Runner.Endpoints[0].Port}",
         ["WEB_ROOT"] = "/usr/share/mlops/web",
         ["MLFLOW_URI"] = "${MLFLOW_URI}",

@@ -22,6 +22,15 @@ public sealed record ContainerSpec(
     public const string OutputMount = "/mlops/output";
 
     public string Name => $"mlops-{Function}-{Owner}";
+
+    /// <summary>Arguments after the image's entrypoint, in place of its CMD; the image's own when null.</summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
+    /// <summary>The label that names the owner: <see cref="Labels.Invocation"/>, or <see cref="Labels.Replica"/> for a replica.</summary>
+    public string OwnerLabel { get; init; } = Labels.Invocation;
+
+    /// <summary>More labels, e.g. the endpoint a replica serves.</summary>
+    public IReadOnlyDictionary<string, string> ExtraLabels { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A host folder bound into the container; the only host paths a function ever sees.</summary>

@@ -77,9 +77,12 @@ public sealed class DockerContainerEngine(IDockerClient docker, IOptions<Contain
             },
             cancellationToken);
         return containers
-            .Select(c => new LabelledContainer(c.ID, c.Labels is not null && c.Labels.TryGetValue(Labels.Invocation, out var owner) ? owner : ""))
+            .Select(c => new LabelledContainer(c.ID, OwnerOf(c.Labels)))
             .ToList();
     });
+
+    private static string OwnerOf(IDictionary<string, string>? labels) =>
+        labels is null ? "" : labels.TryGetValue(Labels.Invocation, out var invocation) ? invocation : labels.TryGetValue(Labels.Replica, out var replica) ? replica : "";
 
     private Task Engine(Func<Task> call) => Engine(async () =>
     {

@@ -13,18 +13,20 @@ public static class HardenedCreateParameters
     public static CreateContainerParameters For(ContainerSpec spec, ContainerOptions options, string instance)
     {
         var memory = spec.MemoryMb * 1024L * 1024L;
+        var labels = new Dictionary<string, string>(spec.ExtraLabels)
+        {
+            [Labels.Function] = spec.Function,
+            [spec.OwnerLabel] = spec.Owner,
+            [Labels.Runner] = instance,
+        };
         return new CreateContainerParameters
         {
             Name = spec.Name,
             Image = spec.Image,
             User = options.User,
             Env = spec.Environment.Select(pair => $"{pair.Key}={pair.Value}").ToList(),
-            Labels = new Dictionary<string, string>
-            {
-                [Labels.Function] = spec.Function,
-                [Labels.Invocation] = spec.Owner,
-                [Labels.Runner] = instance,
-            },
+            Cmd = spec.Command?.ToList(),
+            Labels = labels,
             AttachStdout = true,
             AttachStderr = true,
             NetworkDisabled = true,

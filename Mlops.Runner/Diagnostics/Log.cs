@@ -52,4 +52,13 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Information, "Docker engine {Version} at {Endpoint}")]
     public static partial void EngineConnected(this ILogger logger, string version, string endpoint);
+
+    [LoggerMessage(30, LogLevel.Debug, "Replica {ReplicaId}: {Line}")]
+    public static partial void ReplicaOutput(this ILogger logger, string replicaId, string line);
+
+    [LoggerMessage(31, LogLevel.Information, "Endpoint {Endpoint}: replica {ReplicaId} is {State}{Reason}")]
+    public static partial void ReplicaChanged(this ILogger logger, string endpoint, string replicaId, string state, string reason);
+
+    [LoggerMessage(32, LogLevel.Warning, "Endpoint {Endpoint} cannot be reconciled: {Reason}")]
+    public static partial void EndpointFailed(this ILogger logger, string endpoint, string reason);
 }

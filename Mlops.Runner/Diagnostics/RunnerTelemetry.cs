@@ -35,6 +35,8 @@ public static class RunnerTelemetry
     public const string RegistryBackend = "mlops.registry";
     public const string RunId = "mlops.run_id";
     public const string CacheHit = "mlops.cache_hit";
+    public const string EndpointName = "mlops.endpoint";
+    public const string ReplicaId = "mlops.replica_id";
 
     /// <summary>Marks the span failed with a low-cardinality error type and records the exception.</summary>
     public static void RecordError(this Activity? activity, string errorType, Exception? exception = null)

@@ -12,6 +12,20 @@ public sealed record FunctionManifest(
     ModelUsage Model)
 {
     public const string FileName = "function.json";
+
+    /// <summary>How the same image runs as a long-lived replica behind an endpoint; null when it does not serve.</summary>
+    public ServingSpec? Serving { get; init; }
+}
+
+/// <summary>
+/// A function's serving mode (the "serving" block of function.json): the arguments that start its image
+/// as a replica, how many requests one replica takes at once, and how long it may take to become healthy.
+/// </summary>
+/// <param name="MemoryMb">The replica's memory limit; the function's own when null.</param>
+public sealed record ServingSpec(IReadOnlyList<string> Args, int Concurrency, TimeSpan Startup, int? MemoryMb)
+{
+    public const int DefaultConcurrency = 16;
+    public const int DefaultStartupSeconds = 60;
 }
 
 /// <summary>Whether the function reads a model from /mlops/input/model and/or writes one to /mlops/output/model.</summary>

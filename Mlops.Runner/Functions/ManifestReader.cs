@@ -21,7 +21,7 @@ public static class ManifestReader
     };
 
     private static readonly HashSet<string> TopLevelKeys =
-        ["description", "parameters", "timeoutSeconds", "memoryMb", "cpus", "model", "mode"];
+        ["description", "parameters", "timeoutSeconds", "memoryMb", "cpus", "model", "mode", "serving"];
 
     private static readonly HashSet<string> ParameterKeys =
         ["type", "description", "required", "default", "minimum", "maximum", "enum", "minItems", "maxItems", "items"];
@@ -54,7 +54,38 @@ public static class ManifestReader
             TimeSpan.FromSeconds(OptionalNumber(root, "timeoutSeconds", 1, 86_400) ?? DefaultTimeoutSeconds),
             (int)(OptionalNumber(root, "memoryMb", 16, 1_048_576) ?? DefaultMemoryMb),
             OptionalNumber(root, "cpus", 0.05, 1024) ?? DefaultCpus,
-            ReadModel(root["model"]));
+            ReadModel(root["model"]))
+        {
+            Serving = ReadServing(root["serving"]),
+        };
+    }
+
+    private static ServingSpec? ReadServing(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not JsonObject serving)
+        {
+            throw new ManifestException("serving: must be an object");
+        }
+
+        RejectUnknownKeys(serving, ["args", "concurrency", "startupSeconds", "memoryMb"], "serving.");
+        var args = serving["args"] switch
+        {
+            null => [],
+            JsonArray list => list.Select((a, i) => a?.GetValueKind() == JsonValueKind.String
+                ? a.GetValue<string>()
+                : throw new ManifestException($"serving.args[{i}]: must be a string")).ToList(),
+            _ => throw new ManifestException("serving.args: must be an array of strings"),
+        };
+        return new ServingSpec(
+            args,
+            (int)(OptionalNumber(serving, "concurrency", 1, 10_000, "serving") ?? ServingSpec.DefaultConcurrency),
+            TimeSpan.FromSeconds(OptionalNumber(serving, "startupSeconds", 1, 3_600, "serving") ?? ServingSpec.DefaultStartupSeconds),
+            (int?)OptionalNumber(serving, "memoryMb", 16, 1_048_576, "serving"));
     }
 
     private static List<ParameterSpec> ReadParameters(JsonNode? node)

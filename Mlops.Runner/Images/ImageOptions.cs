@@ -19,6 +19,7 @@ public sealed class ImageOptions
         ["DEBIAN_IMAGE"] = "mlops.local/debian:bookworm-slim",
         ["DOTNET_RUNTIME_DEPS_IMAGE"] = "mlops.local/dotnet/runtime-deps:10.0",
         ["DOTNET_RUNTIME_IMAGE"] = "mlops.local/dotnet/runtime:10.0",
+        ["DOTNET_ASPNET_IMAGE"] = "mlops.local/dotnet/aspnet:10.0",
         ["DOTNET_SDK_IMAGE"] = "mlops.local/dotnet/sdk:10.0",
     };
 

@@ -1,0 +1,46 @@
+using Grpc.Core;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Mlops.Gateway.Forwarding;
+using Mlops.V1;
+using System.Text.Json.Nodes;
+
+namespace Mlops.Gateway.Serving;
+
+/// <summary>
+/// The Endpoints service at the edge: control calls go on to the runner; Predict is answered here, from a
+/// ready replica, without the runner.
+/// </summary>
+public sealed class EndpointsForwarder(V1.Endpoints.EndpointsClient endpoints, PredictionRouter router) : V1.Endpoints.EndpointsBase
+{
+    public override Task<V1.Endpoint> PutEndpoint(PutEndpointRequest request, ServerCallContext context) =>
+        RunnerForwarder.UnaryAsync(() => endpoints.PutEndpointAsync(request, Relay.Options(context)).ResponseAsync);
+
+    public override Task<V1.Endpoint> GetEndpoint(GetEndpointRequest request, ServerCallContext context) =>
+        RunnerForwarder.UnaryAsync(() => endpoints.GetEndpointAsync(request, Relay.Options(context)).ResponseAsync);
+
+    public override Task<ListEndpointsResponse> ListEndpoints(ListEndpointsRequest request, ServerCallContext context) =>
+        RunnerForwarder.UnaryAsync(() => endpoints.ListEndpointsAsync(request, Relay.Options(context)).ResponseAsync);
+
+    public override Task<DeleteEndpointResponse> DeleteEndpoint(DeleteEndpointRequest request, ServerCallContext context) =>
+        RunnerForwarder.UnaryAsync(() => endpoints.DeleteEndpointAsync(request, Relay.Options(context)).ResponseAsync);
+
+    public override Task WatchEndpoints(WatchEndpointsRequest request, IServerStreamWriter<EndpointEvent> responseStream, ServerCallContext context) =>
+        RunnerForwarder.StreamAsync(endpoints.WatchEndpoints(request, Relay.Options(context)), responseStream, context);
+
+    public override async Task<PredictResponse> Predict(PredictRequest request, ServerCallContext context)
+    {
+        try
+        {
+            var instances = JsonNode.Parse(JsonFormatter.Default.Format(new ListValue { Values = { request.Instances } })) as JsonArray ?? [];
+            var prediction = await router.PredictAsync(request.Endpoint, instances, "mlops-grpc", context.CancellationToken);
+            var response = new PredictResponse { ModelName = prediction.ModelName, ModelVersion = prediction.ModelVersion, ReplicaId = prediction.ReplicaId };
+            response.Predictions.AddRange(ListValue.Parser.ParseJson(prediction.Predictions.ToJsonString()).Values);
+            return response;
+        }
+        catch (ServingException ex)
+        {
+            throw new RpcException(new Status(ex.GrpcStatus, ex.Message));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Reflection;
+using Grpc.Core;
+using Inference;
+
+namespace Mlops.Gateway.Serving;
+
+/// <summary>KServe's gRPC inference service (Open Inference Protocol); the model name is the endpoint's name.</summary>
+public sealed class InferenceService(ReplicaDirectory directory, PredictionRouter router) : GRPCInferenceService.GRPCInferenceServiceBase
+{
+    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerLiveResponse { Live = true });
+
+    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerReadyResponse { Ready = directory.Connected });
+
+    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerMetadataResponse { Name = "mlops", Version = typeof(InferenceService).Assembly.GetName().Version?.ToString() ?? "" });
+
+    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
+        Task.FromResult(new ModelReadyResponse { Ready = Route(request.Name).Replicas.Count > 0 });
+
+    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    {
+        var route = Route(request.Name);
+        var response = new ModelMetadataResponse { Name = route.Name, Platform = "mlops" };
+        response.Versions.AddRange(route.Replicas.Select(r => r.ModelVersion).Distinct());
+        response.Inputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = "input-0", Datatype = "FP32", Shape = { -1, -1 } });
+        response.Outputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = "class", Datatype = "BYTES", Shape = { -1 } });
+        response.Outputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = "probabilities", Datatype = "FP64", Shape = { -1, -1 } });
+        return Task.FromResult(response);
+    }
+
+    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    {
+        try
+        {
+            var prediction = await router.PredictAsync(request.ModelName, V2Tensors.FromGrpc(request), "v2-grpc", context.CancellationToken);
+            var (classes, labels, probabilities) = V2Tensors.Outputs(prediction.Predictions);
+            var response = new ModelInferResponse { ModelName = request.ModelName, ModelVersion = prediction.ModelVersion, Id = request.Id };
+            var label = new ModelInferResponse.Types.InferOutputTensor { Name = "class", Datatype = "BYTES", Shape = { labels.Length }, Contents = new InferTensorContents() };
+            label.Contents.BytesContents.AddRange(labels.Select(Google.Protobuf.ByteString.CopyFromUtf8));
+            var scores = new ModelInferResponse.Types.InferOutputTensor
+            {
+                Name = "probabilities", Datatype = "FP64", Shape = { labels.Length, classes.Length }, Contents = new InferTensorContents(),
+            };
+            scores.Contents.Fp64Contents.AddRange(probabilities);
+            scores.Parameters["classes"] = new InferParameter { StringParam = string.Join(',', classes) };
+            response.Outputs.Add(label);
+            response.Outputs.Add(scores);
+            return response;
+        }
+        catch (ServingException ex)
+        {
+            throw new RpcException(new Status(ex.GrpcStatus, ex.Message));
+        }
+    }
+
+    private EndpointRoute Route(string name) =>
+        directory.Find(name) ?? throw new RpcException(new Status(StatusCode.NotFound, $"there is no endpoint '{name}'"));
+}

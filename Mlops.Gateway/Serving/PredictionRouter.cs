@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Mlops.Gateway.Serving;
+
+/// <summary>What answered a prediction: the replica's predictions, and the model version it serves.</summary>
+public sealed record Prediction(JsonArray Predictions, string ModelName, string ModelVersion, string ReplicaId);
+
+/// <summary>
+/// Sends a prediction straight to a ready replica of the endpoint (least outstanding requests), waiting
+/// for one when there is none yet (a start from zero), retrying once on another replica when the chosen
+/// one is gone. Every protocol the gateway speaks ends here with the same instances.
+/// </summary>
+public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter reporter, IOptions<ServingOptions> options)
+{
+    private static readonly JsonDocumentOptions AnswerOptions = new() { MaxDepth = 32 };
+
+    public async Task<Prediction> PredictAsync(string endpoint, JsonArray instances, string protocol, CancellationToken cancellationToken)
+    {
+        if (instances.Count == 0)
+        {
+            throw ServingException.BadInput("instances: give at least one instance");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var span = ServingTelemetry.Source.StartActivity($"predict {endpoint}", ActivityKind.Client);
+        span?.SetTag(ServingTelemetry.Endpoint, endpoint);
+        span?.SetTag(ServingTelemetry.Protocol, protocol);
+        var body = Body(instances);
+        var outcome = "error";
+        string? version = null;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var (route, replica) = await AcquireAsync(endpoint, cancellationToken);
+                version = replica.ModelVersion;
+                span?.SetTag(ServingTelemetry.ReplicaId, replica.Id);
+                span?.SetTag(ServingTelemetry.ModelName, route.ModelName);
+                span?.SetTag(ServingTelemetry.ModelVersion, replica.ModelVersion);
+                replica.Enter();
+                try
+                {
+                    var predictions = await SendAsync(replica, body, cancellationToken);
+                    outcome = "ok";
+                    return new Prediction(predictions, route.ModelName, replica.ModelVersion, replica.Id);
+                }
+                catch (Exception ex) when (attempt == 1 && ex is HttpRequestException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+                {
+                    // Gone between the routing table and the call (drained, removed, died): another may answer.
+                    replica.Accepting = false;
+                }
+                finally
+                {
+                    replica.Leave();
+                }
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Unavailable, $"no replica of endpoint '{endpoint}' answered: {ex.Message}");
+        }
+        catch (ServingException ex)
+        {
+            outcome = ex.HttpStatus < 500 ? "refused" : "error";
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+        finally
+        {
+            var tags = new TagList { { ServingTelemetry.Endpoint, endpoint }, { ServingTelemetry.ModelVersion, version ?? "" }, { ServingTelemetry.Outcome, outcome } };
+            ServingTelemetry.Predictions.Add(1, tags);
+            ServingTelemetry.PredictionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        }
+    }
+
+    private async Task<(EndpointRoute Route, ReplicaConnection Replica)> AcquireAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        var route = Find(endpoint);
+        if (route.Pick() is { } replica)
+        {
+            return (route, replica);
+        }
+
+        if (reporter.Waiting >= options.Value.MaxWaiting)
+        {
+            throw new ServingException(StatusCodes.Status429TooManyRequests, StatusCode.ResourceExhausted,
+                $"endpoint '{endpoint}' has no ready replica and {options.Value.MaxWaiting} predictions are waiting already; try again later");
+        }
+
+        // Waiting is load too: the control plane starts a replica for it (from zero, say).
+        using var waiting = reporter.Wait(endpoint);
+        var limit = TimeSpan.FromSeconds(options.Value.WaitSeconds);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var changed = directory.Changed;
+            route = Find(endpoint);
+            if (route.Pick() is { } ready)
+            {
+                return (route, ready);
+            }
+
+            var left = limit - clock.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable,
+                    $"no replica of endpoint '{endpoint}' became ready within {limit.TotalSeconds:0} s");
+            }
+
+            try
+            {
+                await changed.WaitAsync(left, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Checked at the top of the loop.
+            }
+        }
+    }
+
+    private EndpointRoute Find(string endpoint) =>
+        directory.Find(endpoint) ?? throw (directory.Connected
+            ? ServingException.NotFound(endpoint)
+            : new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, "the serving control plane (the runner) is not reachable"));
+
+    private static async Task<JsonArray> SendAsync(ReplicaConnection replica, byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await replica.Http.PostAsync("predict", content, cancellationToken);
+        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        JsonNode? parsed;
+        try
+        {
+            parsed = answer.Length == 0 ? null : JsonNode.Parse(answer, documentOptions: AnswerOptions);
+        }
+        catch (JsonException)
+        {
+            parsed = null;
+        }
+
+        return response.StatusCode switch
+        {
+            HttpStatusCode.OK when parsed?["predictions"] is JsonArray predictions => predictions,
+            HttpStatusCode.BadRequest => throw ServingException.BadInput(Bounded(parsed?["error"]?.GetValue<string>() ?? "the replica refused the instances")),
+            _ => throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal,
+                $"replica {replica.Id} answered {(int)response.StatusCode} without predictions"),
+        };
+    }
+
+    private static byte[] Body(JsonArray instances)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("instances");
+            instances.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Bounded(string text) => text.Length <= 1024 ? text : text[..1024] + "...";
+}

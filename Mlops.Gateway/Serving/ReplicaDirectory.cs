@@ -1,0 +1,181 @@
+using Grpc.Core;
+using Mlops.V1;
+
+namespace Mlops.Gateway.Serving;
+
+/// <summary>
+/// The data plane's view of every endpoint: it follows the runner's watch stream and keeps a routing table
+/// of ready replicas, with one pooled connection each. Draining replicas take no new requests but keep
+/// their connection until what is in flight on them has finished.
+/// </summary>
+public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ILogger<ReplicaDirectory> logger) : BackgroundService
+{
+    private readonly Lock _sync = new();
+    private readonly Dictionary<string, ReplicaConnection> _connections = new(StringComparer.Ordinal);
+    private Dictionary<string, EndpointRoute> _routes = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>True while the watch stream is up: routes are current.</summary>
+    public bool Connected { get; private set; }
+
+    public EndpointRoute? Find(string name)
+    {
+        lock (_sync)
+        {
+            return _routes.GetValueOrDefault(name);
+        }
+    }
+
+    public IReadOnlyCollection<EndpointRoute> Routes
+    {
+        get { lock (_sync) { return _routes.Values.ToList(); } }
+    }
+
+    /// <summary>Completes at the next change of any route.</summary>
+    public Task Changed
+    {
+        get { lock (_sync) { return _changed.Task; } }
+    }
+
+    /// <summary>Every replica with requests in flight or still routable, for the load report.</summary>
+    public IReadOnlyList<ReplicaConnection> Connections
+    {
+        get { lock (_sync) { return _connections.Values.ToList(); } }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var call = endpoints.WatchEndpoints(new WatchEndpointsRequest(), cancellationToken: stoppingToken);
+                var snapshot = new Dictionary<string, V1.Endpoint>(StringComparer.Ordinal);
+                var live = false;
+                await foreach (var change in call.ResponseStream.ReadAllAsync(stoppingToken))
+                {
+                    if (!change.Snapshot && !live)
+                    {
+                        // The snapshot is over: what it did not name is gone.
+                        Replace(snapshot.Values);
+                        live = true;
+                    }
+
+                    if (change.Snapshot)
+                    {
+                        snapshot[change.Endpoint.Name] = change.Endpoint;
+                    }
+                    else
+                    {
+                        Apply(change);
+                    }
+
+                    Connected = true;
+                    delay = TimeSpan.FromMilliseconds(200);
+                }
+            }
+            catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("The endpoint watch stream ended ({Status}); reconnecting in {Delay} ms", ex.StatusCode, delay.TotalMilliseconds);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Connected = false;
+            await Task.Delay(delay, stoppingToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+
+    /// <summary>Routes from a complete list of endpoints (the watch's snapshot).</summary>
+    public void Replace(IEnumerable<V1.Endpoint> all)
+    {
+        lock (_sync)
+        {
+            _routes = new Dictionary<string, EndpointRoute>(StringComparer.Ordinal);
+            foreach (var endpoint in all)
+            {
+                _routes[endpoint.Name] = Route(endpoint);
+            }
+
+            Collect();
+        }
+    }
+
+    private void Apply(EndpointEvent change)
+    {
+        lock (_sync)
+        {
+            var routes = new Dictionary<string, EndpointRoute>(_routes, StringComparer.Ordinal);
+            if (change.Deleted)
+            {
+                routes.Remove(change.Endpoint.Name);
+            }
+            else
+            {
+                routes[change.Endpoint.Name] = Route(change.Endpoint);
+            }
+
+            _routes = routes;
+            Collect();
+        }
+    }
+
+    /// <summary>Call under the lock: the route of one endpoint, reusing the connections of replicas it had.</summary>
+    private EndpointRoute Route(V1.Endpoint endpoint)
+    {
+        var ready = new List<ReplicaConnection>();
+        foreach (var replica in endpoint.Replicas)
+        {
+            if (replica.State == ReplicaState.Ready && replica.Address.Length > 0)
+            {
+                if (!_connections.TryGetValue(replica.Id, out var connection))
+                {
+                    connection = _connections[replica.Id] = new ReplicaConnection(replica.Id, replica.Address, replica.ModelVersion, replica.Canary);
+                }
+
+                ready.Add(connection);
+            }
+        }
+
+        return new EndpointRoute(endpoint.Name, endpoint.ModelName, endpoint.CanaryPercent, endpoint.State == EndpointState.Ready, ready);
+    }
+
+    /// <summary>Call under the lock: stops routing to replicas no route names, closes the idle ones, wakes waiters.</summary>
+    private void Collect()
+    {
+        var routed = _routes.Values.SelectMany(r => r.Replicas).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, connection) in _connections.ToList())
+        {
+            connection.Accepting = routed.Contains(id);
+            if (!connection.Accepting && connection.InFlight == 0)
+            {
+                _connections.Remove(id);
+                connection.Dispose();
+            }
+        }
+
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+    }
+
+    /// <summary>Closes connections of replicas that left while requests were in flight, once those are done.</summary>
+    public void Sweep()
+    {
+        lock (_sync)
+        {
+            foreach (var (id, connection) in _connections.ToList())
+            {
+                if (!connection.Accepting && connection.InFlight == 0)
+                {
+                    _connections.Remove(id);
+                    connection.Dispose();
+                }
+            }
+        }
+    }
+}

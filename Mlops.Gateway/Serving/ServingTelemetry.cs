@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Mlops.Gateway.Serving;
+
+/// <summary>The data plane's spans and metrics; prediction spans are sampled (see ServingOptions.TraceSampleRatio).</summary>
+public static class ServingTelemetry
+{
+    public const string Name = "Mlops.Gateway.Serving";
+
+    public static readonly ActivitySource Source = new(Name);
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> Predictions =
+        Meter.CreateCounter<long>("mlops.predictions", "{prediction}", "Predictions by endpoint, model version and outcome");
+    public static readonly Histogram<double> PredictionDuration =
+        Meter.CreateHistogram<double>("mlops.prediction.duration", "s", "Wall time of a prediction in the gateway, replica included");
+
+    public const string Endpoint = "mlops.endpoint";
+    public const string ModelName = "mlops.model_name";
+    public const string ModelVersion = "mlops.model_version";
+    public const string ReplicaId = "mlops.replica_id";
+    public const string Outcome = "mlops.outcome";
+    public const string Protocol = "mlops.protocol";
+}

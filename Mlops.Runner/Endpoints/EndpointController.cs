@@ -1,0 +1,353 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Mlops.Runner.Containers;
+using Mlops.Runner.Diagnostics;
+
+namespace Mlops.Runner.Endpoints;
+
+/// <summary>
+/// Keeps one endpoint's replicas as its spec and its load say: starts and health-checks them, scales with
+/// in-flight load (from zero, and to zero after idle), replaces dead ones with backoff, and rolls them when
+/// the model reference moves — new replicas first, then the old ones drained and removed.
+/// </summary>
+public sealed class EndpointController : IAsyncDisposable
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ResolveEvery = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CrashWindow = TimeSpan.FromSeconds(60);
+    private const int CrashLoopFailures = 3;
+
+    private readonly ReplicaPlanner _planner;
+    private readonly IFunctionRuntime _runtime;
+    private readonly ILogger _logger;
+    private readonly Action<EndpointController, string?> _publish;
+    private readonly Lock _sync = new();
+    private readonly List<Replica> _replicas = [];
+    private readonly Queue<long> _failures = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private EndpointLoad _load;
+    private ReplicaPlan? _primary;
+    private ReplicaPlan? _canary;
+    private long _resolvedAt;
+    private long _lastFullUse = Stopwatch.GetTimestamp();
+    private int _wanted;
+
+    public EndpointController(EndpointStore.Stored stored, ReplicaPlanner planner, IFunctionRuntime runtime, ILogger logger, Action<EndpointController, string?> publish)
+    {
+        (Spec, Created, Updated) = (stored.Spec, stored.Created, stored.Updated);
+        _planner = planner;
+        _runtime = runtime;
+        _logger = logger;
+        _publish = publish;
+        _load = new EndpointLoad(Spec.Name, 0, 0, new Dictionary<string, int>());
+        _wanted = Spec.MinReplicas;
+        _loop = RunAsync(_stopping.Token);
+    }
+
+    public EndpointSpec Spec { get; private set; }
+
+    public DateTimeOffset Created { get; }
+
+    public DateTimeOffset Updated { get; private set; }
+
+    public EndpointState State { get; private set; } = EndpointState.Pending;
+
+    public string? Message { get; private set; }
+
+    public EndpointView View
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return new EndpointView(Spec, State, Message, _replicas.Select(r => r.View).ToList(), Created, Updated);
+            }
+        }
+    }
+
+    public void Update(EndpointStore.Stored stored)
+    {
+        lock (_sync)
+        {
+            (Spec, Updated) = (stored.Spec, stored.Updated);
+            _wanted = Math.Clamp(_wanted, Spec.MinReplicas, Spec.MaxReplicas);
+            _resolvedAt = 0;
+            (State, Message) = (EndpointState.Pending, null);
+        }
+
+        Wake();
+    }
+
+    public void Report(EndpointLoad load)
+    {
+        _load = load;
+        Wake();
+    }
+
+    /// <summary>True once the current revision has the replicas it wants ready (or wants none).</summary>
+    public bool IsSettled
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return State == EndpointState.Failed || (_primary is not null && Current(_primary).Count(r => r.State == ReplicaState.Ready) >= _wanted && _replicas.All(r => r.State != ReplicaState.Starting));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _loop;
+        List<Replica> all;
+        lock (_sync)
+        {
+            all = [.. _replicas];
+            _replicas.Clear();
+        }
+
+        foreach (var replica in all)
+        {
+            await replica.DisposeAsync();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private void Wake() => _wake.Writer.TryWrite(true);
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReconcileAsync(cancellationToken);
+            }
+            catch (RunnerException ex)
+            {
+                _logger.EndpointFailed(Spec.Name, ex.Message);
+                SetState(EndpointState.Failed, ex.Message);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            tick.CancelAfter(Tick);
+            try
+            {
+                await _wake.Reader.WaitToReadAsync(tick.Token);
+                _wake.Reader.TryRead(out _);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The tick: time-based decisions (idle, drains, alias moves) are due.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        if (_primary is null || Stopwatch.GetElapsedTime(_resolvedAt) > ResolveEvery)
+        {
+            var spec = Spec;
+            _primary = await _planner.PlanAsync(spec, canary: false, cancellationToken);
+            _canary = spec.CanaryModelVersion is null ? null : await _planner.PlanAsync(spec, canary: true, cancellationToken);
+            _resolvedAt = Stopwatch.GetTimestamp();
+        }
+
+        await ReapAsync();
+        if (CrashLooping() is { } crash)
+        {
+            SetState(EndpointState.Failed, crash);
+            return;
+        }
+
+        var wanted = Scale();
+        Converge(_primary, wanted);
+        if (_canary is not null)
+        {
+            Converge(_canary, wanted == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(wanted * Spec.CanaryPercent / 100.0)));
+        }
+
+        DrainStale();
+        await RemoveDrainedAsync();
+        EndpointState now;
+        lock (_sync)
+        {
+            now = _replicas.Any(r => r.State == ReplicaState.Ready) ? EndpointState.Ready
+                : _wanted == 0 && _replicas.Count == 0 ? EndpointState.ScaledToZero
+                : EndpointState.Pending;
+        }
+
+        // A pending endpoint keeps saying why its last replica failed, if one did.
+        SetState(now, now == EndpointState.Pending ? Message : null);
+    }
+
+    /// <summary>The replica count the load asks for, held until it has been too many for the idle time.</summary>
+    private int Scale()
+    {
+        var load = _load;
+        var target = Spec.TargetConcurrency > 0 ? Spec.TargetConcurrency : _primary!.Serving.Concurrency;
+        var byLoad = (int)Math.Ceiling((load.InFlight + load.Waiting) / (double)target);
+        if (load.Waiting > 0)
+        {
+            byLoad = Math.Max(byLoad, 1);
+        }
+
+        var desired = Math.Clamp(byLoad, Spec.MinReplicas, Spec.MaxReplicas);
+        if (desired >= _wanted)
+        {
+            _wanted = desired;
+            _lastFullUse = Stopwatch.GetTimestamp();
+        }
+        else if (Stopwatch.GetElapsedTime(_lastFullUse) > TimeSpan.FromSeconds(Spec.IdleSeconds))
+        {
+            _wanted = desired;
+            _lastFullUse = Stopwatch.GetTimestamp();
+        }
+
+        return _wanted;
+    }
+
+    /// <summary>Starts or drains replicas of the plan's revision until it has <paramref name="wanted"/> live ones.</summary>
+    private void Converge(ReplicaPlan plan, int wanted)
+    {
+        List<Replica> started = [];
+        List<Replica> extra;
+        lock (_sync)
+        {
+            // Extra ones go starting-first, then newest-first: the oldest ready replicas are the warmest.
+            var live = Current(plan).Where(r => r.IsLive).OrderBy(r => r.State == ReplicaState.Ready).ThenByDescending(r => r.StartedAt).ToList();
+            for (var i = live.Count; i < wanted; i++)
+            {
+                var replica = new Replica(plan, _runtime, _logger, Changed);
+                _replicas.Add(replica);
+                started.Add(replica);
+            }
+
+            extra = live.Take(Math.Max(0, live.Count - wanted)).ToList();
+        }
+
+        // Outside the lock: a replica's change is published, and publishing reads this endpoint's view.
+        extra.ForEach(r => r.Drain());
+        started.ForEach(r => r.Start());
+    }
+
+    /// <summary>Replicas of an older revision go once the current one has what it wants ready.</summary>
+    private void DrainStale()
+    {
+        List<Replica> stale = [];
+        lock (_sync)
+        {
+            foreach (var plan in new[] { _primary, _canary }.OfType<ReplicaPlan>())
+            {
+                var wantedReady = plan.Canary ? Math.Min(1, _wanted) : _wanted;
+                if (Current(plan).Count(r => r.State == ReplicaState.Ready) < wantedReady)
+                {
+                    continue;
+                }
+
+                stale.AddRange(_replicas.Where(r => r.Canary == plan.Canary && r.IsLive && !IsOf(r, plan)));
+            }
+
+            if (_canary is null)
+            {
+                stale.AddRange(_replicas.Where(r => r.Canary && r.IsLive));
+            }
+        }
+
+        stale.ForEach(r => r.Drain());
+    }
+
+    /// <summary>Drained replicas are removed once the data plane has nothing in flight on them.</summary>
+    private async Task RemoveDrainedAsync()
+    {
+        List<Replica> done;
+        lock (_sync)
+        {
+            done = _replicas.Where(r => r.State == ReplicaState.Draining && r.DrainingSince is { } since &&
+                    (Stopwatch.GetElapsedTime(since) > DrainLimit ||
+                     (Stopwatch.GetElapsedTime(since) > DrainGrace && _load.ReplicaInFlight.GetValueOrDefault(r.Id) == 0)))
+                .ToList();
+            _replicas.RemoveAll(done.Contains);
+        }
+
+        foreach (var replica in done)
+        {
+            await replica.DisposeAsync();
+        }
+    }
+
+    private async Task ReapAsync()
+    {
+        List<Replica> failed;
+        lock (_sync)
+        {
+            failed = _replicas.Where(r => r.State == ReplicaState.Failed).ToList();
+            _replicas.RemoveAll(failed.Contains);
+            foreach (var _ in failed)
+            {
+                _failures.Enqueue(Stopwatch.GetTimestamp());
+            }
+        }
+
+        foreach (var replica in failed)
+        {
+            Message = $"replica {replica.Id} failed: {replica.Reason}";
+            await replica.DisposeAsync();
+        }
+    }
+
+    /// <summary>Why the endpoint stops trying for now, or null; it tries again once the window has passed.</summary>
+    private string? CrashLooping()
+    {
+        while (_failures.TryPeek(out var first) && Stopwatch.GetElapsedTime(first) > CrashWindow)
+        {
+            _failures.Dequeue();
+        }
+
+        return _failures.Count >= CrashLoopFailures
+            ? $"replicas keep failing ({_failures.Count} in the last {CrashWindow.TotalSeconds:0} s); the last: {Message}"
+            : null;
+    }
+
+    private IEnumerable<Replica> Current(ReplicaPlan plan) => _replicas.Where(r => IsOf(r, plan));
+
+    private static bool IsOf(Replica replica, ReplicaPlan plan) =>
+        replica.Canary == plan.Canary && replica.Plan.Image == plan.Image &&
+        (replica.Version.Name, replica.Version.Version, replica.Version.RunId) == (plan.Version.Name, plan.Version.Version, plan.Version.RunId);
+
+    private void Changed(Replica replica)
+    {
+        _logger.ReplicaChanged(Spec.Name, replica.Id, replica.State.ToString(), replica.Reason is null ? "" : $": {replica.Reason}");
+        _publish(this, replica.Id);
+        Wake();
+    }
+
+    private void SetState(EndpointState state, string? message)
+    {
+        lock (_sync)
+        {
+            if ((State, Message) == (state, message))
+            {
+                return;
+            }
+
+            (State, Message) = (state, message);
+        }
+
+        _publish(this, null);
+    }
+}

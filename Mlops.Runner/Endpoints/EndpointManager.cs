@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using Mlops.Runner.Containers;
+
+namespace Mlops.Runner.Endpoints;
+
+/// <summary>
+/// The endpoints of this runner: durable in <see cref="EndpointStore"/>, each kept by its controller. After a
+/// restart every stored endpoint comes back; its old replicas were removed by the janitor at start-up and
+/// new ones replace them.
+/// </summary>
+public sealed class EndpointManager(
+    EndpointStore store,
+    EndpointEvents events,
+    ReplicaPlanner planner,
+    IFunctionRuntime runtime,
+    TimeProvider time,
+    ILogger<EndpointController> logger) : IHostedService
+{
+    /// <summary>How long a put waits for replicas beyond their own start-up time.</summary>
+    private static readonly TimeSpan SettleMargin = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _sync = new();
+    private readonly Dictionary<string, EndpointController> _controllers = new(StringComparer.Ordinal);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var stored in await store.ListAsync(cancellationToken))
+        {
+            lock (_sync)
+            {
+                _controllers[stored.Spec.Name] = NewController(stored);
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        List<EndpointController> all;
+        lock (_sync)
+        {
+            all = [.. _controllers.Values];
+            _controllers.Clear();
+        }
+
+        // Replicas do not outlive the runner; the endpoints stay stored and come back with it.
+        await Task.WhenAll(all.Select(c => c.DisposeAsync().AsTask()));
+    }
+
+    /// <summary>Creates or updates the endpoint, then waits until its replicas are ready or it fails.</summary>
+    public async Task<EndpointView> PutAsync(EndpointSpec spec, CancellationToken cancellationToken)
+    {
+        // Refused before anything is stored: a function that does not serve, a model that does not exist.
+        var (_, serving) = await planner.ServingFunctionAsync(spec.Function, cancellationToken);
+        await planner.ResolveAsync(spec.ModelName, spec.ModelVersion, "model_version", cancellationToken);
+        if (spec.CanaryModelVersion is { } canary)
+        {
+            await planner.ResolveAsync(spec.ModelName, canary, "canary_model_version", cancellationToken);
+        }
+
+        var stored = await store.PutAsync(spec, time.GetUtcNow(), cancellationToken);
+        EndpointController controller;
+        lock (_sync)
+        {
+            if (_controllers.TryGetValue(spec.Name, out var existing))
+            {
+                existing.Update(stored);
+                controller = existing;
+            }
+            else
+            {
+                controller = _controllers[spec.Name] = NewController(stored);
+            }
+        }
+
+        Publish(controller, null);
+        var deadline = Stopwatch.GetTimestamp() + (long)((serving.Startup + SettleMargin).TotalSeconds * Stopwatch.Frequency);
+        while (!controller.IsSettled && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        return controller.View;
+    }
+
+    public EndpointView Get(string? name) => Controller(name).View;
+
+    public IReadOnlyList<EndpointView> List()
+    {
+        lock (_sync)
+        {
+            return _controllers.Values.OrderBy(c => c.Spec.Name, StringComparer.Ordinal).Select(c => c.View).ToList();
+        }
+    }
+
+    public async Task DeleteAsync(string? name, CancellationToken cancellationToken)
+    {
+        var controller = Controller(name);
+        lock (_sync)
+        {
+            _controllers.Remove(controller.Spec.Name);
+        }
+
+        await store.DeleteAsync(controller.Spec.Name, cancellationToken);
+        await controller.DisposeAsync();
+        events.Publish(new EndpointEvent(controller.View, Deleted: true, ReplicaId: null, Snapshot: false));
+    }
+
+    public void Report(IEnumerable<EndpointLoad> loads)
+    {
+        foreach (var load in loads)
+        {
+            EndpointController? controller;
+            lock (_sync)
+            {
+                _controllers.TryGetValue(load.Name, out controller);
+            }
+
+            controller?.Report(load);
+        }
+    }
+
+    public IAsyncEnumerable<EndpointEvent> WatchAsync(CancellationToken cancellationToken) => events.WatchAsync(List, cancellationToken);
+
+    private EndpointController Controller(string? name)
+    {
+        lock (_sync)
+        {
+            return name is not null && _controllers.TryGetValue(name, out var controller)
+                ? controller
+                : throw RunnerException.NotFound($"there is no endpoint '{name}'");
+        }
+    }
+
+    private EndpointController NewController(EndpointStore.Stored stored) => new(stored, planner, runtime, logger, Publish);
+
+    private void Publish(EndpointController controller, string? replicaId)
+    {
+        lock (_sync)
+        {
+            // A controller already deleted publishes nothing more (its replicas' removal included).
+            if (!_controllers.TryGetValue(controller.Spec.Name, out var current) || current != controller)
+            {
+                return;
+            }
+        }
+
+        events.Publish(new EndpointEvent(controller.View, Deleted: false, replicaId, Snapshot: false));
+    }
+}

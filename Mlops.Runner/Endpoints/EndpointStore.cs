@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Mlops.Runner.Endpoints;
+
+/// <summary>Endpoints survive a restart: one row each in data/endpoints.db, the spec as JSON.</summary>
+public sealed class EndpointStore
+{
+    private readonly string _connectionString;
+
+    public EndpointStore(IOptions<RunnerOptions> options, IHostEnvironment environment)
+    {
+        var data = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath));
+        Directory.CreateDirectory(data);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(data, "endpoints.db"), DefaultTimeout = 30 }.ToString();
+        using var connection = Open();
+        using var create = connection.CreateCommand();
+        create.CommandText = "CREATE TABLE IF NOT EXISTS endpoints (name TEXT PRIMARY KEY, spec TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)";
+        create.ExecuteNonQuery();
+    }
+
+    public sealed record Stored(EndpointSpec Spec, DateTimeOffset Created, DateTimeOffset Updated);
+
+    public async Task<Stored> PutAsync(EndpointSpec spec, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO endpoints (name, spec, created_ms, updated_ms) VALUES ($name, $spec, $now, $now)
+            ON CONFLICT(name) DO UPDATE SET spec = excluded.spec, updated_ms = excluded.updated_ms
+            RETURNING created_ms
+            """;
+        command.Parameters.AddWithValue("$name", spec.Name);
+        command.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(spec));
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        var created = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return new Stored(spec, DateTimeOffset.FromUnixTimeMilliseconds(created), now);
+    }
+
+    public async Task<IReadOnlyList<Stored>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT spec, created_ms, updated_ms FROM endpoints ORDER BY name";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var endpoints = new List<Stored>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            endpoints.Add(new Stored(
+                JsonSerializer.Deserialize<EndpointSpec>(reader.GetString(0))!,
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+        }
+
+        return endpoints;
+    }
+
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM endpoints WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+}

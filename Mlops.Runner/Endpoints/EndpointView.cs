@@ -1,0 +1,19 @@
+namespace Mlops.Runner.Endpoints;
+
+public enum EndpointState
+{
+    Pending,
+    Ready,
+    ScaledToZero,
+    Failed,
+}
+
+/// <summary>An endpoint as the API and the watch stream show it.</summary>
+public sealed record EndpointView(
+    EndpointSpec Spec, EndpointState State, string? Message, IReadOnlyList<ReplicaView> Replicas, DateTimeOffset Created, DateTimeOffset Updated);
+
+/// <summary>One change: the endpoint after it, and the replica it was about.</summary>
+public sealed record EndpointEvent(EndpointView Endpoint, bool Deleted, string? ReplicaId, bool Snapshot);
+
+/// <summary>What the data plane reports for one endpoint.</summary>
+public sealed record EndpointLoad(string Name, int InFlight, int Waiting, IReadOnlyDictionary<string, int> ReplicaInFlight);

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using Mlops.Runner.Containers;
+using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Registry;
+
+namespace Mlops.Runner.Endpoints;
+
+/// <summary>
+/// One warm replica of an endpoint: a hardened container of the serving function with the model mounted
+/// read-only, reached over a unix socket in its run folder. It starts, becomes ready when its /health
+/// answers, and ends when it is drained and removed, or when its container dies (then it says why).
+/// </summary>
+public sealed class Replica : IAsyncDisposable
+{
+    private const int TailLines = 20;
+
+    private readonly ReplicaPlan _plan;
+    private readonly IFunctionRuntime _runtime;
+    private readonly ILogger _logger;
+    private readonly Action<Replica> _changed;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Queue<string> _tail = new();
+    private readonly Lock _sync = new();
+    private Task? _run;
+    private FunctionContainer? _container;
+    private RunFolder? _folder;
+
+    public Replica(ReplicaPlan plan, IFunctionRuntime runtime, ILogger logger, Action<Replica> changed)
+    {
+        _plan = plan;
+        _runtime = runtime;
+        _logger = logger;
+        _changed = changed;
+        Id = Guid.NewGuid().ToString("N")[..12];
+    }
+
+    public string Id { get; }
+
+    public ModelVersion Version => _plan.Version;
+
+    public ReplicaPlan Plan => _plan;
+
+    public bool Canary => _plan.Canary;
+
+    public ReplicaState State { get; private set; } = ReplicaState.Starting;
+
+    public string? Reason { get; private set; }
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>When draining began; null while it takes traffic.</summary>
+    public long? DrainingSince { get; private set; }
+
+    public bool IsLive => State is ReplicaState.Starting or ReplicaState.Ready;
+
+    public ReplicaView View => new(Id, State, Version.Version, _folder is null ? "" : ReplicaAddress.ForUnixSocket(_folder.SocketPath), Canary, _container?.Id, StartedAt, Reason);
+
+    /// <summary>The last lines the replica wrote, for a crash's reason.</summary>
+    public string Tail
+    {
+        get { lock (_sync) { return string.Join('\n', _tail); } }
+    }
+
+    public void Start() => _run = RunAsync(_stopping.Token);
+
+    /// <summary>Takes no new traffic from now on; removed once the data plane says nothing is in flight.</summary>
+    public void Drain()
+    {
+        if (State == ReplicaState.Ready || State == ReplicaState.Starting)
+        {
+            DrainingSince = Stopwatch.GetTimestamp();
+            Set(ReplicaState.Draining, null);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_run is not null)
+        {
+            await _run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (State != ReplicaState.Failed)
+        {
+            Set(ReplicaState.Removed, Reason);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var span = RunnerTelemetry.Source.StartActivity("replica start");
+        span?.SetTag(RunnerTelemetry.FaasName, _plan.Function.Name);
+        span?.SetTag(RunnerTelemetry.ReplicaId, Id);
+        span?.SetTag(RunnerTelemetry.EndpointName, _plan.Endpoint);
+        try
+        {
+            using var folder = RunFolder.Create(_plan.RunRoot, Id, _plan.User);
+            _folder = folder;
+            await using var container = await _runtime.CreateAsync(_plan.SpecFor(Id, folder), cancellationToken);
+            _container = container;
+            await container.StartAsync(timeout: null, cancellationToken);
+            var logs = KeepTailAsync(container, cancellationToken);
+            try
+            {
+                await WaitHealthyAsync(container, folder, cancellationToken);
+                span?.Dispose();
+                Set(ReplicaState.Ready, null);
+                var exit = await container.WaitAsync(cancellationToken);
+                await logs.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                Fail($"the replica exited with code {exit.ExitCode?.ToString() ?? "-"}{(exit.Reason == ExitReason.OomKilled ? " (out of memory)" : "")}: {LastLine()}");
+            }
+            finally
+            {
+                await container.DisposeAsync();
+                await logs.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Drained or deleted: the normal end.
+        }
+        catch (RunnerException ex)
+        {
+            span?.RecordError(ex.Kind.ToString(), ex);
+            Fail(ex.Message);
+        }
+    }
+
+    private async Task WaitHealthyAsync(FunctionContainer container, RunFolder folder, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(ReplicaAddress.CreateHandler(ReplicaAddress.ForUnixSocket(folder.SocketPath), maxConnections: 1))
+        {
+            BaseAddress = ReplicaAddress.BaseUri(ReplicaAddress.ForUnixSocket(folder.SocketPath)),
+            Timeout = TimeSpan.FromSeconds(2),
+        };
+        var exited = container.WaitAsync(cancellationToken);
+        var deadline = Stopwatch.GetTimestamp() + (long)(_plan.Startup.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (exited.IsCompleted)
+            {
+                var exit = await exited;
+                throw RunnerException.FailedPrecondition($"the replica exited with code {exit.ExitCode?.ToString() ?? "-"} before it was ready: {LastLine()}");
+            }
+
+            if (File.Exists(folder.SocketPath))
+            {
+                try
+                {
+                    using var response = await http.GetAsync("health", cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Listening soon.
+                }
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        throw new RunnerException(ErrorKind.DeadlineExceeded, $"the replica was not healthy within {_plan.Startup.TotalSeconds:0} s: {LastLine()}");
+    }
+
+    private async Task KeepTailAsync(FunctionContainer container, CancellationToken cancellationToken)
+    {
+        await foreach (var line in container.ReadLogsAsync(cancellationToken))
+        {
+            _logger.ReplicaOutput(Id, line.Line);
+            lock (_sync)
+            {
+                _tail.Enqueue(line.Line);
+                while (_tail.Count > TailLines)
+                {
+                    _tail.Dequeue();
+                }
+            }
+        }
+    }
+
+    private string LastLine()
+    {
+        lock (_sync)
+        {
+            return _tail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l)) ?? "(no output)";
+        }
+    }
+
+    private void Fail(string reason)
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            Set(ReplicaState.Failed, reason);
+        }
+    }
+
+    private void Set(ReplicaState state, string? reason)
+    {
+        (State, Reason) = (state, reason);
+        _changed(this);
+    }
+}

@@ -1,0 +1,43 @@
+using Grpc.Core;
+using Mlops.Runner.Endpoints;
+using Mlops.V1;
+using Endpoint = Mlops.V1.Endpoint;
+
+namespace Mlops.Runner.Grpc;
+
+/// <summary>The serving control plane. Predict is the gateway's (the data plane); here it stays unimplemented.</summary>
+public sealed class EndpointsService(EndpointManager endpoints) : V1.Endpoints.EndpointsBase
+{
+    public override async Task<Endpoint> PutEndpoint(PutEndpointRequest request, ServerCallContext context) =>
+        EndpointMapper.ToProto(await endpoints.PutAsync(EndpointMapper.ToSpec(request), context.CancellationToken));
+
+    public override Task<Endpoint> GetEndpoint(GetEndpointRequest request, ServerCallContext context) =>
+        Task.FromResult(EndpointMapper.ToProto(endpoints.Get(request.Name)));
+
+    public override Task<ListEndpointsResponse> ListEndpoints(ListEndpointsRequest request, ServerCallContext context)
+    {
+        var response = new ListEndpointsResponse();
+        response.Endpoints.AddRange(endpoints.List().Select(EndpointMapper.ToProto));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<DeleteEndpointResponse> DeleteEndpoint(DeleteEndpointRequest request, ServerCallContext context)
+    {
+        await endpoints.DeleteAsync(request.Name, context.CancellationToken);
+        return new DeleteEndpointResponse();
+    }
+
+    public override async Task WatchEndpoints(WatchEndpointsRequest request, IServerStreamWriter<V1.EndpointEvent> responseStream, ServerCallContext context)
+    {
+        await foreach (var change in endpoints.WatchAsync(context.CancellationToken))
+        {
+            await responseStream.WriteAsync(EndpointMapper.ToProto(change), context.CancellationToken);
+        }
+    }
+
+    public override Task<ReportLoadResponse> ReportLoad(LoadReport request, ServerCallContext context)
+    {
+        endpoints.Report(request.Endpoints.Select(EndpointMapper.ToLoad));
+        return Task.FromResult(new ReportLoadResponse());
+    }
+}

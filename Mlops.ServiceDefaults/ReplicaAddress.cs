@@ -1,0 +1,52 @@
+using System.Net.Sockets;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// How a serving replica is reached, written as one string so that a cluster backend can swap the transport:
+/// <c>unix:/abs/path/replica.sock</c> (HTTP/1.1 on a unix socket, the local backend) or <c>http://host:port</c>.
+/// </summary>
+public static class ReplicaAddress
+{
+    public const string UnixScheme = "unix:";
+
+    public static string ForUnixSocket(string path) => UnixScheme + path;
+
+    /// <summary>A handler that sends every request to the replica at <paramref name="address"/>, keeping connections open.</summary>
+    public static SocketsHttpHandler CreateHandler(string address, int maxConnections = 64)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = maxConnections,
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+        };
+        if (address.StartsWith(UnixScheme, StringComparison.Ordinal))
+        {
+            var path = address[UnixScheme.Length..];
+            handler.ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        return handler;
+    }
+
+    /// <summary>The base address requests carry: the unix socket's requests still need an http:// URI.</summary>
+    public static Uri BaseUri(string address) =>
+        address.StartsWith(UnixScheme, StringComparison.Ordinal) ? new Uri("http://replica/") : new Uri(address.TrimEnd('/') + "/");
+}
