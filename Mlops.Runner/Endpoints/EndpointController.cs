@@ -88,14 +88,18 @@ public sealed class EndpointController : IAsyncDisposable
         Wake();
     }
 
-    /// <summary>True once the current revision has the replicas it wants ready (or wants none).</summary>
+    /// <summary>True once the current revision has the replicas it wants ready and the state says so, or it failed.</summary>
     public bool IsSettled
     {
         get
         {
             lock (_sync)
             {
-                return State == EndpointState.Failed || (_primary is not null && Current(_primary).Count(r => r.State == ReplicaState.Ready) >= _wanted && _replicas.All(r => r.State != ReplicaState.Starting));
+                return State == EndpointState.Failed ||
+                       (State is EndpointState.Ready or EndpointState.ScaledToZero &&
+                        _primary is not null &&
+                        Current(_primary).Count(r => r.State == ReplicaState.Ready) >= _wanted &&
+                        _replicas.All(r => r.State != ReplicaState.Starting));
             }
         }
     }

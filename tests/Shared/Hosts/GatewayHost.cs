@@ -10,23 +10,27 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mlops.Testing;
 
 /// <summary>A real gateway on a real Kestrel socket, forwarding to the runner at <paramref name="runnerAddress"/>.</summary>
-public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory, string address) : IAsyncDisposable
+public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory, string address, string grpcAddress) : IAsyncDisposable
 {
     public string Address { get; } = address;
+
+    /// <summary>The gateway's cleartext HTTP/2 port: KServe V2 gRPC and mlops.v1.Endpoints.</summary>
+    public string GrpcAddress { get; } = grpcAddress;
 
     public HttpClient Http { get; } = new() { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(3) };
 
     public static GatewayHost Start(string runnerAddress)
     {
+        var (http, grpc) = ($"http://127.0.0.1:{AppHostProcess.FreePort()}", $"http://127.0.0.1:{AppHostProcess.FreePort()}");
         var factory = new WebApplicationFactory<gateway::Program>().WithWebHostBuilder(builder =>
         {
-            builder.UseSetting("Kestrel:Endpoints:http:Url", "http://127.0.0.1:0");
+            builder.UseSetting("Kestrel:Endpoints:http:Url", http);
+            builder.UseSetting("Kestrel:Endpoints:grpc:Url", grpc);
             builder.UseSetting("services:runner:grpc:0", runnerAddress);
         });
         factory.UseKestrel();
         factory.StartServer();
-        var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new GatewayHost(factory, address);
+        return new GatewayHost(factory, http, grpc);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Grpc.Net.Client;
+using Mlops.V1;
+
+namespace Mlops.Runner.IntegrationTests;
+
+/// <summary>A runner over the repository's functions, a gateway in front, and a trained iris model (version 1, alias champion).</summary>
+public sealed class ServingFixture : IAsyncLifetime
+{
+    public RunnerHost Host { get; private set; } = null!;
+
+    public GatewayHost Gateway { get; private set; } = null!;
+
+    public GrpcChannel GatewayGrpc { get; private set; } = null!;
+
+    public string Model { get; } = $"serving_{Guid.NewGuid():N}"[..20];
+
+    public async Task InitializeAsync()
+    {
+        Host = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions });
+        try
+        {
+            Gateway = GatewayHost.Start(Host.Address);
+            GatewayGrpc = GrpcChannel.ForAddress(Gateway.GrpcAddress);
+            await TrainAsync();
+            await Host.Registry.SetModelAliasAsync(new SetModelAliasRequest { Name = Model, Alias = "champion", Version = 1 });
+        }
+        catch
+        {
+            // xunit does not call DisposeAsync when InitializeAsync fails.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Trains the next version of the fixture's model; returns its number.</summary>
+    public async Task<int> TrainAsync()
+    {
+        var call = await InvokeCall.RunAsync(Host.Client, "train", InvokeCall.Parameters($$"""{"n_estimators": 5, "model_name": "{{Model}}"}"""));
+        Assert.Null(call.Error);
+        return (int)call.Events.Single(e => e.EventCase == InvokeEvent.EventOneofCase.Result).Result.Data.Fields["model_version"].NumberValue;
+    }
+
+    /// <summary>Creates or updates an endpoint over REST; answers once it is ready (or says why not).</summary>
+    public async Task<JsonObject> PutAsync(string name, string modelVersion = "latest", int min = 1, int max = 2, int idleSeconds = 0, string? canary = null, int canaryPercent = 0)
+    {
+        var body = new JsonObject
+        {
+            ["function"] = "predict", ["modelName"] = Model, ["modelVersion"] = modelVersion, ["minReplicas"] = min, ["maxReplicas"] = max,
+            ["idleSeconds"] = idleSeconds, ["canaryModelVersion"] = canary ?? "", ["canaryPercent"] = canaryPercent,
+        };
+        using var response = await Gateway.Http.PutAsJsonAsync($"/v1/endpoints/{name}", body);
+        var answer = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.True(response.IsSuccessStatusCode, answer.ToJsonString());
+        return answer;
+    }
+
+    public async Task<JsonObject> GetAsync(string name) => (await Gateway.Http.GetFromJsonAsync<JsonObject>($"/v1/endpoints/{name}"))!;
+
+    public async Task DeleteAsync(string name) => (await Gateway.Http.DeleteAsync($"/v1/endpoints/{name}")).EnsureSuccessStatusCode();
+
+    /// <summary>Polls the endpoint until <paramref name="condition"/> holds; false when it did not within the bound.</summary>
+    public async Task<bool> WaitForAsync(string name, Func<JsonObject, bool> condition, TimeSpan bound)
+    {
+        for (var deadline = DateTime.UtcNow + bound; DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            if (condition(await GetAsync(name)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static JsonArray Replicas(JsonObject endpoint) => endpoint["replicas"] as JsonArray ?? [];
+
+    public static int Ready(JsonObject endpoint) => Replicas(endpoint).Count(r => r!["state"]!.GetValue<string>() == "REPLICA_STATE_READY");
+
+    public async Task DisposeAsync()
+    {
+        GatewayGrpc?.Dispose();
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServingCollection : ICollectionFixture<ServingFixture>
+{
+    public const string Name = "serving";
+}
