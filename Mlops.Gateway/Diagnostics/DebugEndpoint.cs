@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using Mlops.Gateway.Serving;
 using Mlops.V1;
 
 namespace Mlops.Gateway.Diagnostics;
@@ -13,7 +14,7 @@ public static class DebugEndpoint
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(Runner.RunnerClient runner, IConfiguration configuration, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleAsync(Runner.RunnerClient runner, ReplicaDirectory directory, IConfiguration configuration, CancellationToken cancellationToken)
     {
         var address = GatewayServiceExtensions.RunnerAddress(configuration);
         RunnerStatus status;
@@ -50,6 +51,26 @@ public static class DebugEndpoint
                 ["image_built"] = f.ImageBuilt,
                 ["manifest_error"] = f.ManifestError.Length == 0 ? null : f.ManifestError,
             }).ToArray()),
+            // The data plane's own view: what each endpoint routes to now, and what is in flight there.
+            ["serving"] = new JsonObject
+            {
+                ["watching"] = directory.Connected,
+                ["endpoints"] = new JsonArray(directory.Routes.OrderBy(r => r.Name, StringComparer.Ordinal).Select(route => (JsonNode)new JsonObject
+                {
+                    ["name"] = route.Name,
+                    ["model_name"] = route.ModelName,
+                    ["ready"] = route.Ready,
+                    ["canary_percent"] = route.CanaryPercent,
+                    ["replicas"] = new JsonArray(route.Replicas.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["id"] = r.Id,
+                        ["model_version"] = r.ModelVersion,
+                        ["canary"] = r.Canary,
+                        ["address"] = r.Address,
+                        ["in_flight"] = r.InFlight,
+                    }).ToArray()),
+                }).ToArray()),
+            },
         });
     }
 }

@@ -10,6 +10,9 @@ namespace Mlops.Gateway.Serving;
 /// <summary>What answered a prediction: the replica's predictions, and the model version it serves.</summary>
 public sealed record Prediction(JsonArray Predictions, string ModelName, string ModelVersion, string ReplicaId);
 
+/// <summary>A replica's answer as it sent it: {"predictions": [...], "model_name", "model_version"}.</summary>
+public sealed record RawPrediction(byte[] Body, string ModelName, string ModelVersion, string ReplicaId);
+
 /// <summary>
 /// Sends a prediction straight to a ready replica of the endpoint (least outstanding requests), waiting
 /// for one when there is none yet (a start from zero), retrying once on another replica when the chosen
@@ -26,11 +29,22 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
             throw ServingException.BadInput("instances: give at least one instance");
         }
 
+        var raw = await ForwardAsync(endpoint, Body(instances), protocol, cancellationToken);
+        return JsonNode.Parse(raw.Body, documentOptions: AnswerOptions)?["predictions"] is JsonArray predictions
+            ? new Prediction(predictions, raw.ModelName, raw.ModelVersion, raw.ReplicaId)
+            : throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal, $"replica {raw.ReplicaId} answered without predictions");
+    }
+
+    /// <summary>
+    /// Sends a request body in the replica contract's shape, {"instances": [...]}, as it is: the replica
+    /// validates it (a 400 from it names the field), and its answer comes back unparsed. The fast path.
+    /// </summary>
+    public async Task<RawPrediction> ForwardAsync(string endpoint, byte[] body, string protocol, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         using var span = ServingTelemetry.Source.StartActivity($"predict {endpoint}", ActivityKind.Client);
         span?.SetTag(ServingTelemetry.Endpoint, endpoint);
         span?.SetTag(ServingTelemetry.Protocol, protocol);
-        var body = Body(instances);
         var outcome = "error";
         string? version = null;
         try
@@ -45,9 +59,9 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
                 replica.Enter();
                 try
                 {
-                    var predictions = await SendAsync(replica, body, cancellationToken);
+                    var answer = await SendAsync(replica, body, cancellationToken);
                     outcome = "ok";
-                    return new Prediction(predictions, route.ModelName, replica.ModelVersion, replica.Id);
+                    return new RawPrediction(answer, route.ModelName, replica.ModelVersion, replica.Id);
                 }
                 catch (Exception ex) when (attempt == 1 && ex is HttpRequestException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
                 {
@@ -128,29 +142,31 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
             ? ServingException.NotFound(endpoint)
             : new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, "the serving control plane (the runner) is not reachable"));
 
-    private static async Task<JsonArray> SendAsync(ReplicaConnection replica, byte[] body, CancellationToken cancellationToken)
+    private static async Task<byte[]> SendAsync(ReplicaConnection replica, byte[] body, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         using var response = await replica.Http.PostAsync("predict", content, cancellationToken);
         var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        JsonNode? parsed;
-        try
-        {
-            parsed = answer.Length == 0 ? null : JsonNode.Parse(answer, documentOptions: AnswerOptions);
-        }
-        catch (JsonException)
-        {
-            parsed = null;
-        }
-
         return response.StatusCode switch
         {
-            HttpStatusCode.OK when parsed?["predictions"] is JsonArray predictions => predictions,
-            HttpStatusCode.BadRequest => throw ServingException.BadInput(Bounded(parsed?["error"]?.GetValue<string>() ?? "the replica refused the instances")),
+            HttpStatusCode.OK => answer,
+            HttpStatusCode.BadRequest => throw ServingException.BadInput(Bounded(ErrorOf(answer) ?? "the replica refused the instances")),
             _ => throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal,
                 $"replica {replica.Id} answered {(int)response.StatusCode} without predictions"),
         };
+    }
+
+    private static string? ErrorOf(byte[] answer)
+    {
+        try
+        {
+            return JsonNode.Parse(answer, documentOptions: AnswerOptions)?["error"] is JsonValue error && error.GetValueKind() == JsonValueKind.String ? error.GetValue<string>() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static byte[] Body(JsonArray instances)

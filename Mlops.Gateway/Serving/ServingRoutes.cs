@@ -14,19 +14,14 @@ public static class ServingRoutes
 
     public static IEndpointRouteBuilder MapServing(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/endpoints/{name}/predict", async (string name, HttpRequest request, PredictionRouter router, CancellationToken token) =>
+        // The replica contract's own shape: the body goes to the replica as it is, and its answer comes back.
+        app.MapPost("/endpoints/{name}/predict", async (string name, HttpRequest request, HttpResponse response, PredictionRouter router, CancellationToken token) =>
         {
             try
             {
-                var body = await ReadObjectAsync(request, token);
-                var instances = body["instances"] as JsonArray ?? throw ServingException.BadInput("instances: give a list of instances, e.g. {\"instances\": [[5.1, 3.5, 1.4, 0.2]]}");
-                var prediction = await router.PredictAsync(name, instances, "instances", token);
-                return Answer(new JsonObject
-                {
-                    ["predictions"] = prediction.Predictions.DeepClone(),
-                    ["model_name"] = prediction.ModelName,
-                    ["model_version"] = prediction.ModelVersion,
-                }, prediction);
+                var prediction = await router.ForwardAsync(name, await ReadBytesAsync(request, token), "instances", token);
+                response.Headers["X-Model-Version"] = prediction.ModelVersion;
+                return Results.Bytes(prediction.Body, "application/json");
             }
             catch (ServingException ex)
             {
@@ -94,6 +89,21 @@ public static class ServingRoutes
 
     /// <summary>Which model version answered travels as a header too, whatever the protocol's body says.</summary>
     private static IResult Answer(JsonObject body, Prediction prediction) => new VersionedJson(body, prediction.ModelVersion);
+
+    private static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex)
+        {
+            throw new ServingException(ex.StatusCode, Grpc.Core.StatusCode.InvalidArgument,
+                ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "the body is too large" : "the body could not be read");
+        }
+    }
 
     private static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {

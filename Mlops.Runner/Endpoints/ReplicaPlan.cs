@@ -38,6 +38,7 @@ public sealed record ReplicaPlan(
             ["MLOPS_REPLICA_ID"] = replicaId,
             ["MLOPS_ENDPOINT"] = Endpoint,
             ["MLOPS_SOCKET"] = $"{RunMount}/replica.sock",
+            ["MLOPS_MODEL_NAME"] = Version.Name,
             ["MLOPS_MODEL_VERSION"] = Version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HOME"] = "/tmp",
             // Small replicas: the server GC's per-core heaps are for large servers.

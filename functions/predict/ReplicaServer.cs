@@ -20,6 +20,8 @@ internal static class ReplicaServer
     public static async Task<int> RunAsync(FunctionIo io)
     {
         var socket = Environment.GetEnvironmentVariable("MLOPS_SOCKET") ?? "/mlops/run/replica.sock";
+        var modelName = Environment.GetEnvironmentVariable("MLOPS_MODEL_NAME") ?? "";
+        var modelVersion = Environment.GetEnvironmentVariable("MLOPS_MODEL_VERSION") ?? "";
         // Loaded before the socket exists: a replica that answers at all has its model.
         if (IrisModel.Load(io.ModelInput) is not { } model)
         {
@@ -37,14 +39,14 @@ internal static class ReplicaServer
         });
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ready" }));
-        app.MapPost("/predict", (HttpRequest request, CancellationToken token) => PredictAsync(model, request, token));
+        app.MapPost("/predict", (HttpRequest request, CancellationToken token) => PredictAsync(model, modelName, modelVersion, request, token));
         await app.StartAsync();
         Console.WriteLine($"serving {model.Classes.Length} classes on {socket}");
         await app.WaitForShutdownAsync();
         return 0;
     }
 
-    private static async Task<IResult> PredictAsync(IrisModel model, HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<IResult> PredictAsync(IrisModel model, string modelName, string modelVersion, HttpRequest request, CancellationToken cancellationToken)
     {
         JsonObject body;
         try
@@ -63,8 +65,14 @@ internal static class ReplicaServer
 
         try
         {
-            var (rows, _) = FlowerInput.Parse(new JsonObject { ["instances"] = body["instances"]?.DeepClone() }, model.FeatureNames);
-            return Results.Json(new JsonObject { ["predictions"] = model.Predict(rows) });
+            if (body["instances"] is null)
+            {
+                throw new InvalidInputException("instances: give a list of instances, e.g. {\"instances\": [[5.1, 3.5, 1.4, 0.2]]}");
+            }
+
+            var (rows, _) = FlowerInput.Parse(new JsonObject { ["instances"] = body["instances"]!.DeepClone() }, model.FeatureNames);
+            // Which model answered travels with every answer: the gateway passes this body on as it is.
+            return Results.Json(new JsonObject { ["predictions"] = model.Predict(rows), ["model_name"] = modelName, ["model_version"] = modelVersion });
         }
         catch (InvalidInputException ex)
         {

@@ -38,7 +38,7 @@ internal static class Engine
         return (Read("VmRSS"), Read("VmHWM"));
     }
 
-    private static async Task<string[]> DockerAsync(params string[] arguments)
+    public static async Task<string[]> DockerAsync(params string[] arguments)
     {
         using var docker = Process.Start(new ProcessStartInfo("docker", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = await docker.StandardOutput.ReadToEndAsync();

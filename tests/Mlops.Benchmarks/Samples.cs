@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Mlops.Benchmarks;
 
-/// <summary>Named series of measurements in milliseconds, summarised as median / p95 / n.</summary>
+/// <summary>Named series of measurements in milliseconds, summarised as median / p95 / p99 / n.</summary>
 internal sealed class Samples
 {
     private readonly Dictionary<string, List<double>> _series = new(StringComparer.Ordinal);
@@ -31,15 +31,15 @@ internal sealed class Samples
         }
     }
 
-    public sealed record Summary(string Name, double MedianMs, double P95Ms, int Count)
+    public sealed record Summary(string Name, double MedianMs, double P95Ms, double P99Ms, int Count)
     {
         public static Summary Of(string name, List<double> values)
         {
             var sorted = values.Order().ToArray();
-            return new Summary(name, Percentile(sorted, 0.5), Percentile(sorted, 0.95), sorted.Length);
+            return new Summary(name, Percentile(sorted, 0.5), Percentile(sorted, 0.95), Percentile(sorted, 0.99), sorted.Length);
         }
 
-        public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Name,-52} | {MedianMs,10:F1} | {P95Ms,10:F1} | {Count,4} |");
+        public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Name,-52} | {MedianMs,10:F2} | {P95Ms,10:F2} | {P99Ms,10:F2} | {Count,5} |");
 
         // Linear interpolation between closest ranks.
         private static double Percentile(double[] sorted, double p)

@@ -140,7 +140,8 @@ public sealed class ServingLifecycleTests(ServingFixture fixture)
             before = ServingFixture.Replicas(await PutAsync(gateway, "again")).Single()!["id"]!.GetValue<string>();
         }
 
-        // Stopped, not disposed: the same folder (its endpoints.db and registry) serves the next runner.
+        // Stopped, not disposed: the same folder (its endpoints.db and registry) serves the next runner. In this
+        // test host its replica outlives the stop, as after a crash: the next runner's janitor must clear it.
         await first.StopAsync();
 
         await using var second = await RunnerHost.StartAsync(settings, instance, root);
