@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Mlops.AppHost.Telemetry;
 using Mlops.AppHost.Telemetry.Otlp;
@@ -16,6 +17,8 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
     public string Url => $"http://127.0.0.1:{port}";
 
     public string OtlpUrl => $"http://127.0.0.1:{otlpPort}";
+
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     public async Task StartAsync(IReadOnlyList<Resource> resources, CancellationToken cancellationToken)
     {
@@ -47,6 +50,7 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
             r.Restarts,
             Endpoints = r.Endpoints.Select(e => e.Url),
         }));
+        _app.MapGet("/api/serving", (CancellationToken token) => ServingAsync(resources, token));
         _app.MapGet("/api/console/{name}", (string name, long? after) => console.Read(name, after ?? 0));
         _app.MapGet("/api/logs", (string? service, string? level, string? trace) => telemetry.Logs()
             .Where(l => service is null || l.Service == service)
@@ -60,6 +64,26 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
             : Results.NotFound(new { error = $"no trace {traceId}" }));
         _app.MapGet("/", () => Results.File(Path.Combine(AppContext.BaseDirectory, "Dashboard", "index.html"), "text/html; charset=utf-8"));
         await _app.StartAsync(cancellationToken);
+    }
+
+    /// <summary>The gateway's view of the endpoints it routes to (the "serving" part of its /debug).</summary>
+    private static async Task<IResult> ServingAsync(IReadOnlyList<Resource> resources, CancellationToken cancellationToken)
+    {
+        if (resources.FirstOrDefault(r => r.Name == "gateway")?.Endpoints.FirstOrDefault(e => !e.Http2) is not { } gateway)
+        {
+            return Results.Json(new { error = "there is no gateway in this app" });
+        }
+
+        try
+        {
+            using var answer = await Probe.GetAsync(gateway.Url + "/debug", cancellationToken);
+            var debug = await JsonNode.ParseAsync(await answer.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            return Results.Json(debug?["serving"] ?? new JsonObject { ["error"] = "the gateway's runner is not reachable" });
+        }
+        catch (HttpRequestException ex)
+        {
+            return Results.Json(new { error = $"the gateway is not reachable: {ex.Message}" });
+        }
     }
 
     public async Task StopAsync()

@@ -57,11 +57,11 @@ public sealed class LoadReporter(
                 directory.Sweep();
                 await endpoints.ReportLoadAsync(Report(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: stoppingToken);
             }
-            catch (RpcException ex)
+            catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogDebug("Load report not delivered ({Status}); the next one carries the same", ex.StatusCode);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
             {
                 return;
             }

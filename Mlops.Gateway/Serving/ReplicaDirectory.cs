@@ -79,7 +79,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ILo
             {
                 logger.LogWarning("The endpoint watch stream ended ({Status}); reconnecting in {Delay} ms", ex.StatusCode, delay.TotalMilliseconds);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
                 return;
             }

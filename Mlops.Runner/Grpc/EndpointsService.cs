@@ -29,9 +29,16 @@ public sealed class EndpointsService(EndpointManager endpoints) : V1.Endpoints.E
 
     public override async Task WatchEndpoints(WatchEndpointsRequest request, IServerStreamWriter<V1.EndpointEvent> responseStream, ServerCallContext context)
     {
-        await foreach (var change in endpoints.WatchAsync(context.CancellationToken))
+        try
         {
-            await responseStream.WriteAsync(EndpointMapper.ToProto(change), context.CancellationToken);
+            await foreach (var change in endpoints.WatchAsync(context.CancellationToken))
+            {
+                await responseStream.WriteAsync(EndpointMapper.ToProto(change), context.CancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The watcher left, or the runner is stopping: a watch ends that way.
         }
     }
 

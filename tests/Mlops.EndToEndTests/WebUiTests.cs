@@ -63,6 +63,17 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
         await Expect(page.Locator("#predict-chart rect.bar")).ToHaveCountAsync(3);
         await Expect(page.Locator("#predict-chart")).ToContainTextAsync("versicolor");
 
+        // Serve that model from a warm replica, watch it become ready, ask it, and take it down again.
+        await page.ClickAsync("#endpoint-button");
+        await Expect(page.Locator("#endpoints-table")).ToContainTextAsync("ready", new() { Timeout = 120_000 });
+        await Expect(page.Locator("#endpoint-status")).ToHaveTextAsync("ready", new() { Timeout = 120_000 });
+        await page.ClickAsync("#serve-button");
+        await Expect(page.Locator("#serve-class")).ToHaveTextAsync("virginica", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#serve-version")).ToHaveTextAsync("1");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "artifacts", "web-ui-endpoints.png"), FullPage = true });
+        await page.ClickAsync("#endpoints-table tr[data-endpoint=iris] button");
+        await Expect(page.Locator("#endpoints-table tbody tr")).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+
         var screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "web-ui-train-predict.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
