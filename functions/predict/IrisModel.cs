@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 
@@ -46,14 +47,45 @@ internal sealed class IrisModel
         return new IrisModel(model, classes, featureNames, metadata["trainer"]?.DeepClone());
     }
 
+    /// <summary>The same predictions written straight to JSON: [{"class": ..., "probabilities": {...}}, ...].</summary>
+    public void Predict(IReadOnlyList<float[]> rows, Utf8JsonWriter writer)
+    {
+        var engine = Rent();
+        try
+        {
+            writer.WriteStartArray();
+            var flower = new Flower();
+            var scored = new ScoredFlower();
+            var probabilities = new double[Classes.Length];
+            foreach (var row in rows)
+            {
+                (flower.SepalLength, flower.SepalWidth, flower.PetalLength, flower.PetalWidth) = (row[0], row[1], row[2], row[3]);
+                engine.Predict(flower, ref scored);
+                var best = Normalise(scored.Score, probabilities);
+                writer.WriteStartObject();
+                writer.WriteString("class"u8, Classes[best]);
+                writer.WriteStartObject("probabilities"u8);
+                for (var i = 0; i < Classes.Length; i++)
+                {
+                    writer.WriteNumber(Classes[i], probabilities[i]);
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+        finally
+        {
+            _engines.Add(engine);
+        }
+    }
+
     /// <summary>One prediction per row: the most likely class and the probability of each.</summary>
     public JsonArray Predict(IReadOnlyList<float[]> rows)
     {
-        if (!_engines.TryTake(out var engine))
-        {
-            engine = _ml.Model.CreatePredictionEngine<Flower, ScoredFlower>(_model);
-        }
-
+        var engine = Rent();
         try
         {
             var predictions = new JsonArray();
@@ -76,18 +108,43 @@ internal sealed class IrisModel
 
     private JsonObject Prediction(float[] scores)
     {
-        // The forests' calibrated scores, normalised so that the probabilities of all species sum to 1.
-        var clipped = scores.Select(s => float.IsFinite(s) ? Math.Max(s, 0.0) : 0.0).ToArray();
-        var sum = clipped.Sum();
-        var probabilities = new JsonObject();
+        var probabilities = new double[Classes.Length];
+        var best = Normalise(scores, probabilities);
+        var named = new JsonObject();
         for (var i = 0; i < Classes.Length; i++)
         {
-            probabilities[Classes[i]] = sum > 0 ? clipped[i] / sum : 1.0 / Classes.Length;
+            named[Classes[i]] = probabilities[i];
         }
 
-        var best = Array.IndexOf(clipped, clipped.Max());
-        return new JsonObject { ["class"] = Classes[best], ["probabilities"] = probabilities };
+        return new JsonObject { ["class"] = Classes[best], ["probabilities"] = named };
     }
+
+    /// <summary>
+    /// The forests' calibrated scores, normalised so that the probabilities of all species sum to 1;
+    /// returns the index of the most likely one.
+    /// </summary>
+    private int Normalise(float[] scores, double[] probabilities)
+    {
+        var sum = 0.0;
+        var best = 0;
+        for (var i = 0; i < Classes.Length; i++)
+        {
+            var score = float.IsFinite(scores[i]) ? Math.Max(scores[i], 0.0) : 0.0;
+            probabilities[i] = score;
+            sum += score;
+            best = score > probabilities[best] ? i : best;
+        }
+
+        for (var i = 0; i < Classes.Length; i++)
+        {
+            probabilities[i] = sum > 0 ? probabilities[i] / sum : 1.0 / Classes.Length;
+        }
+
+        return best;
+    }
+
+    private PredictionEngine<Flower, ScoredFlower> Rent() =>
+        _engines.TryTake(out var engine) ? engine : _ml.Model.CreatePredictionEngine<Flower, ScoredFlower>(_model);
 }
 
 internal sealed class Flower
