@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Grpc.Net.Client;
@@ -43,12 +44,13 @@ public sealed class ServingFixture : IAsyncLifetime
     }
 
     /// <summary>Creates or updates an endpoint over REST; answers once it is ready (or says why not).</summary>
-    public async Task<JsonObject> PutAsync(string name, string modelVersion = "latest", int min = 1, int max = 2, int idleSeconds = 0, string? canary = null, int canaryPercent = 0)
+    public async Task<JsonObject> PutAsync(
+        string name, string modelVersion = "latest", int min = 1, int max = 2, int idleSeconds = 0, string? canary = null, int canaryPercent = 0, int target = 0)
     {
         var body = new JsonObject
         {
             ["function"] = "predict", ["modelName"] = Model, ["modelVersion"] = modelVersion, ["minReplicas"] = min, ["maxReplicas"] = max,
-            ["idleSeconds"] = idleSeconds, ["canaryModelVersion"] = canary ?? "", ["canaryPercent"] = canaryPercent,
+            ["idleSeconds"] = idleSeconds, ["canaryModelVersion"] = canary ?? "", ["canaryPercent"] = canaryPercent, ["targetConcurrency"] = target,
         };
         using var response = await Gateway.Http.PutAsJsonAsync($"/v1/endpoints/{name}", body);
         var answer = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -72,6 +74,24 @@ public sealed class ServingFixture : IAsyncLifetime
         }
 
         return false;
+    }
+
+    /// <summary>Predictions from <paramref name="clients"/> clients at once until stopped; counts answers by status.</summary>
+    public async Task<Dictionary<HttpStatusCode, int>> LoadAsync(string name, int clients, CancellationToken stop)
+    {
+        var counts = new Dictionary<HttpStatusCode, int>();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await Gateway.Http.PostAsJsonAsync($"/endpoints/{name}/predict", new JsonObject { ["instances"] = new JsonArray(new JsonArray(5.1, 3.5, 1.4, 0.2)) });
+                lock (counts)
+                {
+                    counts[response.StatusCode] = counts.GetValueOrDefault(response.StatusCode) + 1;
+                }
+            }
+        })));
+        return counts;
     }
 
     public static JsonArray Replicas(JsonObject endpoint) => endpoint["replicas"] as JsonArray ?? [];

@@ -56,17 +56,41 @@ public sealed class ServingLifecycleTests(ServingFixture fixture)
     }
 
     [Fact]
-    public async Task AKilledReplica_IsReplaced()
+    public async Task AReplicaKilledUnderLoad_IsReplaced_AndTheLoadIsServedAgain()
     {
         var name = Unique("kill");
         var endpoint = await fixture.PutAsync(name);
         var first = ServingFixture.Replicas(endpoint).Single()!;
+        using var stop = new CancellationTokenSource();
+        var load = fixture.LoadAsync(name, clients: 4, stop.Token);
 
         await fixture.Host.Docker.Containers.KillContainerAsync(first["containerId"]!.GetValue<string>(), new ContainerKillParameters { Signal = "KILL" });
+        var replaced = await fixture.WaitForAsync(name, e => ServingFixture.Replicas(e).Any(r => r!["id"]!.GetValue<string>() != first["id"]!.GetValue<string>() && r["state"]!.GetValue<string>() == "REPLICA_STATE_READY"), Bound);
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        var counts = await load;
 
-        Assert.True(await fixture.WaitForAsync(name, e => ServingFixture.Replicas(e).Any(r => r!["id"]!.GetValue<string>() != first["id"]!.GetValue<string>() && r["state"]!.GetValue<string>() == "REPLICA_STATE_READY"), Bound));
+        Assert.True(replaced);
+        Assert.True(counts.GetValueOrDefault(HttpStatusCode.OK) > 0, string.Join(", ", counts));
         using var response = await fixture.Gateway.Http.PostAsJsonAsync($"/endpoints/{name}/predict", new JsonObject { ["instances"] = new JsonArray(new JsonArray(5.1, 3.5, 1.4, 0.2)) });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await fixture.DeleteAsync(name);
+    }
+
+    [Fact]
+    public async Task InFlightLoadAboveTheTarget_StartsMoreReplicas_UpToTheMaximum()
+    {
+        var name = Unique("up");
+        await fixture.PutAsync(name, min: 1, max: 2, idleSeconds: 3600, target: 1);
+        using var stop = new CancellationTokenSource();
+        var load = fixture.LoadAsync(name, clients: 8, stop.Token);
+
+        var scaled = await fixture.WaitForAsync(name, e => ServingFixture.Ready(e) == 2, Bound);
+        await stop.CancelAsync();
+        var counts = await load;
+
+        Assert.True(scaled);
+        Assert.Equal([HttpStatusCode.OK], counts.Keys);
         await fixture.DeleteAsync(name);
     }
 
