@@ -14,10 +14,6 @@ public sealed class ServingOptions
     [Range(0, 1_000_000)]
     public int MaxWaiting { get; set; } = 1000;
 
-    /// <summary>Share of predictions traced (0 to 1): a span each at full rate would cap throughput.</summary>
-    [Range(0.0, 1.0)]
-    public double TraceSampleRatio { get; set; } = 0.01;
-
     /// <summary>How often the data plane tells the control plane its load.</summary>
     [Range(50, 60_000)]
     public int LoadReportMilliseconds { get; set; } = 500;

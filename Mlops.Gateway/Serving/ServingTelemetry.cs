@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace Mlops.Gateway.Serving;
 
-/// <summary>The data plane's spans and metrics; prediction spans are sampled (see ServingOptions.TraceSampleRatio).</summary>
+/// <summary>The data plane's spans and metrics; prediction spans are sampled with their requests (Telemetry:SampleRatio of the paths in Telemetry:SampledPaths).</summary>
 public static class ServingTelemetry
 {
     public const string Name = "Mlops.Gateway.Serving";

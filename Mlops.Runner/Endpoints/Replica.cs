@@ -184,11 +184,14 @@ public sealed class Replica : IAsyncDisposable
         }
     }
 
+    /// <summary>What its output says went wrong: an exception's message when there is one (not the stack's last frame).</summary>
     private string LastLine()
     {
         lock (_sync)
         {
-            return _tail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l)) ?? "(no output)";
+            return _tail.LastOrDefault(l => l.Contains("Exception: ", StringComparison.Ordinal))?.Trim()
+                ?? _tail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim()
+                ?? "(no output)";
         }
     }
 

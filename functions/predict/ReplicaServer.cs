@@ -24,7 +24,18 @@ internal static class ReplicaServer
         var modelName = Environment.GetEnvironmentVariable("MLOPS_MODEL_NAME") ?? "";
         var modelVersion = Environment.GetEnvironmentVariable("MLOPS_MODEL_VERSION") ?? "";
         // Loaded before the socket exists: a replica that answers at all has its model.
-        if (IrisModel.Load(io.ModelInput) is not { } model)
+        IrisModel? model;
+        try
+        {
+            model = IrisModel.Load(io.ModelInput);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or IOException or JsonException or NullReferenceException)
+        {
+            Console.Error.WriteLine($"cannot load the model in {io.ModelInput}: {ex.Message}");
+            return 1;
+        }
+
+        if (model is null)
         {
             Console.Error.WriteLine("no model at " + io.ModelInput);
             return 1;

@@ -54,6 +54,8 @@ public sealed class RunnerHost : IAsyncDisposable
 
     public IDockerClient Docker => _factory.Services.GetRequiredService<IDockerClient>();
 
+    public IServiceProvider Services => _factory.Services;
+
     public static Task<RunnerHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? instanceName = null, string? root = null)
     {
         root ??= Directory.CreateTempSubdirectory("mlops-runner-test-").FullName;
