@@ -16,8 +16,6 @@ public sealed class EndpointController : IAsyncDisposable
     private static readonly TimeSpan ResolveEvery = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan CrashWindow = TimeSpan.FromSeconds(60);
-    private const int CrashLoopFailures = 3;
 
     private readonly ReplicaPlanner _planner;
     private readonly IFunctionRuntime _runtime;
@@ -25,7 +23,7 @@ public sealed class EndpointController : IAsyncDisposable
     private readonly Action<EndpointController, string?> _publish;
     private readonly Lock _sync = new();
     private readonly List<Replica> _replicas = [];
-    private readonly Queue<long> _failures = new();
+    private readonly ReplicaFailures _failures = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
@@ -33,8 +31,7 @@ public sealed class EndpointController : IAsyncDisposable
     private ReplicaPlan? _primary;
     private ReplicaPlan? _canary;
     private long _resolvedAt;
-    private long _lastFullUse = Stopwatch.GetTimestamp();
-    private int _wanted;
+    private readonly ReplicaAutoscaler _scale;
 
     public EndpointController(EndpointStore.Stored stored, ReplicaPlanner planner, IFunctionRuntime runtime, ILogger logger, Action<EndpointController, string?> publish)
     {
@@ -44,7 +41,7 @@ public sealed class EndpointController : IAsyncDisposable
         _logger = logger;
         _publish = publish;
         _load = new EndpointLoad(Spec.Name, 0, 0, new Dictionary<string, int>());
-        _wanted = Spec.MinReplicas;
+        _scale = new ReplicaAutoscaler(Spec.MinReplicas);
         _loop = RunAsync(_stopping.Token);
     }
 
@@ -74,7 +71,7 @@ public sealed class EndpointController : IAsyncDisposable
         lock (_sync)
         {
             (Spec, Updated) = (stored.Spec, stored.Updated);
-            _wanted = Math.Clamp(_wanted, Spec.MinReplicas, Spec.MaxReplicas);
+            _scale.Bound(Spec);
             _resolvedAt = 0;
             (State, Message) = (EndpointState.Pending, null);
         }
@@ -98,7 +95,7 @@ public sealed class EndpointController : IAsyncDisposable
                 return State == EndpointState.Failed ||
                        (State is EndpointState.Ready or EndpointState.ScaledToZero &&
                         _primary is not null &&
-                        Current(_primary).Count(r => r.State == ReplicaState.Ready) >= _wanted &&
+                        Current(_primary).Count(r => r.State == ReplicaState.Ready) >= _scale.Wanted &&
                         _replicas.All(r => r.State != ReplicaState.Starting));
             }
         }
@@ -172,17 +169,19 @@ public sealed class EndpointController : IAsyncDisposable
         }
 
         await ReapAsync();
-        if (CrashLooping() is { } crash)
+        if (_failures.CrashLoop(Message) is { } crash)
         {
             SetState(EndpointState.Failed, crash);
             return;
         }
 
-        var wanted = Scale();
-        Converge(_primary, wanted);
+        var wanted = _scale.Next(Spec, _load, Spec.TargetConcurrency > 0 ? Spec.TargetConcurrency : _primary.Serving.Concurrency);
+        // After a failure, replacements wait out the backoff; what is running keeps serving meanwhile.
+        var mayStart = _failures.MayStart;
+        Converge(_primary, wanted, mayStart);
         if (_canary is not null)
         {
-            Converge(_canary, wanted == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(wanted * Spec.CanaryPercent / 100.0)));
+            Converge(_canary, wanted == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(wanted * Spec.CanaryPercent / 100.0)), mayStart);
         }
 
         DrainStale();
@@ -191,7 +190,7 @@ public sealed class EndpointController : IAsyncDisposable
         lock (_sync)
         {
             now = _replicas.Any(r => r.State == ReplicaState.Ready) ? EndpointState.Ready
-                : _wanted == 0 && _replicas.Count == 0 ? EndpointState.ScaledToZero
+                : _scale.Wanted == 0 && _replicas.Count == 0 ? EndpointState.ScaledToZero
                 : EndpointState.Pending;
         }
 
@@ -199,34 +198,8 @@ public sealed class EndpointController : IAsyncDisposable
         SetState(now, now == EndpointState.Pending ? Message : null);
     }
 
-    /// <summary>The replica count the load asks for, held until it has been too many for the idle time.</summary>
-    private int Scale()
-    {
-        var load = _load;
-        var target = Spec.TargetConcurrency > 0 ? Spec.TargetConcurrency : _primary!.Serving.Concurrency;
-        var byLoad = (int)Math.Ceiling((load.InFlight + load.Waiting) / (double)target);
-        if (load.Waiting > 0)
-        {
-            byLoad = Math.Max(byLoad, 1);
-        }
-
-        var desired = Math.Clamp(byLoad, Spec.MinReplicas, Spec.MaxReplicas);
-        if (desired >= _wanted)
-        {
-            _wanted = desired;
-            _lastFullUse = Stopwatch.GetTimestamp();
-        }
-        else if (Stopwatch.GetElapsedTime(_lastFullUse) > TimeSpan.FromSeconds(Spec.IdleSeconds))
-        {
-            _wanted = desired;
-            _lastFullUse = Stopwatch.GetTimestamp();
-        }
-
-        return _wanted;
-    }
-
     /// <summary>Starts or drains replicas of the plan's revision until it has <paramref name="wanted"/> live ones.</summary>
-    private void Converge(ReplicaPlan plan, int wanted)
+    private void Converge(ReplicaPlan plan, int wanted, bool mayStart)
     {
         List<Replica> started = [];
         List<Replica> extra;
@@ -234,7 +207,7 @@ public sealed class EndpointController : IAsyncDisposable
         {
             // Extra ones go starting-first, then newest-first: the oldest ready replicas are the warmest.
             var live = Current(plan).Where(r => r.IsLive).OrderBy(r => r.State == ReplicaState.Ready).ThenByDescending(r => r.StartedAt).ToList();
-            for (var i = live.Count; i < wanted; i++)
+            for (var i = live.Count; mayStart && i < wanted; i++)
             {
                 var replica = new Replica(plan, _runtime, _logger, Changed);
                 _replicas.Add(replica);
@@ -257,7 +230,7 @@ public sealed class EndpointController : IAsyncDisposable
         {
             foreach (var plan in new[] { _primary, _canary }.OfType<ReplicaPlan>())
             {
-                var wantedReady = plan.Canary ? Math.Min(1, _wanted) : _wanted;
+                var wantedReady = plan.Canary ? Math.Min(1, _scale.Wanted) : _scale.Wanted;
                 if (Current(plan).Count(r => r.State == ReplicaState.Ready) < wantedReady)
                 {
                     continue;
@@ -301,10 +274,6 @@ public sealed class EndpointController : IAsyncDisposable
         {
             failed = _replicas.Where(r => r.State == ReplicaState.Failed).ToList();
             _replicas.RemoveAll(failed.Contains);
-            foreach (var _ in failed)
-            {
-                _failures.Enqueue(Stopwatch.GetTimestamp());
-            }
         }
 
         foreach (var replica in failed)
@@ -312,19 +281,8 @@ public sealed class EndpointController : IAsyncDisposable
             Message = $"replica {replica.Id} failed: {replica.Reason}";
             await replica.DisposeAsync();
         }
-    }
 
-    /// <summary>Why the endpoint stops trying for now, or null; it tries again once the window has passed.</summary>
-    private string? CrashLooping()
-    {
-        while (_failures.TryPeek(out var first) && Stopwatch.GetElapsedTime(first) > CrashWindow)
-        {
-            _failures.Dequeue();
-        }
-
-        return _failures.Count >= CrashLoopFailures
-            ? $"replicas keep failing ({_failures.Count} in the last {CrashWindow.TotalSeconds:0} s); the last: {Message}"
-            : null;
+        _failures.Record(failed.Count);
     }
 
     private IEnumerable<Replica> Current(ReplicaPlan plan) => _replicas.Where(r => IsOf(r, plan));
