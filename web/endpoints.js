@@ -42,6 +42,7 @@ async function watchEndpoints() {
       if (!response.ok) throw new Error(await errorOf(response));
       endpoints.clear();
       for await (const change of readEvents(response)) {
+        if (!change.endpoint) continue; // the end of the replay of what exists
         if (change.deleted) endpoints.delete(change.endpoint.name);
         else endpoints.set(change.endpoint.name, change.endpoint);
         renderEndpoints();

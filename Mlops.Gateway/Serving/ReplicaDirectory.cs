@@ -52,17 +52,16 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ILo
             {
                 using var call = endpoints.WatchEndpoints(new WatchEndpointsRequest(), cancellationToken: stoppingToken);
                 var snapshot = new Dictionary<string, V1.Endpoint>(StringComparer.Ordinal);
-                var live = false;
                 await foreach (var change in call.ResponseStream.ReadAllAsync(stoppingToken))
                 {
-                    if (!change.Snapshot && !live)
+                    if (change.SnapshotDone)
                     {
-                        // The snapshot is over: what it did not name is gone.
+                        // The replay is over: the routes are exactly what it named.
                         Replace(snapshot.Values);
-                        live = true;
+                        Connected = true;
+                        delay = TimeSpan.FromMilliseconds(200);
                     }
-
-                    if (change.Snapshot)
+                    else if (change.Snapshot)
                     {
                         snapshot[change.Endpoint.Name] = change.Endpoint;
                     }
@@ -70,9 +69,6 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ILo
                     {
                         Apply(change);
                     }
-
-                    Connected = true;
-                    delay = TimeSpan.FromMilliseconds(200);
                 }
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)

@@ -44,6 +44,8 @@ public sealed class EndpointEvents
                 yield return new EndpointEvent(endpoint, Deleted: false, ReplicaId: null, Snapshot: true);
             }
 
+            yield return EndpointEvent.SnapshotDone;
+
             await foreach (var change in channel.Reader.ReadAllAsync(cancellationToken))
             {
                 yield return change;

@@ -12,8 +12,11 @@ public enum EndpointState
 public sealed record EndpointView(
     EndpointSpec Spec, EndpointState State, string? Message, IReadOnlyList<ReplicaView> Replicas, DateTimeOffset Created, DateTimeOffset Updated);
 
-/// <summary>One change: the endpoint after it, and the replica it was about.</summary>
-public sealed record EndpointEvent(EndpointView Endpoint, bool Deleted, string? ReplicaId, bool Snapshot);
+/// <summary>One change: the endpoint after it, and the replica it was about; or, with no endpoint, the end of the snapshot.</summary>
+public sealed record EndpointEvent(EndpointView? Endpoint, bool Deleted, string? ReplicaId, bool Snapshot)
+{
+    public static readonly EndpointEvent SnapshotDone = new(null, Deleted: false, ReplicaId: null, Snapshot: true);
+}
 
 /// <summary>What the data plane reports for one endpoint.</summary>
 public sealed record EndpointLoad(string Name, int InFlight, int Waiting, IReadOnlyDictionary<string, int> ReplicaInFlight);

@@ -45,13 +45,9 @@ internal static class EndpointMapper
         return endpoint;
     }
 
-    public static V1.EndpointEvent ToProto(EndpointEvent change) => new()
-    {
-        Endpoint = ToProto(change.Endpoint),
-        Deleted = change.Deleted,
-        ReplicaId = change.ReplicaId ?? "",
-        Snapshot = change.Snapshot,
-    };
+    public static V1.EndpointEvent ToProto(EndpointEvent change) => change.Endpoint is { } endpoint
+        ? new() { Endpoint = ToProto(endpoint), Deleted = change.Deleted, ReplicaId = change.ReplicaId ?? "", Snapshot = change.Snapshot }
+        : new() { SnapshotDone = true };
 
     private static V1.Replica ToProto(ReplicaView replica) => new()
     {

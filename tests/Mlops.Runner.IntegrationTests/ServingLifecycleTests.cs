@@ -169,20 +169,31 @@ public sealed class ServingLifecycleTests(ServingFixture fixture)
         await first.StopAsync();
 
         await using var second = await RunnerHost.StartAsync(settings, instance, root);
-        await using var gateway2 = GatewayHost.Start(second.Address);
-        JsonObject? back = null;
+        var control = new V1.Endpoints.EndpointsClient(second.Channel);
+        V1.Endpoint? back = null;
         for (var deadline = DateTime.UtcNow + Bound; DateTime.UtcNow < deadline; await Task.Delay(200))
         {
-            back = await gateway2.Http.GetFromJsonAsync<JsonObject>("/v1/endpoints/again");
-            if (ServingFixture.Ready(back!) == 1)
+            back = await control.GetEndpointAsync(new V1.GetEndpointRequest { Name = "again" });
+            if (back.Replicas.Count(r => r.State == V1.ReplicaState.Ready) == 1)
             {
                 break;
             }
         }
 
-        Assert.Equal(1, ServingFixture.Ready(back!));
-        Assert.NotEqual(before, ServingFixture.Replicas(back!).Single()!["id"]!.GetValue<string>());
+        Assert.Equal(V1.ReplicaState.Ready, Assert.Single(back!.Replicas).State);
+        Assert.NotEqual(before, back.Replicas[0].Id);
         Assert.Single(await second.ContainersAsync());
+
+        // A gateway that starts now learns of the endpoint from its watch's snapshot alone: no change follows it.
+        await using var gateway2 = GatewayHost.Start(second.Address);
+        HttpStatusCode status = 0;
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20); DateTime.UtcNow < deadline && status != HttpStatusCode.OK; await Task.Delay(200))
+        {
+            using var prediction = await gateway2.Http.PostAsJsonAsync("/endpoints/again/predict", new JsonObject { ["instances"] = new JsonArray(new JsonArray(5.1, 3.5, 1.4, 0.2)) });
+            status = prediction.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, status);
         (await gateway2.Http.DeleteAsync("/v1/endpoints/again")).EnsureSuccessStatusCode();
     }
 
