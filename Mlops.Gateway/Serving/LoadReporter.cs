@@ -68,41 +68,29 @@ public sealed class LoadReporter(
         }
     }
 
+    /// <summary>Per endpoint: in flight and waiting, and in flight per replica (draining ones included: that is what lets them go).</summary>
     private LoadReport Report()
     {
-        var report = new LoadReport();
-        var connections = directory.Connections;
         Dictionary<string, int> waiting;
         lock (_sync)
         {
             waiting = new Dictionary<string, int>(_waiting, StringComparer.Ordinal);
         }
 
-        foreach (var route in directory.Routes)
+        var loads = directory.Routes.ToDictionary(r => r.Name, r => new EndpointLoad { Name = r.Name }, StringComparer.Ordinal);
+        foreach (var (name, count) in waiting)
         {
-            var load = new EndpointLoad { Name = route.Name, Waiting = waiting.GetValueOrDefault(route.Name) };
-            foreach (var replica in route.Replicas)
-            {
-                load.InFlight += replica.InFlight;
-            }
-
-            report.Endpoints.Add(load);
+            (loads.TryGetValue(name, out var load) ? load : loads[name] = new EndpointLoad { Name = name }).Waiting = count;
         }
 
-        // Draining replicas are in no route, but their in-flight count is what lets them be removed.
-        foreach (var load in report.Endpoints)
+        foreach (var connection in directory.Connections.Where(c => c.InFlight > 0 && loads.ContainsKey(c.Endpoint)))
         {
-            foreach (var connection in connections.Where(c => c.InFlight > 0))
-            {
-                load.ReplicaInFlight[connection.Id] = connection.InFlight;
-            }
+            loads[connection.Endpoint].InFlight += connection.InFlight;
+            loads[connection.Endpoint].ReplicaInFlight[connection.Id] = connection.InFlight;
         }
 
-        foreach (var (name, count) in waiting.Where(w => report.Endpoints.All(e => e.Name != w.Key)))
-        {
-            report.Endpoints.Add(new EndpointLoad { Name = name, Waiting = count });
-        }
-
+        var report = new LoadReport();
+        report.Endpoints.AddRange(loads.Values);
         return report;
     }
 

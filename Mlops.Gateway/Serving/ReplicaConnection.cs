@@ -5,15 +5,17 @@ public sealed class ReplicaConnection : IDisposable
 {
     private int _inFlight;
 
-    public ReplicaConnection(string id, string address, string modelVersion, bool canary)
+    public ReplicaConnection(string endpoint, string id, string address, string modelVersion, bool canary)
     {
-        (Id, Address, ModelVersion, Canary) = (id, address, modelVersion, canary);
+        (Endpoint, Id, Address, ModelVersion, Canary) = (endpoint, id, address, modelVersion, canary);
         Http = new HttpClient(ReplicaAddress.CreateHandler(address), disposeHandler: true)
         {
             BaseAddress = ReplicaAddress.BaseUri(address),
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }
+
+    public string Endpoint { get; }
 
     public string Id { get; }
 

@@ -130,7 +130,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ILo
             {
                 if (!_connections.TryGetValue(replica.Id, out var connection))
                 {
-                    connection = _connections[replica.Id] = new ReplicaConnection(replica.Id, replica.Address, replica.ModelVersion, replica.Canary);
+                    connection = _connections[replica.Id] = new ReplicaConnection(endpoint.Name, replica.Id, replica.Address, replica.ModelVersion, replica.Canary);
                 }
 
                 ready.Add(connection);
@@ -144,15 +144,12 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ILo
     private void Collect()
     {
         var routed = _routes.Values.SelectMany(r => r.Replicas).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var (id, connection) in _connections.ToList())
+        foreach (var (id, connection) in _connections)
         {
             connection.Accepting = routed.Contains(id);
-            if (!connection.Accepting && connection.InFlight == 0)
-            {
-                _connections.Remove(id);
-                connection.Dispose();
-            }
         }
+
+        CloseIdle();
 
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -164,14 +161,17 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ILo
     {
         lock (_sync)
         {
-            foreach (var (id, connection) in _connections.ToList())
-            {
-                if (!connection.Accepting && connection.InFlight == 0)
-                {
-                    _connections.Remove(id);
-                    connection.Dispose();
-                }
-            }
+            CloseIdle();
+        }
+    }
+
+    /// <summary>Call under the lock: closes the connections no route uses and nothing is in flight on.</summary>
+    private void CloseIdle()
+    {
+        foreach (var (id, connection) in _connections.Where(c => !c.Value.Accepting && c.Value.InFlight == 0).ToList())
+        {
+            _connections.Remove(id);
+            connection.Dispose();
         }
     }
 }

@@ -156,7 +156,13 @@ public static class V2Tensors
         var instances = new JsonArray();
         for (var r = 0; r < rows; r++)
         {
-            instances.Add(new JsonArray(values.Skip((int)(r * width)).Take((int)width).Select(v => (JsonNode)v).ToArray()));
+            var row = new JsonArray();
+            for (var c = 0; c < width; c++)
+            {
+                row.Add(values[(int)(r * width + c)]);
+            }
+
+            instances.Add(row);
         }
 
         return instances;

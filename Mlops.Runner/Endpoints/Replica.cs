@@ -55,18 +55,12 @@ public sealed class Replica : IAsyncDisposable
 
     public ReplicaView View => new(Id, State, Version.Version, _folder is null ? "" : ReplicaAddress.ForUnixSocket(_folder.SocketPath), Canary, _container?.Id, StartedAt, Reason);
 
-    /// <summary>The last lines the replica wrote, for a crash's reason.</summary>
-    public string Tail
-    {
-        get { lock (_sync) { return string.Join('\n', _tail); } }
-    }
-
     public void Start() => _run = RunAsync(_stopping.Token);
 
     /// <summary>Takes no new traffic from now on; removed once the data plane says nothing is in flight.</summary>
     public void Drain()
     {
-        if (State == ReplicaState.Ready || State == ReplicaState.Starting)
+        if (IsLive)
         {
             DrainingSince = Stopwatch.GetTimestamp();
             Set(ReplicaState.Draining, null);

@@ -82,41 +82,16 @@ internal sealed class IrisModel
         }
     }
 
-    /// <summary>One prediction per row: the most likely class and the probability of each.</summary>
+    /// <summary>One prediction per row as a document, for result.json: the same JSON the writer above produces.</summary>
     public JsonArray Predict(IReadOnlyList<float[]> rows)
     {
-        var engine = Rent();
-        try
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            var predictions = new JsonArray();
-            var flower = new Flower();
-            var scored = new ScoredFlower();
-            foreach (var row in rows)
-            {
-                (flower.SepalLength, flower.SepalWidth, flower.PetalLength, flower.PetalWidth) = (row[0], row[1], row[2], row[3]);
-                engine.Predict(flower, ref scored);
-                predictions.Add(Prediction(scored.Score));
-            }
-
-            return predictions;
-        }
-        finally
-        {
-            _engines.Add(engine);
-        }
-    }
-
-    private JsonObject Prediction(float[] scores)
-    {
-        var probabilities = new double[Classes.Length];
-        var best = Normalise(scores, probabilities);
-        var named = new JsonObject();
-        for (var i = 0; i < Classes.Length; i++)
-        {
-            named[Classes[i]] = probabilities[i];
+            Predict(rows, writer);
         }
 
-        return new JsonObject { ["class"] = Classes[best], ["probabilities"] = named };
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsArray();
     }
 
     /// <summary>

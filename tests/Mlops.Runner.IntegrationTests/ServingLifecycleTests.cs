@@ -61,7 +61,8 @@ public sealed class ServingLifecycleTests(ServingFixture fixture)
         var name = Unique("kill");
         var endpoint = await fixture.PutAsync(name);
         var first = ServingFixture.Replicas(endpoint).Single()!;
-        using var stop = new CancellationTokenSource();
+        // The load stops when the test is done with it, and in any case within a bound.
+        using var stop = new CancellationTokenSource(2 * Bound);
         var load = fixture.LoadAsync(name, clients: 4, stop.Token);
 
         await fixture.Host.Docker.Containers.KillContainerAsync(first["containerId"]!.GetValue<string>(), new ContainerKillParameters { Signal = "KILL" });
@@ -82,7 +83,8 @@ public sealed class ServingLifecycleTests(ServingFixture fixture)
     {
         var name = Unique("up");
         await fixture.PutAsync(name, min: 1, max: 2, idleSeconds: 3600, target: 1);
-        using var stop = new CancellationTokenSource();
+        // The load stops when the test is done with it, and in any case within a bound.
+        using var stop = new CancellationTokenSource(2 * Bound);
         var load = fixture.LoadAsync(name, clients: 8, stop.Token);
 
         var scaled = await fixture.WaitForAsync(name, e => ServingFixture.Ready(e) == 2, Bound);
@@ -100,7 +102,7 @@ public sealed class ServingLifecycleTests(ServingFixture fixture)
         var name = Unique("roll");
         await fixture.PutAsync(name, modelVersion: "@champion");
         var next = await fixture.TrainAsync();
-        using var load = new CancellationTokenSource();
+        using var load = new CancellationTokenSource(2 * Bound);
         var results = new List<(HttpStatusCode Status, string? Version)>();
         var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
