@@ -40,7 +40,7 @@ public sealed class EndpointsForwarder(V1.Endpoints.EndpointsClient endpoints, P
         }
         catch (ServingException ex)
         {
-            throw new RpcException(new Status(ex.GrpcStatus, ex.Message));
+            throw ex.ToRpcException();
         }
     }
 }

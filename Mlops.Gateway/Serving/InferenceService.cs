@@ -51,7 +51,7 @@ public sealed class InferenceService(ReplicaDirectory directory, PredictionRoute
         }
         catch (ServingException ex)
         {
-            throw new RpcException(new Status(ex.GrpcStatus, ex.Message));
+            throw ex.ToRpcException();
         }
     }
 

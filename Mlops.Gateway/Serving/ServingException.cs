@@ -11,5 +11,7 @@ public sealed class ServingException(int httpStatus, StatusCode grpcStatus, stri
 
     public static ServingException BadInput(string message) => new(StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, message);
 
+    public RpcException ToRpcException() => new(new Status(GrpcStatus, Message));
+
     public static ServingException NotFound(string endpoint) => new(StatusCodes.Status404NotFound, StatusCode.NotFound, $"there is no endpoint '{endpoint}'");
 }
