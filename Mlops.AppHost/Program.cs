@@ -5,6 +5,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var runner = builder.AddProject("runner", "Mlops.Runner")
     .WithEndpoint("grpc", port: 5081, http2: true)
     .WithHttpHealthCheck("/health")
+    .WithEnvironment("Auth__DataPath", builder.DataPath)
     // Published as a container, the runner is the one that talks to the engine; the paths it bind-mounts
     // into function containers must mean the same on the host.
     .WithPublishVolume("/var/run/docker.sock:/var/run/docker.sock")
@@ -12,6 +13,7 @@ var runner = builder.AddProject("runner", "Mlops.Runner")
     .WithPublishVolume("${MLOPS_DATA_DIR}:${MLOPS_DATA_DIR}")
     .WithPublishEnvironment("Runner__FunctionsPath", "/srv/mlops/functions")
     .WithPublishEnvironment("Runner__DataPath", "${MLOPS_DATA_DIR}")
+    .WithPublishEnvironment("Auth__DataPath", "${MLOPS_DATA_DIR}")
     .WithPublishEnvironment("Runner__LogsPath", "${MLOPS_DATA_DIR}/logs");
 
 var gateway = builder.AddProject("gateway", "Mlops.Gateway")
@@ -19,6 +21,10 @@ var gateway = builder.AddProject("gateway", "Mlops.Gateway")
     .WithEndpoint("grpc", port: 5082, http2: true)
     .WithReference(runner)
     .WaitFor(runner)
+    .WithEnvironment("Auth__DataPath", builder.DataPath)
+    // The gateway checks keys against the runner's store: it reads the same data folder.
+    .WithPublishVolume("${MLOPS_DATA_DIR}:${MLOPS_DATA_DIR}")
+    .WithPublishEnvironment("Auth__DataPath", "${MLOPS_DATA_DIR}")
     .WithHttpHealthCheck("/health");
 
 builder.AddNginx("nginx", port: 8080, grpcPort: 8081)

@@ -1,6 +1,8 @@
 using Google.Protobuf.Reflection;
 using Google.Rpc;
+using Mlops.Gateway.Forwarding;
 using Mlops.Gateway.Serving;
+using Mlops.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Mlops.Gateway;
@@ -11,8 +13,11 @@ public static class GatewayServiceExtensions
     public const string RunnerAddressKey = "services:runner:grpc:0";
     public const string DefaultRunnerAddress = "http://127.0.0.1:5081";
 
-    /// <summary>Largest request body on any endpoint (a batch of 10,000 flowers is well under 1 MB).</summary>
-    public const long MaxRequestBodyBytes = 8L * 1024 * 1024;
+    /// <summary>
+    /// Largest request body on any endpoint (a batch of 10,000 flowers is about 300 kB). Bodies are read to
+    /// this limit and refused with 413 before any parsing: a JSON tree is many times its text.
+    /// </summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
 
     public static string RunnerAddress(IConfiguration configuration) =>
         configuration[RunnerAddressKey] is { Length: > 0 } configured ? configured : DefaultRunnerAddress;
@@ -21,6 +26,8 @@ public static class GatewayServiceExtensions
     {
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
+        builder.AddApiKeyAuthentication(_ => "../data");
+        builder.Services.AddSingleton<ServiceCredentials>();
         // Field violations travel as google.rpc.BadRequest details; REST answers show them as JSON.
         builder.Services.AddGrpc().AddJsonTranscoding(transcoding =>
             transcoding.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor));
@@ -33,6 +40,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddGrpcClient<Mlops.V1.Runner.RunnerClient>(options => options.Address = address).RemoveAllResilienceHandlers();
         builder.Services.AddGrpcClient<Mlops.V1.Registry.RegistryClient>(options => options.Address = address).RemoveAllResilienceHandlers();
         builder.Services.AddGrpcClient<Mlops.V1.Endpoints.EndpointsClient>(options => options.Address = address).RemoveAllResilienceHandlers();
+        builder.Services.AddGrpcClient<Mlops.V1.Keys.KeysClient>(options => options.Address = address).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.AddServing();
         return builder;

@@ -2,6 +2,7 @@ using Mlops.Gateway;
 using Mlops.Gateway.Diagnostics;
 using Mlops.Gateway.Forwarding;
 using Mlops.Gateway.Invoke;
+using Mlops.Gateway.Security;
 using Mlops.Gateway.Serving;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,13 +14,19 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<OriginCheck>();
+app.UseMiddleware<RequestBodyLimit>();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapGrpcService<RunnerForwarder>();
 app.MapGrpcService<RegistryForwarder>();
 app.MapGrpcService<EndpointsForwarder>();
+app.MapGrpcService<KeysForwarder>();
 app.MapGrpcService<InferenceService>();
 app.MapInvoke();
 app.MapServing();
 app.MapDebug();
+app.MapAdminCheck();
 app.MapDefaultEndpoints();
 
 app.Run();

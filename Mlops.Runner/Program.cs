@@ -9,10 +9,13 @@ builder.AddRunner();
 
 var app = builder.Build();
 
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapGrpcService<RunnerService>();
 app.MapGrpcService<RegistryService>();
 app.MapGrpcService<EndpointsService>();
-app.MapGrpcHealthChecksService();
+app.MapGrpcService<KeysService>();
+app.MapGrpcHealthChecksService().AllowAnonymous();
 app.MapDefaultEndpoints();
 
 app.Run();

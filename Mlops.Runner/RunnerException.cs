@@ -16,16 +16,24 @@ public enum ErrorKind
 
 public sealed record FieldViolation(string Field, string Description);
 
-/// <summary>An expected failure with a precise kind; anything else is a bug and surfaces as such.</summary>
+/// <summary>
+/// An expected failure with a precise kind; anything else is a bug and surfaces as such. Its message and
+/// violations are bounded here, once, since they travel to statuses, trailers, logs and spans.
+/// </summary>
 public sealed class RunnerException(ErrorKind kind, string message, IReadOnlyList<FieldViolation>? violations = null, Exception? inner = null)
-    : Exception(message, inner)
+    : Exception(Bounded.Text(message), inner)
 {
+    private const int MaxViolations = 20;
+
     public ErrorKind Kind { get; } = kind;
 
-    public IReadOnlyList<FieldViolation> Violations { get; } = violations ?? [];
+    public IReadOnlyList<FieldViolation> Violations { get; } = (violations ?? [])
+        .Take(MaxViolations)
+        .Select(v => new FieldViolation(Bounded.Text(v.Field, Bounded.NameLength), Bounded.Text(v.Description)))
+        .ToList();
 
     public static RunnerException InvalidArgument(string field, string description) =>
-        new(ErrorKind.InvalidArgument, $"{field}: {description}", [new FieldViolation(field, description)]);
+        new(ErrorKind.InvalidArgument, $"{Bounded.Text(field, Bounded.NameLength)}: {description}", [new FieldViolation(field, description)]);
 
     public static RunnerException NotFound(string message) => new(ErrorKind.NotFound, message);
 

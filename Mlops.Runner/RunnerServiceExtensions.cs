@@ -6,7 +6,9 @@ using Mlops.Runner.Functions;
 using Mlops.Runner.Grpc;
 using Mlops.Runner.Images;
 using Mlops.Runner.Invocations;
+using Mlops.Runner.Keys;
 using Mlops.Runner.Registry;
+using Mlops.ServiceDefaults.Security;
 
 namespace Mlops.Runner;
 
@@ -20,6 +22,9 @@ public static class RunnerServiceExtensions
         services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        // Keys live with the rest of the runner's data unless Auth:DataPath says otherwise.
+        builder.AddApiKeyAuthentication(configuration => configuration[$"{RunnerOptions.SectionName}:{nameof(RunnerOptions.DataPath)}"] ?? new RunnerOptions().DataPath);
+        services.AddHostedService<KeyBootstrap>();
         services.AddSingleton<IDockerClient>(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<ContainerOptions>>().Value));
 
         services.AddSingleton<FunctionCatalog>();

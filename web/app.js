@@ -24,8 +24,34 @@ async function errorOf(response) {
   }
 }
 
+/** The API key, asked for once per browser session (sessionStorage: gone when the browser closes). */
+const keyItem = "mlops.apiKey";
+
+function askForKey(reason) {
+  $("key-form").hidden = false;
+  showError("key-error", reason);
+  $("api-key").focus();
+}
+
+/** fetch, with the session's key; a 401 asks for a (new) key. */
+async function call(path, options = {}) {
+  const headers = new Headers(options.headers || {});
+  const key = sessionStorage.getItem(keyItem);
+  if (key) headers.set("Authorization", `Bearer ${key}`);
+  const response = await fetch(path, { ...options, headers });
+  if (response.status === 401) askForKey(await errorOf(response.clone()));
+  return response;
+}
+
+$("key-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(keyItem, $("api-key").value.trim());
+  location.reload();
+});
+if (!sessionStorage.getItem(keyItem)) askForKey("");
+
 async function getJson(path) {
-  const response = await fetch(path);
+  const response = await call(path);
   if (!response.ok) throw new Error(await errorOf(response));
   return response.json();
 }
@@ -160,7 +186,7 @@ async function train(event) {
   $("train-button").disabled = true;
   $("train-status").textContent = "starting…";
   try {
-    const response = await fetch(api("functions/train:invoke"), {
+    const response = await call(api("functions/train:invoke"), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ parameters: trainParameters() }),
@@ -204,7 +230,7 @@ async function predict(event) {
   $("predict-button").disabled = true;
   $("predict-status").textContent = "predicting…";
   try {
-    const response = await fetch("/invoke", {
+    const response = await call("/invoke", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ function: "predict", parameters: { features, model_version: form.get("model_version") } }),
@@ -259,7 +285,7 @@ async function setAlias(event) {
   showError("alias-error", "");
   const form = new FormData($("alias-form"));
   try {
-    const response = await fetch(api(`models/${encodeURIComponent(form.get("name"))}/aliases/${encodeURIComponent(form.get("alias"))}`), {
+    const response = await call(api(`models/${encodeURIComponent(form.get("name"))}/aliases/${encodeURIComponent(form.get("alias"))}`), {
       method: "PUT",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ version: Number(form.get("version")) }),

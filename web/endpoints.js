@@ -38,7 +38,7 @@ function renderEndpoints() {
 async function watchEndpoints() {
   for (;;) {
     try {
-      const response = await fetch(api("endpoints:watch"));
+      const response = await call(api("endpoints:watch"));
       if (!response.ok) throw new Error(await errorOf(response));
       endpoints.clear();
       for await (const change of readEvents(response)) {
@@ -55,7 +55,7 @@ async function watchEndpoints() {
 }
 
 async function deleteEndpoint(name) {
-  const response = await fetch(api(`endpoints/${encodeURIComponent(name)}`), { method: "DELETE" });
+  const response = await call(api(`endpoints/${encodeURIComponent(name)}`), { method: "DELETE" });
   showError("endpoint-error", response.ok ? "" : await errorOf(response));
 }
 
@@ -67,7 +67,7 @@ $("endpoint-form").addEventListener("submit", async (event) => {
   $("endpoint-button").disabled = true;
   $("endpoint-status").textContent = "starting replicas...";
   try {
-    const response = await fetch(api(`endpoints/${encodeURIComponent(name)}`), {
+    const response = await call(api(`endpoints/${encodeURIComponent(name)}`), {
       method: "PUT",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
@@ -97,7 +97,7 @@ $("serve-form").addEventListener("submit", async (event) => {
   $("serve-result").hidden = true;
   const started = performance.now();
   try {
-    const response = await fetch(`/endpoints/${encodeURIComponent(form.get("endpoint"))}/predict`, {
+    const response = await call(`/endpoints/${encodeURIComponent(form.get("endpoint"))}/predict`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ instances: [flower] }),

@@ -9,7 +9,7 @@ namespace Mlops.AppHost.Hosting;
 /// The AppHost's own web server: an OTLP/HTTP (protobuf) receiver for every service's traces and logs, and
 /// a dashboard over them and over the resources: state, health, endpoints, live console output.
 /// </summary>
-internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, TelemetryStore telemetry)
+internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, TelemetryStore telemetry, DashboardAccess access, string serviceKey)
 {
     private const string Protobuf = "application/x-protobuf";
     private WebApplication? _app;
@@ -17,6 +17,8 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
     public string Url => $"http://127.0.0.1:{port}";
 
     public string OtlpUrl => $"http://127.0.0.1:{otlpPort}";
+
+    public DashboardAccess Access => access;
 
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -32,6 +34,7 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 8 * 1024 * 1024);
         builder.Logging.ClearProviders();
         _app = builder.Build();
+        _app.Use(access.GuardAsync);
 
         _app.MapGet("/health", () => "Healthy");
         _app.MapPost("/v1/traces", (HttpRequest request, CancellationToken token) =>
@@ -50,7 +53,7 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
             r.Restarts,
             Endpoints = r.Endpoints.Select(e => e.Url),
         }));
-        _app.MapGet("/api/serving", (CancellationToken token) => ServingAsync(resources, token));
+        _app.MapGet("/api/serving", (CancellationToken token) => ServingAsync(resources, serviceKey, token));
         _app.MapGet("/api/console/{name}", (string name, long? after) => console.Read(name, after ?? 0));
         _app.MapGet("/api/logs", (string? service, string? level, string? trace) => telemetry.Logs()
             .Where(l => service is null || l.Service == service)
@@ -67,7 +70,7 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
     }
 
     /// <summary>The gateway's view of the endpoints it routes to (the "serving" part of its /debug).</summary>
-    private static async Task<IResult> ServingAsync(IReadOnlyList<Resource> resources, CancellationToken cancellationToken)
+    private static async Task<IResult> ServingAsync(IReadOnlyList<Resource> resources, string serviceKey, CancellationToken cancellationToken)
     {
         if (resources.FirstOrDefault(r => r.Name == "gateway")?.Endpoints.FirstOrDefault(e => !e.Http2) is not { } gateway)
         {
@@ -76,7 +79,9 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
 
         try
         {
-            using var answer = await Probe.GetAsync(gateway.Url + "/debug", cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, gateway.Url + "/debug");
+            request.Headers.Authorization = new("Bearer", serviceKey);
+            using var answer = await Probe.SendAsync(request, cancellationToken);
             var debug = await JsonNode.ParseAsync(await answer.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
             return Results.Json(debug?["serving"] ?? new JsonObject { ["error"] = "the gateway's runner is not reachable" });
         }

@@ -21,9 +21,11 @@ public sealed class DistributedApplication
     private readonly Dashboard _dashboard;
     private readonly ConsoleLog _console;
     private readonly string? _externalOtlpEndpoint;
+    private readonly AppSecrets _secrets;
 
-    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint)
+    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint, AppSecrets secrets)
     {
+        _secrets = secrets;
         _resources = resources;
         _dashboard = dashboard;
         _console = console;
@@ -199,6 +201,10 @@ public sealed class DistributedApplication
             // The dashboard's receiver, unless the user pointed telemetry at a backend of their own.
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = _externalOtlpEndpoint ?? _dashboard.OtlpUrl,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf",
+            // The receiver's API key, as Aspire hands its dashboard's to the services.
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = _externalOtlpEndpoint is null
+                ? $"{DashboardAccess.OtlpHeader}={_dashboard.Access.OtlpApiKey}"
+                : Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_HEADERS") ?? "",
             // Export every second, so a trace shows up while one still looks for it.
             ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "1000",
@@ -244,7 +250,10 @@ public sealed class DistributedApplication
             }
         }
 
-        Console.WriteLine($"apphost  |   dashboard      {_dashboard.Url}");
+        Console.WriteLine($"apphost  |   dashboard      {_dashboard.Access.LoginUrl(_dashboard.Url)}");
+        Console.WriteLine(_secrets.AdminKeyCreated
+            ? $"apphost  |   admin key      {_secrets.AdminKey} (new; shown this once, kept in {_secrets.AdminKeyPath})"
+            : $"apphost  |   admin key      in {_secrets.AdminKeyPath}");
         Console.WriteLine(_externalOtlpEndpoint is null
             ? $"apphost  |   OTLP receiver  {_dashboard.OtlpUrl}"
             : $"apphost  |   telemetry to   {_externalOtlpEndpoint} (OTEL_EXPORTER_OTLP_ENDPOINT)");

@@ -26,6 +26,9 @@ public sealed class DistributedApplicationBuilder
 
     public IConfiguration Configuration => _configuration;
 
+    /// <summary>Where keys.db and secrets/ live for every service (Auth:DataPath), by default the repository's data/.</summary>
+    public string DataPath => Path.GetFullPath(_configuration["Auth:DataPath"] is { Length: > 0 } path ? path : Path.Combine(DistributedApplication.RepositoryRoot, "data"));
+
     public NginxResource AddNginx(string name, int port, int grpcPort)
     {
         var resource = new NginxResource(name, _configuration);
@@ -40,6 +43,8 @@ public sealed class DistributedApplicationBuilder
         var otlpPort = _configuration.GetValue("Endpoints:dashboard:otlp", 4318);
         var console = new ConsoleLog();
         var external = _configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } endpoint ? endpoint : null;
-        return new DistributedApplication(_resources, new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore()), console, external);
+        var secrets = AppSecrets.Ensure(DataPath);
+        var dashboard = new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore(), DashboardAccess.From(_configuration), secrets.ServiceKey);
+        return new DistributedApplication(_resources, dashboard, console, external, secrets);
     }
 }

@@ -87,7 +87,11 @@ public sealed class NginxResource(string name, IConfiguration configuration) : R
         ["GATEWAY_GRPC_ADDRESS"] = Gateway?.Endpoints.FirstOrDefault(e => e.Http2) is { } grpc ? $"127.0.0.1:{grpc.Port}" : HostAndPort(Gateway),
         ["WEB_ROOT"] = WebRoot,
         ["MLFLOW_URI"] = MlflowUri ?? "",
+        ["NGINX_SERVER_NAMES"] = ServerNames,
     };
+
+    /// <summary>The host names the front door answers for (Nginx:ServerNames, space-separated); others get 421.</summary>
+    public string ServerNames => Configuration["Nginx:ServerNames"] is { Length: > 0 } names ? names : "localhost 127.0.0.1";
 
     private static string HostAndPort(Resource? resource) =>
         resource?.Endpoints.FirstOrDefault() is { } endpoint ? $"127.0.0.1:{endpoint.Port}" : throw new StartException("nginx needs a gateway and a runner to proxy to");

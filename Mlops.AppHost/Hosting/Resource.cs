@@ -18,6 +18,8 @@ public abstract class Resource(string name, IConfiguration configuration)
 {
     public string Name { get; } = name;
 
+    protected IConfiguration Configuration { get; } = configuration;
+
     public List<Endpoint> Endpoints { get; } = [];
 
     public List<Resource> References { get; } = [];
@@ -39,7 +41,7 @@ public abstract class Resource(string name, IConfiguration configuration)
     /// <summary>A port can be changed with Endpoints:&lt;resource&gt;:&lt;endpoint&gt;=PORT.</summary>
     public Resource WithEndpoint(string endpointName, int port, bool http2 = false)
     {
-        Endpoints.Add(new Endpoint(endpointName, configuration.GetValue($"Endpoints:{Name}:{endpointName}", port), http2));
+        Endpoints.Add(new Endpoint(endpointName, Configuration.GetValue($"Endpoints:{Name}:{endpointName}", port), http2));
         return this;
     }
 

@@ -138,6 +138,7 @@ internal static class ComposePublisher
         ["RUNNER_ADDRESS"] = $"{nginx.Runner!.Name}:{nginx.Runner.Endpoints[0].Port}",
         ["WEB_ROOT"] = "/usr/share/mlops/web",
         ["MLFLOW_URI"] = "${MLFLOW_URI}",
+        ["NGINX_SERVER_NAMES"] = "${MLOPS_SERVER_NAMES:-localhost 127.0.0.1}",
     };
 
     private static void Environment(StringBuilder yaml, Dictionary<string, string> environment)

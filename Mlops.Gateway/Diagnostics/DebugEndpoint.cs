@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using Mlops.Gateway.Forwarding;
 using Mlops.Gateway.Serving;
+using Mlops.ServiceDefaults.Security;
 using Mlops.V1;
 
 namespace Mlops.Gateway.Diagnostics;
@@ -10,17 +12,17 @@ public static class DebugEndpoint
 {
     public static IEndpointRouteBuilder MapDebug(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/debug", HandleAsync);
+        app.MapGet("/debug", HandleAsync).RequireAuthorization(Permissions.Read);
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(Runner.RunnerClient runner, ReplicaDirectory directory, IConfiguration configuration, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleAsync(HttpContext context, Runner.RunnerClient runner, ReplicaDirectory directory, IConfiguration configuration, CancellationToken cancellationToken)
     {
         var address = GatewayServiceExtensions.RunnerAddress(configuration);
         RunnerStatus status;
         try
         {
-            status = await runner.GetStatusAsync(new GetStatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+            status = await runner.GetStatusAsync(new GetStatusRequest(), Relay.Options(context, DateTime.UtcNow.AddSeconds(10)));
         }
         catch (RpcException ex)
         {

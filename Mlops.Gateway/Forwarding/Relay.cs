@@ -7,18 +7,28 @@ internal static class Relay
 {
     private static readonly HashSet<string> TransportKeys = ["grpc-status", "grpc-message", "content-type", "date", "server"];
 
+    /// <summary>Details (field violations) above this are dropped rather than relayed: the runner bounds its own.</summary>
+    private const int MaxTrailerBytes = 16 * 1024;
+
     public static RpcException Rethrow(RpcException fromRunner)
     {
         var trailers = new Metadata();
-        foreach (var entry in fromRunner.Trailers.Where(entry => !TransportKeys.Contains(entry.Key)))
+        foreach (var entry in fromRunner.Trailers.Where(entry => !TransportKeys.Contains(entry.Key) && (entry.IsBinary ? entry.ValueBytes.Length : entry.Value.Length) <= MaxTrailerBytes))
         {
             trailers.Add(entry);
         }
 
-        return new RpcException(fromRunner.Status, trailers);
+        return new RpcException(new Status(fromRunner.StatusCode, Bounded.Text(fromRunner.Status.Detail)), trailers);
     }
 
-    /// <summary>The caller's deadline and cancellation go to the runner with the call.</summary>
+    /// <summary>The caller's key, deadline and cancellation go to the runner with the call: the runner checks the key again.</summary>
     public static CallOptions Options(ServerCallContext context) =>
-        new(deadline: context.Deadline == DateTime.MaxValue ? null : context.Deadline, cancellationToken: context.CancellationToken);
+        new(CallerKey(context.GetHttpContext()), context.Deadline == DateTime.MaxValue ? null : context.Deadline, context.CancellationToken);
+
+    /// <summary>The same for a REST route that calls the runner itself.</summary>
+    public static CallOptions Options(HttpContext context, DateTime? deadline = null) =>
+        new(CallerKey(context), deadline, context.RequestAborted);
+
+    private static Metadata CallerKey(HttpContext context) =>
+        context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization ? new Metadata { { "authorization", authorization } } : [];
 }

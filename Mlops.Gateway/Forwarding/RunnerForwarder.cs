@@ -1,3 +1,5 @@
+using Mlops.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
 using Mlops.V1;
 
@@ -6,21 +8,27 @@ namespace Mlops.Gateway.Forwarding;
 /// <summary>The Runner service as REST/JSON (through transcoding): every call goes on to the runner over gRPC.</summary>
 public sealed class RunnerForwarder(Runner.RunnerClient runner) : Runner.RunnerBase
 {
+    [Authorize(Policy = Permissions.Read)]
     public override Task<ListFunctionsResponse> ListFunctions(ListFunctionsRequest request, ServerCallContext context) =>
         UnaryAsync(() => runner.ListFunctionsAsync(request, Relay.Options(context)).ResponseAsync);
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task<Invocation> GetInvocation(GetInvocationRequest request, ServerCallContext context) =>
         UnaryAsync(() => runner.GetInvocationAsync(request, Relay.Options(context)).ResponseAsync);
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task<ListInvocationsResponse> ListInvocations(ListInvocationsRequest request, ServerCallContext context) =>
         UnaryAsync(() => runner.ListInvocationsAsync(request, Relay.Options(context)).ResponseAsync);
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task<RunnerStatus> GetStatus(GetStatusRequest request, ServerCallContext context) =>
         UnaryAsync(() => runner.GetStatusAsync(request, Relay.Options(context)).ResponseAsync);
 
+    [Authorize(Policy = Permissions.Admin)]
     public override Task BuildImage(BuildImageRequest request, IServerStreamWriter<BuildEvent> responseStream, ServerCallContext context) =>
         StreamAsync(runner.BuildImage(request, Relay.Options(context)), responseStream, context);
 
+    [Authorize(Policy = Permissions.Invoke)]
     public override Task Invoke(InvokeRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context) =>
         StreamAsync(runner.Invoke(request, Relay.Options(context)), responseStream, context);
 

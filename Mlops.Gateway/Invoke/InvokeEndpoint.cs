@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Mlops.Gateway.Forwarding;
+using Mlops.ServiceDefaults.Security;
 using Mlops.V1;
 
 namespace Mlops.Gateway.Invoke;
@@ -21,7 +23,7 @@ public static class InvokeEndpoint
 
     public static IEndpointRouteBuilder MapInvoke(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/invoke", HandleAsync);
+        app.MapPost("/invoke", HandleAsync).RequireAuthorization(Permissions.Invoke);
         return app;
     }
 
@@ -80,7 +82,7 @@ public static class InvokeEndpoint
         InvocationCompleted? completed = null;
         try
         {
-            using var call = runner.Invoke(invoke, cancellationToken: cancellationToken);
+            using var call = runner.Invoke(invoke, Relay.Options(request.HttpContext));
             await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 result = item.Result ?? result;

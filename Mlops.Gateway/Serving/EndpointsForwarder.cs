@@ -1,3 +1,5 @@
+using Mlops.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -13,21 +15,27 @@ namespace Mlops.Gateway.Serving;
 /// </summary>
 public sealed class EndpointsForwarder(V1.Endpoints.EndpointsClient endpoints, PredictionRouter router) : V1.Endpoints.EndpointsBase
 {
+    [Authorize(Policy = Permissions.Deploy)]
     public override Task<V1.Endpoint> PutEndpoint(PutEndpointRequest request, ServerCallContext context) =>
         RunnerForwarder.UnaryAsync(() => endpoints.PutEndpointAsync(request, Relay.Options(context)).ResponseAsync);
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task<V1.Endpoint> GetEndpoint(GetEndpointRequest request, ServerCallContext context) =>
         RunnerForwarder.UnaryAsync(() => endpoints.GetEndpointAsync(request, Relay.Options(context)).ResponseAsync);
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task<ListEndpointsResponse> ListEndpoints(ListEndpointsRequest request, ServerCallContext context) =>
         RunnerForwarder.UnaryAsync(() => endpoints.ListEndpointsAsync(request, Relay.Options(context)).ResponseAsync);
 
+    [Authorize(Policy = Permissions.Admin)]
     public override Task<DeleteEndpointResponse> DeleteEndpoint(DeleteEndpointRequest request, ServerCallContext context) =>
         RunnerForwarder.UnaryAsync(() => endpoints.DeleteEndpointAsync(request, Relay.Options(context)).ResponseAsync);
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task WatchEndpoints(WatchEndpointsRequest request, IServerStreamWriter<EndpointEvent> responseStream, ServerCallContext context) =>
         RunnerForwarder.StreamAsync(endpoints.WatchEndpoints(request, Relay.Options(context)), responseStream, context);
 
+    [Authorize(Policy = Permissions.Predict)]
     public override async Task<PredictResponse> Predict(PredictRequest request, ServerCallContext context)
     {
         try

@@ -1,3 +1,5 @@
+using Mlops.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Authorization;
 using System.Reflection;
 using Grpc.Core;
 using Inference;
@@ -7,18 +9,23 @@ namespace Mlops.Gateway.Serving;
 /// <summary>KServe's gRPC inference service (Open Inference Protocol); the model name is the endpoint's name.</summary>
 public sealed class InferenceService(ReplicaDirectory directory, PredictionRouter router) : GRPCInferenceService.GRPCInferenceServiceBase
 {
+    [AllowAnonymous]
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
+    [AllowAnonymous]
     public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerReadyResponse { Ready = directory.Connected });
 
+    [Authorize(Policy = Permissions.Predict)]
     public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerMetadataResponse { Name = "mlops", Version = typeof(InferenceService).Assembly.GetName().Version?.ToString() ?? "" });
 
+    [Authorize(Policy = Permissions.Predict)]
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
         Task.FromResult(new ModelReadyResponse { Ready = Route(request.Name).Replicas.Count > 0 });
 
+    [Authorize(Policy = Permissions.Predict)]
     public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
         var route = Route(request.Name);
@@ -30,6 +37,7 @@ public sealed class InferenceService(ReplicaDirectory directory, PredictionRoute
         return Task.FromResult(response);
     }
 
+    [Authorize(Policy = Permissions.Predict)]
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         try
@@ -56,5 +64,5 @@ public sealed class InferenceService(ReplicaDirectory directory, PredictionRoute
     }
 
     private EndpointRoute Route(string name) =>
-        directory.Find(name) ?? throw new RpcException(new Status(StatusCode.NotFound, $"there is no endpoint '{name}'"));
+        directory.Find(name) ?? throw new RpcException(new Status(StatusCode.NotFound, $"there is no endpoint '{Bounded.Text(name, Bounded.NameLength)}'"));
 }

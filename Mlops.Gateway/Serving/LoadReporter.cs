@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Mlops.Gateway.Forwarding;
 using Mlops.V1;
 
 namespace Mlops.Gateway.Serving;
@@ -9,7 +10,7 @@ namespace Mlops.Gateway.Serving;
 /// replica. Sent on a short period, and at once when a prediction starts waiting (a start from zero).
 /// </summary>
 public sealed class LoadReporter(
-    V1.Endpoints.EndpointsClient endpoints, ReplicaDirectory directory, IOptions<ServingOptions> options, ILogger<LoadReporter> logger) : BackgroundService
+    V1.Endpoints.EndpointsClient endpoints, ServiceCredentials credentials, ReplicaDirectory directory, IOptions<ServingOptions> options, ILogger<LoadReporter> logger) : BackgroundService
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, int> _waiting = new(StringComparer.Ordinal);
@@ -55,7 +56,7 @@ public sealed class LoadReporter(
                 }
 
                 directory.Sweep();
-                await endpoints.ReportLoadAsync(Report(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: stoppingToken);
+                await endpoints.ReportLoadAsync(Report(), credentials.Headers, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: stoppingToken);
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Mlops.Gateway.Forwarding;
 using Mlops.V1;
 
 namespace Mlops.Gateway.Serving;
@@ -8,7 +9,7 @@ namespace Mlops.Gateway.Serving;
 /// of ready replicas, with one pooled connection each. Draining replicas take no new requests but keep
 /// their connection until what is in flight on them has finished.
 /// </summary>
-public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ILogger<ReplicaDirectory> logger) : BackgroundService
+public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ServiceCredentials credentials, ILogger<ReplicaDirectory> logger) : BackgroundService
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, ReplicaConnection> _connections = new(StringComparer.Ordinal);
@@ -50,7 +51,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, ILo
         {
             try
             {
-                using var call = endpoints.WatchEndpoints(new WatchEndpointsRequest(), cancellationToken: stoppingToken);
+                using var call = endpoints.WatchEndpoints(new WatchEndpointsRequest(), credentials.Headers, cancellationToken: stoppingToken);
                 var snapshot = new Dictionary<string, V1.Endpoint>(StringComparer.Ordinal);
                 await foreach (var change in call.ResponseStream.ReadAllAsync(stoppingToken))
                 {

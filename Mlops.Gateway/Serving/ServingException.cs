@@ -3,7 +3,7 @@ using Grpc.Core;
 namespace Mlops.Gateway.Serving;
 
 /// <summary>A prediction that cannot be answered, with the HTTP status and gRPC status that say why.</summary>
-public sealed class ServingException(int httpStatus, StatusCode grpcStatus, string message) : Exception(message)
+public sealed class ServingException(int httpStatus, StatusCode grpcStatus, string message) : Exception(Bounded.Text(message))
 {
     public int HttpStatus { get; } = httpStatus;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mlops.ServiceDefaults.Security;
 
 namespace Mlops.Gateway.Serving;
 
@@ -14,8 +15,10 @@ public static class ServingRoutes
 
     public static IEndpointRouteBuilder MapServing(this IEndpointRouteBuilder app)
     {
+        var predictions = app.MapGroup("").RequireAuthorization(Permissions.Predict);
+
         // The replica contract's own shape: the body goes to the replica as it is, and its answer comes back.
-        app.MapPost("/endpoints/{name}/predict", async (string name, HttpRequest request, HttpResponse response, PredictionRouter router, CancellationToken token) =>
+        predictions.MapPost("/endpoints/{name}/predict", async (string name, HttpRequest request, HttpResponse response, PredictionRouter router, CancellationToken token) =>
         {
             try
             {
@@ -29,7 +32,7 @@ public static class ServingRoutes
             }
         });
 
-        app.MapPost("/endpoints/{name}/invocations", async (string name, HttpRequest request, PredictionRouter router, CancellationToken token) =>
+        predictions.MapPost("/endpoints/{name}/invocations", async (string name, HttpRequest request, PredictionRouter router, CancellationToken token) =>
         {
             try
             {
@@ -45,10 +48,11 @@ public static class ServingRoutes
             }
         });
 
-        var v2 = app.MapGroup("/v2");
-        v2.MapGet("/health/live", () => Results.Json(new { live = true }));
-        v2.MapGet("/health/ready", (ReplicaDirectory directory) =>
-            directory.Connected ? Results.Json(new { ready = true }) : Results.Json(new { ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable));
+        // KServe's server probes are probes: no key, like /health.
+        app.MapGet("/v2/health/live", () => Results.Json(new { live = true })).AllowAnonymous();
+        app.MapGet("/v2/health/ready", (ReplicaDirectory directory) =>
+            directory.Connected ? Results.Json(new { ready = true }) : Results.Json(new { ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable)).AllowAnonymous();
+        var v2 = predictions.MapGroup("/v2");
         v2.MapGet("/models/{name}", (string name, ReplicaDirectory directory) => directory.Find(name) is { } route
             ? Results.Json(Metadata(route))
             : Results.Json(new { error = $"there is no endpoint '{name}'" }, statusCode: StatusCodes.Status404NotFound));

@@ -61,4 +61,7 @@ internal static partial class Log
 
     [LoggerMessage(32, LogLevel.Warning, "Endpoint {Endpoint} cannot be reconciled: {Reason}")]
     public static partial void EndpointFailed(this ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(40, LogLevel.Warning, "No admin key existed: one was written to {Path} (readable by this user only)")]
+    public static partial void AdminKeyWritten(this ILogger logger, string path);
 }

@@ -1,3 +1,5 @@
+using Mlops.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
 using Mlops.Runner.Endpoints;
 using Mlops.V1;
@@ -8,12 +10,15 @@ namespace Mlops.Runner.Grpc;
 /// <summary>The serving control plane. Predict is the gateway's (the data plane); here it stays unimplemented.</summary>
 public sealed class EndpointsService(EndpointManager endpoints) : V1.Endpoints.EndpointsBase
 {
+    [Authorize(Policy = Permissions.Deploy)]
     public override async Task<Endpoint> PutEndpoint(PutEndpointRequest request, ServerCallContext context) =>
         EndpointMapper.ToProto(await endpoints.PutAsync(EndpointMapper.ToSpec(request), context.CancellationToken));
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task<Endpoint> GetEndpoint(GetEndpointRequest request, ServerCallContext context) =>
         Task.FromResult(EndpointMapper.ToProto(endpoints.Get(request.Name)));
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task<ListEndpointsResponse> ListEndpoints(ListEndpointsRequest request, ServerCallContext context)
     {
         var response = new ListEndpointsResponse();
@@ -21,12 +26,14 @@ public sealed class EndpointsService(EndpointManager endpoints) : V1.Endpoints.E
         return Task.FromResult(response);
     }
 
+    [Authorize(Policy = Permissions.Admin)]
     public override async Task<DeleteEndpointResponse> DeleteEndpoint(DeleteEndpointRequest request, ServerCallContext context)
     {
         await endpoints.DeleteAsync(request.Name, context.CancellationToken);
         return new DeleteEndpointResponse();
     }
 
+    [Authorize(Policy = Permissions.Read)]
     public override async Task WatchEndpoints(WatchEndpointsRequest request, IServerStreamWriter<V1.EndpointEvent> responseStream, ServerCallContext context)
     {
         try
@@ -42,6 +49,7 @@ public sealed class EndpointsService(EndpointManager endpoints) : V1.Endpoints.E
         }
     }
 
+    [Authorize(Policy = Permissions.Service)]
     public override Task<ReportLoadResponse> ReportLoad(LoadReport request, ServerCallContext context)
     {
         endpoints.Report(request.Endpoints.Select(EndpointMapper.ToLoad));

@@ -1,3 +1,5 @@
+using Mlops.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Registry;
@@ -11,6 +13,7 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
 
+    [Authorize(Policy = Permissions.Read)]
     public override async Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
         var response = new ListModelsResponse();
@@ -18,9 +21,11 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
         return response;
     }
 
+    [Authorize(Policy = Permissions.Read)]
     public override async Task<V1.RegisteredModel> GetModel(GetModelRequest request, ServerCallContext context) =>
         RegistryMapper.ToProto(await registry.GetModelAsync(RegistryNames.Model(request.Name, "name"), context.CancellationToken));
 
+    [Authorize(Policy = Permissions.Read)]
     public override async Task<ListModelVersionsResponse> ListModelVersions(ListModelVersionsRequest request, ServerCallContext context)
     {
         var versions = await registry.ListVersionsAsync(RegistryNames.Model(request.Name, "name"), context.CancellationToken);
@@ -35,6 +40,7 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
         return response;
     }
 
+    [Authorize(Policy = Permissions.Admin)]
     public override async Task<V1.ModelVersion> SetModelAlias(SetModelAliasRequest request, ServerCallContext context)
     {
         var name = RegistryNames.Model(request.Name, "name");
@@ -48,12 +54,14 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
         return RegistryMapper.ToProto(await registry.GetVersionAsync(name, request.Version, context.CancellationToken), null);
     }
 
+    [Authorize(Policy = Permissions.Admin)]
     public override async Task<DeleteModelAliasResponse> DeleteModelAlias(DeleteModelAliasRequest request, ServerCallContext context)
     {
         await registry.DeleteAliasAsync(RegistryNames.Model(request.Name, "name"), RegistryNames.Alias(request.Alias, "alias"), context.CancellationToken);
         return new DeleteModelAliasResponse();
     }
 
+    [Authorize(Policy = Permissions.Read)]
     public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
     {
         if (request.PageSize is < 0 or > MaxPageSize)
@@ -68,6 +76,7 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
         return response;
     }
 
+    [Authorize(Policy = Permissions.Read)]
     public override async Task<Run> GetRun(GetRunRequest request, ServerCallContext context)
     {
         var id = RegistryNames.RunId(request.Id, "id");

@@ -1,3 +1,5 @@
+using Mlops.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Images;
@@ -23,6 +25,7 @@ public sealed class RunnerService(
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
 
+    [Authorize(Policy = Permissions.Read)]
     public override async Task<ListFunctionsResponse> ListFunctions(ListFunctionsRequest request, ServerCallContext context)
     {
         var response = new ListFunctionsResponse();
@@ -30,6 +33,7 @@ public sealed class RunnerService(
         return response;
     }
 
+    [Authorize(Policy = Permissions.Admin)]
     public override async Task BuildImage(BuildImageRequest request, IServerStreamWriter<BuildEvent> responseStream, ServerCallContext context)
     {
         var manifest = await catalog.GetAsync(request.Function, context.CancellationToken);
@@ -39,6 +43,7 @@ public sealed class RunnerService(
         }
     }
 
+    [Authorize(Policy = Permissions.Invoke)]
     public override async Task Invoke(InvokeRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context)
     {
         var parameters = StructMapper.ToJson(request.Parameters);
@@ -48,9 +53,11 @@ public sealed class RunnerService(
         }
     }
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task<Invocation> GetInvocation(GetInvocationRequest request, ServerCallContext context) =>
         Task.FromResult(ProtoMapper.ToProto(store.Get(request.Id)));
 
+    [Authorize(Policy = Permissions.Read)]
     public override Task<ListInvocationsResponse> ListInvocations(ListInvocationsRequest request, ServerCallContext context)
     {
         if (request.PageSize is < 0 or > MaxPageSize)
@@ -64,6 +71,7 @@ public sealed class RunnerService(
         return Task.FromResult(response);
     }
 
+    [Authorize(Policy = Permissions.Read)]
     public override async Task<RunnerStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
         var version = await docker.System.GetVersionAsync(context.CancellationToken);

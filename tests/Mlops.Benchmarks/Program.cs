@@ -41,8 +41,8 @@ try
 {
     Console.WriteLine("Starting the system (the AppHost, on free ports)...");
     await using var app = await AppHostProcess.StartAsync(root, configuration, TimeSpan.FromMinutes(4), functions);
-    using var channel = GrpcChannel.ForAddress(app.Runner);
-    using var frontDoor = new HttpClient { BaseAddress = new Uri(app.FrontDoor), Timeout = TimeSpan.FromMinutes(10) };
+    using var channel = GrpcChannel.ForAddress(app.Runner, new GrpcChannelOptions { HttpHandler = new BearerHandler(app.AdminKey) });
+    using var frontDoor = app.Http(app.FrontDoor, TimeSpan.FromMinutes(10));
     var samples = new Samples();
     var measure = new Measurements(new Runner.RunnerClient(channel), frontDoor, samples);
     var runner = app.RunnerProcessId ?? throw new InvalidOperationException("the runner's process was not found");

@@ -31,11 +31,13 @@ internal sealed class ServingMeasurements(AppHostProcess app, GrpcChannel runner
     {
         var warm = quick ? 50 : 2000;
         var total = quick ? 200 : 20_000;
+        // Real clients send a key: its check is part of every prediction measured here.
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", app.AdminKey);
         await PutAsync(Endpoint, "latest", min: 1, max: 4);
 
         await LatencyAsync("serve: predict, REST {\"instances\"} via NGINX, c=1", warm, () => PostAsync($"/endpoints/{Endpoint}/predict", Seed));
         await LatencyAsync("serve: predict, REST V2 infer via NGINX, c=1", warm, () => PostAsync($"/v2/models/{Endpoint}/infer", V2));
-        using var grpc = GrpcChannel.ForAddress(app.FrontDoorGrpc);
+        using var grpc = GrpcChannel.ForAddress(app.FrontDoorGrpc, new GrpcChannelOptions { HttpHandler = new BearerHandler(app.AdminKey) });
         var inference = new GRPCInferenceService.GRPCInferenceServiceClient(grpc);
         var request = new ModelInferRequest { ModelName = Endpoint };
         request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = "input-0", Datatype = "FP32", Shape = { 1, 4 }, Contents = new InferTensorContents { Fp32Contents = { 5.1f, 3.5f, 1.4f, 0.2f } } });

@@ -15,4 +15,14 @@ internal static class Chromium
         Args = Args,
         ViewportSize = viewport,
     };
+
+    /// <summary>Opens the web UI and gives it a key, as a user does once per browser session.</summary>
+    public static async Task OpenWebUiAsync(IPage page, string url, string key)
+    {
+        await page.GotoAsync(url);
+        await page.FillAsync("#api-key", key);
+        await page.ClickAsync("#key-button");
+        await page.WaitForLoadStateAsync(LoadState.Load);
+        await Assertions.Expect(page.Locator("#key-form")).ToBeHiddenAsync();
+    }
 }

@@ -14,7 +14,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
     public async Task APredictFromTheWebUi_ShowsAsATraceWithItsWaterfall()
     {
         await using var app = await AppHostProcess.StartAsync(RepositoryPaths.Root, RepositoryPaths.Configuration, TimeSpan.FromMinutes(4));
-        using var http = new HttpClient { BaseAddress = new Uri(app.FrontDoor), Timeout = TimeSpan.FromMinutes(5) };
+        using var http = app.Http(app.FrontDoor);
         using (var train = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "train", ["parameters"] = new JsonObject { ["n_estimators"] = 20 } }))
         {
             train.EnsureSuccessStatusCode();
@@ -26,12 +26,12 @@ public sealed class DashboardTests(ITestOutputHelper output)
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(profile, Chromium.Options(new ViewportSize { Width = 1300, Height = 1000 }));
             var ui = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-            await ui.GotoAsync(app.FrontDoor + "/");
+            await Chromium.OpenWebUiAsync(ui, app.FrontDoor + "/", app.AdminKey);
             await ui.ClickAsync("#predict-button");
             await Expect(ui.Locator("#predict-class")).ToHaveTextAsync("setosa", new() { Timeout = 120_000 });
 
             var dashboard = await browser.NewPageAsync();
-            await dashboard.GotoAsync(app.Dashboard + "/");
+            await dashboard.GotoAsync($"{app.Dashboard}/login?t={app.DashboardToken}");
             await Expect(dashboard.Locator("#resources tbody")).ToContainTextAsync("healthy", new() { Timeout = 30_000 });
             await dashboard.ClickAsync("header a[data-tab=traces]");
             await dashboard.FillAsync("#trace-function", "predict");

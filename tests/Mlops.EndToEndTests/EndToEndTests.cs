@@ -17,10 +17,10 @@ public sealed class EndToEndTests
     public async Task TrainThenPredict_OverRestAndGrpc_IsTracedEndToEnd_AndCtrlCLeavesNothing()
     {
         await using var app = await AppHostProcess.StartAsync(RepositoryPaths.Root, RepositoryPaths.Configuration, TimeSpan.FromMinutes(4));
-        using var http = new HttpClient { BaseAddress = new Uri(app.FrontDoor), Timeout = TimeSpan.FromMinutes(5) };
+        using var http = app.Http(app.FrontDoor);
 
         // Built up front: the predict traced below is then a warm start, whatever ran on this engine before.
-        using (var runnerChannel = GrpcChannel.ForAddress(app.Runner))
+        using (var runnerChannel = GrpcChannel.ForAddress(app.Runner, new GrpcChannelOptions { HttpHandler = new BearerHandler(app.AdminKey) }))
         {
             using var build = new Mlops.V1.Runner.RunnerClient(runnerChannel).BuildImage(new BuildImageRequest { Function = "predict" }, deadline: DateTime.UtcNow.AddMinutes(10));
             await foreach (var _ in build.ResponseStream.ReadAllAsync())
@@ -33,7 +33,7 @@ public sealed class EndToEndTests
         using var predict = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "predict", ["parameters"] = new JsonObject { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) } });
         Assert.Equal("setosa", (await predict.Content.ReadFromJsonAsync<JsonObject>())!["data"]!["class"]!.GetValue<string>());
 
-        using (var channel = GrpcChannel.ForAddress(app.FrontDoorGrpc))
+        using (var channel = GrpcChannel.ForAddress(app.FrontDoorGrpc, new GrpcChannelOptions { HttpHandler = new BearerHandler(app.AdminKey) }))
         {
             var call = await InvokeCall.RunAsync(new Mlops.V1.Runner.RunnerClient(channel), "predict", InvokeCall.Parameters("""{"features": [6.7, 3.3, 6.0, 2.3]}"""));
             Assert.Null(call.Error);
@@ -83,7 +83,7 @@ public sealed class EndToEndTests
     /// <summary>The trace of the REST predict, as the dashboard's OTLP receiver got it (exports arrive within a few seconds).</summary>
     private static async Task<List<JsonObject>> PredictTraceThroughTheGatewayAsync(AppHostProcess app)
     {
-        using var dashboard = new HttpClient { BaseAddress = new Uri(app.Dashboard) };
+        using var dashboard = app.DashboardHttp();
         for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(500))
         {
             var traces = (await dashboard.GetFromJsonAsync<JsonArray>("/api/traces?function=predict"))!;

@@ -31,7 +31,8 @@ public sealed class FrontDoor : IAsyncDisposable
 
     public string GrpcUrl { get; }
 
-    public static async Task<FrontDoor> StartAsync(string gatewayAddress, string runnerAddress)
+    /// <param name="mlflowUri">Rendered as /mlflow/ when set, as the AppHost does with --Tracking:MlflowUri.</param>
+    public static async Task<FrontDoor> StartAsync(string gatewayAddress, string runnerAddress, string? mlflowUri = null)
     {
         var configuration = new ConfigurationBuilder().Build();
         var gateway = new ProjectResource("gateway", "Mlops.Gateway", configuration).WithEndpoint("http", new Uri(gatewayAddress).Port);
@@ -39,7 +40,7 @@ public sealed class FrontDoor : IAsyncDisposable
         var (httpPort, grpcPort) = (AppHostProcess.FreePort(), AppHostProcess.FreePort());
         var nginx = new NginxResource("nginx", configuration);
         nginx.WithEndpoint(NginxResource.HttpEndpoint, httpPort).WithEndpoint(NginxResource.GrpcEndpoint, grpcPort, http2: true);
-        nginx.WithProxyTo(gateway, runner);
+        nginx.WithProxyTo(gateway, runner).WithMlflow(mlflowUri);
 
         var info = nginx.Prepare(new Dictionary<string, string>());
         info.RedirectStandardError = true;

@@ -13,14 +13,15 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
 {
     private FrontDoor _door = null!;
 
-    public async Task InitializeAsync() => _door = await FrontDoor.StartAsync(fixture.Gateway.Address, fixture.Host.Address);
+    // "MLflow" here is the gateway itself: what is tested is that only an admin's key gets through to it.
+    public async Task InitializeAsync() => _door = await FrontDoor.StartAsync(fixture.Gateway.Address, fixture.Host.Address, mlflowUri: fixture.Gateway.Address);
 
     public async Task DisposeAsync() => await _door.DisposeAsync();
 
     [Fact]
     public async Task RestStream_ThroughNginx_ArrivesLineByLineNotBuffered()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_door.Url), Timeout = TimeSpan.FromMinutes(2) };
+        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url), Timeout = TimeSpan.FromMinutes(2) };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/functions/print-sleep:invoke") { Content = JsonContent.Create(new JsonObject()) };
         var clock = Stopwatch.StartNew();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -46,7 +47,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Grpc_ThroughNginx_ReachesTheRunner()
     {
-        using var channel = GrpcChannel.ForAddress(_door.GrpcUrl);
+        using var channel = GrpcChannel.ForAddress(_door.GrpcUrl, new GrpcChannelOptions { HttpHandler = new BearerHandler(fixture.Host.AdminKey) });
         var client = new Mlops.V1.Runner.RunnerClient(channel);
 
         var functions = await client.ListFunctionsAsync(new ListFunctionsRequest());
@@ -60,7 +61,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task InvokeAndUi_ThroughNginx_AreServed()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_door.Url) };
+        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url) };
 
         using var page = await http.GetAsync("/");
         using var invoke = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "echo", ["parameters"] = new JsonObject { ["message"] = "door" } });
@@ -71,5 +72,70 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
         Assert.Equal("door", (await invoke.Content.ReadFromJsonAsync<JsonObject>())!["data"]!["message"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/json", missing.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ForeignHostName_IsRefusedAsJson_BeforeAnythingElse()
+    {
+        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/debug");
+        request.Headers.Host = "attacker.example";
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, response.StatusCode);
+        Assert.Equal("MISDIRECTED_REQUEST", (await response.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CrossSiteBrowserPost_IsRefused_ButTheUisOwnOriginIsServed()
+    {
+        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url) };
+
+        using var foreign = await PostWithOriginAsync(http, "http://attacker.example");
+        using var own = await PostWithOriginAsync(http, _door.Url);
+
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Equal("FORBIDDEN_ORIGIN", (await foreign.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task BodyOver8MB_IsA413InJson_FromNginxItself()
+    {
+        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url) };
+
+        using var response = await http.PostAsync("/invoke", new ByteArrayContent(new byte[9 * 1024 * 1024]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("PAYLOAD_TOO_LARGE", (await response.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("admin", HttpStatusCode.OK)]
+    [InlineData("viewer", HttpStatusCode.Forbidden)]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    public async Task Mlflow_IsAdminOnly(string? role, HttpStatusCode expected)
+    {
+        var key = role switch
+        {
+            "admin" => fixture.Host.AdminKey,
+            null => null,
+            _ => (await new Mlops.V1.Keys.KeysClient(fixture.Host.Channel).CreateKeyAsync(new CreateKeyRequest { Name = "mlflow test", Role = role })).Secret,
+        };
+        using var http = new HttpClient(new BearerHandler(key)) { BaseAddress = new Uri(_door.Url) };
+
+        using var response = await http.GetAsync("/mlflow/health");
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static Task<HttpResponseMessage> PostWithOriginAsync(HttpClient http, string origin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/invoke") { Content = JsonContent.Create(new JsonObject { ["function"] = "echo" }) };
+        request.Headers.Add("Origin", origin);
+        return http.SendAsync(request);
     }
 }

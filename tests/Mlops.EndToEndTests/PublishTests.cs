@@ -41,6 +41,7 @@ public sealed class PublishTests : IAsyncLifetime
         Assert.Single(compose.Split('\n'), line => line.Contains("ports:"));
         Assert.Contains("/var/run/docker.sock:/var/run/docker.sock", compose);
         Assert.Contains("services__runner__grpc__0: \"http://runner:5081\"", compose);
+        Assert.Contains("Auth__DataPath: \"${MLOPS_DATA_DIR}\"", compose);
         Assert.Equal("mlops.local/dotnet/sdk:10.0", env["DOTNET_SDK_IMAGE"]);
         Assert.Equal("mlops.local/dotnet/aspnet:10.0", env["DOTNET_ASPNET_IMAGE"]);
 
@@ -53,9 +54,9 @@ public sealed class PublishTests : IAsyncLifetime
             Assert.True(build.ExitCode == 0, $"building the {project} image failed:\n{build.Output}");
         }
 
-        // The gateway image starts and listens (no network needed to start).
+        // The gateway image starts and listens (no network needed to start); compose gives it the data volume.
         var run = await RunAsync("timeout", "20", "docker", "run", "--rm", "--network", "none", "--name", $"mlops-publish-test-{_tag}",
-            "-e", "Kestrel__Endpoints__http__Url=http://0.0.0.0:5080", "--stop-timeout", "2", $"mlops-publish-test/gateway:{_tag}");
+            "-e", "Kestrel__Endpoints__http__Url=http://0.0.0.0:5080", "-e", "Auth__DataPath=/tmp/mlops-data", "--stop-timeout", "2", $"mlops-publish-test/gateway:{_tag}");
         await RunAsync("docker", "rm", "-f", $"mlops-publish-test-{_tag}");
         Assert.Contains("Now listening on: http://0.0.0.0:5080", run.Output);
     }

@@ -17,7 +17,7 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
         _runner = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions });
         try
         {
-            _gateway = GatewayHost.Start(_runner.Address);
+            _gateway = GatewayHost.Start(_runner);
             _door = await FrontDoor.StartAsync(_gateway!.Address, _runner.Address);
             _profile = Directory.CreateTempSubdirectory("mlops-chromium-").FullName;
         }
@@ -48,7 +48,7 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, Chromium.Options(new ViewportSize { Width = 1100, Height = 1600 }));
         var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        await page.GotoAsync(_door.Url + "/");
+        await Chromium.OpenWebUiAsync(page, _door.Url + "/", _runner.AdminKey);
 
         await page.Locator("input[name=n_estimators]").FillAsync("20");
         await page.ClickAsync("#train-button");
@@ -86,7 +86,7 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, Chromium.Options());
         var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        await page.GotoAsync(_door.Url + "/");
+        await Chromium.OpenWebUiAsync(page, _door.Url + "/", _runner.AdminKey);
 
         // Nothing was trained on this runner: predict must say so, beside the predict form.
         await page.ClickAsync("#predict-button");

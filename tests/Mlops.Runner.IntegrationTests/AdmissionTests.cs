@@ -28,7 +28,7 @@ public sealed class AdmissionTests : IAsyncLifetime
 
         var refused = await InvokeCall.RunAsync(_host.Client, "echo");
 
-        await using var gateway = GatewayHost.Start(_host.Address);
+        await using var gateway = GatewayHost.Start(_host);
         using var refusedOverRest = await gateway.Http.PostAsync("/invoke", new StringContent("""{"function": "echo"}""", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, refusedOverRest.StatusCode);

@@ -98,13 +98,31 @@ public sealed class GatewayTests(RunnerFixture fixture)
     [Fact]
     public async Task Invoke_TooLargeOrTooDeep_IsRefusedAsJson()
     {
-        var (large, largeBody) = await InvokeAsync("{\"function\": \"echo\", \"parameters\": {\"message\": \"" + new string('x', 9 * 1024 * 1024) + "\"}}");
+        var (large, largeBody) = await InvokeAsync("{\"function\": \"echo\", \"parameters\": {\"message\": \"" + new string('x', 2 * 1024 * 1024) + "\"}}");
         var (deep, deepBody) = await InvokeAsync("{\"function\": \"echo\", \"parameters\": " + new string('[', 40) + new string(']', 40) + "}");
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large);
         Assert.Equal("error", largeBody["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, deep);
         Assert.Contains("depth", deepBody["error"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/invoke")]
+    [InlineData("/endpoints/none/predict")]
+    [InlineData("/v2/models/none/infer")]
+    [InlineData("/v1/functions/echo:invoke")]
+    public async Task StreamedBodyOverTheLimit_Is413_BeforeItIsParsed(string path)
+    {
+        // 2 MiB of numbers, sent chunked (no Content-Length): the gateway must stop reading at 1 MiB.
+        var numbers = Encoding.ASCII.GetBytes("{\"instances\": [" + string.Join(',', Enumerable.Repeat("1", 1024 * 1024)) + "]}");
+        using var content = new StreamContent(new MemoryStream(numbers));
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await Http.PostAsync(path, content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

@@ -12,7 +12,20 @@ public sealed class GatewayWithoutRunnerTests
     [Fact]
     public async Task NoRunner_Invoke502_Debug503_Rest503_AllJson()
     {
-        await using var gateway = GatewayHost.Start($"http://127.0.0.1:{AppHostProcess.FreePort()}");
+        var data = Directory.CreateTempSubdirectory("mlops-gateway-alone-").FullName;
+        try
+        {
+            await using var gateway = GatewayHost.Start($"http://127.0.0.1:{AppHostProcess.FreePort()}", await TestKeys.SeedAdminAsync(data));
+            await AssertEverythingAnswersJsonAsync(gateway);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task AssertEverythingAnswersJsonAsync(GatewayHost gateway)
+    {
 
         using var invoke = await gateway.Http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "echo" });
         using var debug = await gateway.Http.GetAsync("/debug");

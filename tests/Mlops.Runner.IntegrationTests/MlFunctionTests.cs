@@ -139,7 +139,7 @@ public sealed class MlFunctionTests(MlFunctionsFixture fixture)
     public async Task Predict_NonFiniteOrOversizedInput_IsRefusedBeforeAnyContainer()
     {
         var nan = new Struct { Fields = { ["features"] = Value.ForList(Value.ForNumber(double.NaN), Value.ForNumber(1), Value.ForNumber(1), Value.ForNumber(1)) } };
-        var tooMany = new Struct { Fields = { ["instances"] = Value.ForList(Enumerable.Range(0, 10_001).Select(_ => Value.ForList(Value.ForNumber(1))).ToArray()) } };
+        var tooMany = new Struct { Fields = { ["instances"] = Value.ForList(Enumerable.Range(0, 4_001).Select(_ => Value.ForList(Value.ForNumber(1))).ToArray()) } };
 
         var nanCall = await InvokeCall.RunAsync(Host.Client, "predict", nan);
         var bigCall = await InvokeCall.RunAsync(Host.Client, "predict", tooMany);
@@ -147,9 +147,21 @@ public sealed class MlFunctionTests(MlFunctionsFixture fixture)
         Assert.Equal(StatusCode.InvalidArgument, nanCall.Error?.StatusCode);
         Assert.Contains("finite", nanCall.Error!.Status.Detail);
         Assert.Equal(StatusCode.InvalidArgument, bigCall.Error?.StatusCode);
-        Assert.Contains("at most 10000 item(s)", bigCall.Error!.Status.Detail);
+        Assert.Contains("at most 4000 item(s)", bigCall.Error!.Status.Detail);
         Assert.Empty(nanCall.Arrivals);
         Assert.Empty(bigCall.Arrivals);
+    }
+
+    [Fact]
+    public async Task Predict_TheLargestBatchItAccepts_FitsTheResultCap()
+    {
+        await TrainAsync();
+        var flowers = Enumerable.Range(0, 4_000).Select(i => Value.ForList(Value.ForNumber(5.1 + i % 3), Value.ForNumber(3.5), Value.ForNumber(1.4 + i % 5), Value.ForNumber(0.2))).ToArray();
+
+        var call = await InvokeCall.RunAsync(Host.Client, "predict", new Struct { Fields = { ["instances"] = Value.ForList(flowers) } });
+
+        Assert.Null(call.Error);
+        Assert.Equal(4_000, ResultOf(call).Data.Fields["predictions"].ListValue.Values.Count);
     }
 
     private async Task TrainAsync()

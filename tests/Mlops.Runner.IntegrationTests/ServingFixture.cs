@@ -22,8 +22,8 @@ public sealed class ServingFixture : IAsyncLifetime
         Host = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions });
         try
         {
-            Gateway = GatewayHost.Start(Host.Address);
-            GatewayGrpc = GrpcChannel.ForAddress(Gateway.GrpcAddress);
+            Gateway = GatewayHost.Start(Host);
+            GatewayGrpc = GrpcChannel.ForAddress(Gateway.GrpcAddress, new GrpcChannelOptions { HttpHandler = new BearerHandler(Host.AdminKey) });
             await TrainAsync();
             await Host.Registry.SetModelAliasAsync(new SetModelAliasRequest { Name = Model, Alias = "champion", Version = 1 });
         }

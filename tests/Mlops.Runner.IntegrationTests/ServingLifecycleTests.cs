@@ -160,7 +160,7 @@ public sealed class ServingLifecycleTests(ServingFixture fixture)
         var settings = new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions };
         var first = await RunnerHost.StartAsync(settings, instance, root);
         string before;
-        await using (var gateway = GatewayHost.Start(first.Address))
+        await using (var gateway = GatewayHost.Start(first))
         {
             await InvokeCall.RunAsync(first.Client, "train", InvokeCall.Parameters($$"""{"n_estimators": 5, "model_name": "{{fixture.Model}}"}"""));
             before = ServingFixture.Replicas(await PutAsync(gateway, "again")).Single()!["id"]!.GetValue<string>();
@@ -187,7 +187,7 @@ public sealed class ServingLifecycleTests(ServingFixture fixture)
         Assert.Single(await second.ContainersAsync());
 
         // A gateway that starts now learns of the endpoint from its watch's snapshot alone: no change follows it.
-        await using var gateway2 = GatewayHost.Start(second.Address);
+        await using var gateway2 = GatewayHost.Start(second);
         HttpStatusCode status = 0;
         for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20); DateTime.UtcNow < deadline && status != HttpStatusCode.OK; await Task.Delay(200))
         {

@@ -16,8 +16,9 @@ public sealed class AppHostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private AppHostProcess(Process process, Dictionary<string, int> ports, string root, string instance)
+    private AppHostProcess(Process process, Dictionary<string, int> ports, string root, string instance, string dashboardToken)
     {
+        DashboardToken = dashboardToken;
         _process = process;
         Ports = ports;
         Root = root;
@@ -41,6 +42,19 @@ public sealed class AppHostProcess : IAsyncDisposable
     public string Dashboard => $"http://127.0.0.1:{Ports["dashboard:http"]}";
 
     public string Runner => $"http://127.0.0.1:{Ports["runner:grpc"]}";
+
+    /// <summary>The dashboard's browser token, fixed for this run (Dashboard__Token) so that tests can log in.</summary>
+    public string DashboardToken { get; }
+
+    /// <summary>The admin key the AppHost wrote to data/secrets/admin.key on start.</summary>
+    public string AdminKey => BearerHandler.AdminKeyIn(Path.Combine(Root, "data"));
+
+    /// <summary>A client of <paramref name="baseAddress"/> that sends <paramref name="key"/> (the admin key by default).</summary>
+    public HttpClient Http(string baseAddress, TimeSpan? timeout = null, string? key = null) =>
+        new(new BearerHandler(key ?? AdminKey)) { BaseAddress = new Uri(baseAddress), Timeout = timeout ?? TimeSpan.FromMinutes(5) };
+
+    /// <summary>The dashboard, logged in.</summary>
+    public HttpClient DashboardHttp() => Http(Dashboard, TimeSpan.FromSeconds(30), DashboardToken);
 
     /// <summary>The runner's process id, for memory readings.</summary>
     public int? RunnerProcessId => Directory.EnumerateDirectories("/proc")
@@ -92,6 +106,7 @@ public sealed class AppHostProcess : IAsyncDisposable
 
         // The services inherit the AppHost's environment: keep this run's state out of the repository's data/.
         info.Environment["Runner__DataPath"] = Path.Combine(root, "data");
+        info.Environment["Auth__DataPath"] = Path.Combine(root, "data");
         info.Environment["Runner__LogsPath"] = Path.Combine(root, "logs");
         info.Environment["Runner__InstanceName"] = instance;
         if (functionsPath is not null)
@@ -101,8 +116,11 @@ public sealed class AppHostProcess : IAsyncDisposable
 
         info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
 
-        var host = new AppHostProcess(Process.Start(info)!, ports, root, instance);
+        var token = Guid.NewGuid().ToString("N");
+        info.Environment["Dashboard__Token"] = token;
+        var host = new AppHostProcess(Process.Start(info)!, ports, root, instance, token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
         for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline && !host.HasExited; await Task.Delay(500))
         {
             try

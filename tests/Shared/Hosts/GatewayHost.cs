@@ -10,16 +10,26 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mlops.Testing;
 
 /// <summary>A real gateway on a real Kestrel socket, forwarding to the runner at <paramref name="runnerAddress"/>.</summary>
-public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory, string address, string grpcAddress) : IAsyncDisposable
+public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory, string address, string grpcAddress, string? adminKey) : IAsyncDisposable
 {
     public string Address { get; } = address;
+
+    /// <summary>The admin key of the data folder the gateway checks keys against, if there is one.</summary>
+    public string? AdminKey { get; } = adminKey;
 
     /// <summary>The gateway's cleartext HTTP/2 port: KServe V2 gRPC and mlops.v1.Endpoints.</summary>
     public string GrpcAddress { get; } = grpcAddress;
 
-    public HttpClient Http { get; } = new() { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(3) };
+    /// <summary>Sends <see cref="AdminKey"/>.</summary>
+    public HttpClient Http { get; } = new(new BearerHandler(adminKey)) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(3) };
 
-    public static GatewayHost Start(string runnerAddress)
+    /// <summary>A client that sends <paramref name="key"/> (none when null); the caller disposes it.</summary>
+    public HttpClient HttpWith(string? key) => new(new BearerHandler(key)) { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromMinutes(3) };
+
+    public static GatewayHost Start(RunnerHost runner) => Start(runner.Address, runner.DataDirectory);
+
+    /// <param name="dataDirectory">Where the runner keeps keys.db and secrets/.</param>
+    public static GatewayHost Start(string runnerAddress, string dataDirectory)
     {
         var (http, grpc) = ($"http://127.0.0.1:{AppHostProcess.FreePort()}", $"http://127.0.0.1:{AppHostProcess.FreePort()}");
         var factory = new WebApplicationFactory<gateway::Program>().WithWebHostBuilder(builder =>
@@ -27,10 +37,12 @@ public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory,
             builder.UseSetting("Kestrel:Endpoints:http:Url", http);
             builder.UseSetting("Kestrel:Endpoints:grpc:Url", grpc);
             builder.UseSetting("services:runner:grpc:0", runnerAddress);
+            builder.UseSetting("Auth:DataPath", dataDirectory);
         });
         factory.UseKestrel();
         factory.StartServer();
-        return new GatewayHost(factory, http, grpc);
+        var adminKey = File.Exists(Path.Combine(dataDirectory, "secrets", "admin.key")) ? BearerHandler.AdminKeyIn(dataDirectory) : null;
+        return new GatewayHost(factory, http, grpc, adminKey);
     }
 
     public async ValueTask DisposeAsync()

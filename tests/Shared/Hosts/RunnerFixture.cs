@@ -13,7 +13,7 @@ public sealed class RunnerFixture : IAsyncLifetime
         Host = await RunnerHost.StartAsync();
         try
         {
-            Gateway = GatewayHost.Start(Host.Address);
+            Gateway = GatewayHost.Start(Host);
         }
         catch
         {

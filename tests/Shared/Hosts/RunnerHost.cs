@@ -23,8 +23,9 @@ public sealed class RunnerHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<runner::Program> _factory;
 
-    private RunnerHost(string root, string instance, WebApplicationFactory<runner::Program> factory, GrpcChannel channel, string address)
+    private RunnerHost(string root, string instance, WebApplicationFactory<runner::Program> factory, GrpcChannel channel, string address, string adminKey)
     {
+        AdminKey = adminKey;
         Address = address;
         Root = root;
         InstanceName = instance;
@@ -46,7 +47,14 @@ public sealed class RunnerHost : IAsyncDisposable
 
     public string InstanceName { get; }
 
+    /// <summary>Authenticated with <see cref="AdminKey"/>.</summary>
     public GrpcChannel Channel { get; }
+
+    /// <summary>The admin key the runner wrote to data/secrets/admin.key on its first start.</summary>
+    public string AdminKey { get; }
+
+    /// <summary>A channel that sends <paramref name="key"/> (none when null); the caller disposes it.</summary>
+    public GrpcChannel ChannelWith(string? key) => GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = new BearerHandler(key) });
 
     public V1.Runner.RunnerClient Client { get; }
 
@@ -91,8 +99,9 @@ public sealed class RunnerHost : IAsyncDisposable
         factory.StartServer();
 
         var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        var channel = GrpcChannel.ForAddress(address);
-        return Task.FromResult(new RunnerHost(root, instance, factory, channel, address));
+        var adminKey = BearerHandler.AdminKeyIn(Path.Combine(root, "data"));
+        var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new BearerHandler(adminKey) });
+        return Task.FromResult(new RunnerHost(root, instance, factory, channel, address, adminKey));
     }
 
     /// <summary>A copy of a test function under a new name, with a nonce so that its image is new to the engine.</summary>

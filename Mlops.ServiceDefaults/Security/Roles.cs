@@ -1,0 +1,52 @@
+namespace Mlops.ServiceDefaults.Security;
+
+/// <summary>
+/// The four roles a key can carry, and the permissions (authorization policies) each grants. Roles are not
+/// ranked: a predictor may predict but not read, a viewer may read but not predict.
+/// </summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Developer = "developer";
+    public const string Predictor = "predictor";
+    public const string Viewer = "viewer";
+
+    /// <summary>The gateway's own identity towards the runner (watch endpoints, report load); never issued to people.</summary>
+    public const string Service = "service";
+
+    public static readonly IReadOnlyList<string> Issuable = [Admin, Developer, Predictor, Viewer];
+
+    public static bool IsIssuable(string role) => Issuable.Contains(role, StringComparer.Ordinal);
+}
+
+/// <summary>Authorization policy names; each lists the roles that hold it.</summary>
+public static class Permissions
+{
+    /// <summary>Lists and gets: functions, invocations, models, runs, endpoints, /debug.</summary>
+    public const string Read = "read";
+
+    /// <summary>Online predictions on a served endpoint, in any protocol.</summary>
+    public const string Predict = "predict";
+
+    /// <summary>Running functions (train and predict) and their results.</summary>
+    public const string Invoke = "invoke";
+
+    /// <summary>Creating or changing an endpoint.</summary>
+    public const string Deploy = "deploy";
+
+    /// <summary>Keys, explicit builds, deleting endpoints, model aliases, MLflow's own UI and API.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>What only the gateway does: report the load it routes.</summary>
+    public const string Service = "service";
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
+    {
+        [Read] = [Roles.Admin, Roles.Developer, Roles.Viewer, Roles.Service],
+        [Predict] = [Roles.Admin, Roles.Developer, Roles.Predictor],
+        [Invoke] = [Roles.Admin, Roles.Developer],
+        [Deploy] = [Roles.Admin, Roles.Developer],
+        [Admin] = [Roles.Admin],
+        [Service] = [Roles.Service],
+    };
+}
