@@ -28,6 +28,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddProblemDetails();
         builder.AddApiKeyAuthentication(_ => "../data");
         builder.Services.AddSingleton<ServiceCredentials>();
+        builder.AddKeyRateLimits();
         // Field violations travel as google.rpc.BadRequest details; REST answers show them as JSON.
         builder.Services.AddGrpc().AddJsonTranscoding(transcoding =>
             transcoding.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor));

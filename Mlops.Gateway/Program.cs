@@ -18,6 +18,7 @@ app.UseMiddleware<OriginCheck>();
 app.UseMiddleware<RequestBodyLimit>();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.MapGrpcService<RunnerForwarder>();
 app.MapGrpcService<RegistryForwarder>();
 app.MapGrpcService<EndpointsForwarder>();

@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.MapGrpcService<RunnerService>();
 app.MapGrpcService<RegistryService>();
 app.MapGrpcService<EndpointsService>();

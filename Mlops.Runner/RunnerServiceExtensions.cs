@@ -25,6 +25,7 @@ public static class RunnerServiceExtensions
         // Keys live with the rest of the runner's data unless Auth:DataPath says otherwise.
         builder.AddApiKeyAuthentication(configuration => configuration[$"{RunnerOptions.SectionName}:{nameof(RunnerOptions.DataPath)}"] ?? new RunnerOptions().DataPath);
         services.AddHostedService<KeyBootstrap>();
+        builder.AddKeyRateLimits();
         services.AddSingleton<IDockerClient>(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<ContainerOptions>>().Value));
 
         services.AddSingleton<FunctionCatalog>();

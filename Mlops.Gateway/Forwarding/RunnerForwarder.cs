@@ -1,5 +1,6 @@
 using Mlops.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Grpc.Core;
 using Mlops.V1;
 
@@ -29,6 +30,7 @@ public sealed class RunnerForwarder(Runner.RunnerClient runner) : Runner.RunnerB
         StreamAsync(runner.BuildImage(request, Relay.Options(context)), responseStream, context);
 
     [Authorize(Policy = Permissions.Invoke)]
+    [EnableRateLimiting(KeyRateLimits.InvocationsPolicy)]
     public override Task Invoke(InvokeRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context) =>
         StreamAsync(runner.Invoke(request, Relay.Options(context)), responseStream, context);
 

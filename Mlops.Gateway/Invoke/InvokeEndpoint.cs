@@ -23,7 +23,7 @@ public static class InvokeEndpoint
 
     public static IEndpointRouteBuilder MapInvoke(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/invoke", HandleAsync).RequireAuthorization(Permissions.Invoke);
+        app.MapPost("/invoke", HandleAsync).RequireAuthorization(Permissions.Invoke).RequireRateLimiting(KeyRateLimits.InvocationsPolicy);
         return app;
     }
 

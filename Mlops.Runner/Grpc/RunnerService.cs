@@ -1,5 +1,6 @@
 using Mlops.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Grpc.Core;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Images;
@@ -44,6 +45,7 @@ public sealed class RunnerService(
     }
 
     [Authorize(Policy = Permissions.Invoke)]
+    [EnableRateLimiting(KeyRateLimits.InvocationsPolicy)]
     public override async Task Invoke(InvokeRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context)
     {
         var parameters = StructMapper.ToJson(request.Parameters);

@@ -26,10 +26,10 @@ public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory,
     /// <summary>A client that sends <paramref name="key"/> (none when null); the caller disposes it.</summary>
     public HttpClient HttpWith(string? key) => new(new BearerHandler(key)) { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromMinutes(3) };
 
-    public static GatewayHost Start(RunnerHost runner) => Start(runner.Address, runner.DataDirectory);
+    public static GatewayHost Start(RunnerHost runner, IReadOnlyDictionary<string, string?>? settings = null) => Start(runner.Address, runner.DataDirectory, settings);
 
     /// <param name="dataDirectory">Where the runner keeps keys.db and secrets/.</param>
-    public static GatewayHost Start(string runnerAddress, string dataDirectory)
+    public static GatewayHost Start(string runnerAddress, string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var (http, grpc) = ($"http://127.0.0.1:{AppHostProcess.FreePort()}", $"http://127.0.0.1:{AppHostProcess.FreePort()}");
         var factory = new WebApplicationFactory<gateway::Program>().WithWebHostBuilder(builder =>
@@ -38,6 +38,10 @@ public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory,
             builder.UseSetting("Kestrel:Endpoints:grpc:Url", grpc);
             builder.UseSetting("services:runner:grpc:0", runnerAddress);
             builder.UseSetting("Auth:DataPath", dataDirectory);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                builder.UseSetting(key, value);
+            }
         });
         factory.UseKestrel();
         factory.StartServer();
