@@ -25,6 +25,9 @@ public sealed class InvocationConductor(
     TrainingRegistrar registrar,
     TimeProvider time)
 {
+    /// <summary>How long reading a finished function's output and recording its training may take, caller or not.</summary>
+    private static readonly TimeSpan FinishingBound = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// The events of one invocation. Bad input, an unknown function and a full queue throw
     /// <see cref="RunnerException"/> before the first event; a failed invocation throws one after its
@@ -158,11 +161,14 @@ public sealed class InvocationConductor(
             Phases = record.Phases with { Create = container.Timings.Create, Start = container.Timings.Start, Run = container.Timings.Run, Remove = container.Timings.Remove },
         });
 
-        var output = exit.Reason == ExitReason.Exited ? await FunctionOutput.ReadAsync(workspace.Output, cancellationToken) : FunctionOutput.None;
+        // The function has finished: what it produced is kept and recorded even if the caller has gone meanwhile
+        // (a trained model exists only in this workspace until it is registered).
+        using var finishing = new CancellationTokenSource(FinishingBound);
+        var output = exit.Reason == ExitReason.Exited ? await FunctionOutput.ReadAsync(workspace.Output, finishing.Token) : FunctionOutput.None;
         var outcome = InvocationOutcome.Judge(manifest, exit, output, live.LastErrorLine);
         if (model is { Produces: true } && outcome.Status != InvocationStatus.Cancelled)
         {
-            output = await RecordTrainingAsync(live, model, resolved, parameters, outcome, output, workspace, cancellationToken);
+            output = await RecordTrainingAsync(live, model, resolved, parameters, outcome, output, workspace, finishing.Token);
         }
 
         if (outcome.Status == InvocationStatus.Succeeded && output.Result is { } result)

@@ -36,9 +36,10 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time) : IR
             await UploadLogAsync(run.Id, context, cancellationToken);
             version = await registry.CreateModelVersionAsync(context.ModelName, run.Id, ModelArtifactPath, cancellationToken);
         }
-        catch (Exception ex) when (ex is RunnerException or OperationCanceledException or IOException)
+        catch (Exception ex)
         {
-            // Whatever stopped the recording, the run must not stay RUNNING.
+            // Whatever stopped the recording, the run must not stay RUNNING (if the registry is down too, the
+            // start-up reconciliation finishes it).
             await registry.FinishRunAsync(run.Id, ex is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed, time.GetUtcNow(), CancellationToken.None);
             throw;
         }

@@ -9,12 +9,16 @@ internal sealed class FakeRunRecorder : IRunRecorder
 
     public List<TrainingContext> Failures { get; } = [];
 
-    public Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, TrainingResult result, string modelDirectory, CancellationToken cancellationToken)
+    /// <summary>Runs before a success is kept, with the token the recording was given (a slow upload, say).</summary>
+    public Func<CancellationToken, Task> BeforeSuccess { get; set; } = _ => Task.CompletedTask;
+
+    public async Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, TrainingResult result, string modelDirectory, CancellationToken cancellationToken)
     {
+        await BeforeSuccess(cancellationToken);
         var files = Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(modelDirectory, f)).ToArray();
         Successes.Add((context, result, files));
         var version = new ModelVersion(context.ModelName, 7, "run-1", "model", DateTimeOffset.UnixEpoch, []);
-        return Task.FromResult(new RecordedTraining("run-1", version));
+        return new RecordedTraining("run-1", version);
     }
 
     public Task<RecordedTraining> RecordFailureAsync(TrainingContext context, CancellationToken cancellationToken)

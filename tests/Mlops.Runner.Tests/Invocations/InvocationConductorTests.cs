@@ -253,6 +253,32 @@ public sealed class InvocationConductorTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_CallerLeavesWhileTheModelIsRecorded_TheVersionIsStillRegistered()
+    {
+        using var caller = new CancellationTokenSource();
+        _harness.Engine.OnStart = spec => WriteOutput(spec, "model/model.zip", "weights");
+        _harness.Recorder.BeforeSuccess = async token =>
+        {
+            await caller.CancelAsync();
+            await Task.Delay(200, token);
+        };
+
+        try
+        {
+            await foreach (var _ in _harness.Conductor.InvokeAsync("trainer", [], caller.Token))
+            {
+            }
+        }
+        catch (RunnerException ex) when (ex.Kind == ErrorKind.Cancelled)
+        {
+            // The caller did leave; what matters is what was recorded.
+        }
+
+        Assert.Single(_harness.Recorder.Successes);
+        Assert.Empty(_harness.Recorder.Failures);
+    }
+
+    [Fact]
     public async Task Invoke_TrainingLeavesNoModel_FailsAndRecordsAFailedRun()
     {
         var (events, error) = await _harness.InvokeAsync("trainer");
