@@ -33,7 +33,10 @@ trap 'rm -rf "$work"' EXIT
 build_slim() {
   log "debootstrap bookworm (minbase) -> $slim"
   local rootfs="$work/rootfs"
-  "$root/base-images/slim/make-rootfs.sh" "$rootfs" "$work/debootstrap.log" || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+  local mirror
+  mirror="$("$root/scripts/debian-mirror.sh" bookworm)"
+  log "Debian packages from $mirror (the host's apt source; MLOPS_DEBIAN_MIRROR overrides)"
+  "$root/base-images/slim/make-rootfs.sh" "$rootfs" "$work/debootstrap.log" "$mirror" || { tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
   tar -C "$rootfs" -c . | docker import \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     -c 'ENV LANG=C.UTF-8' \
