@@ -7,6 +7,7 @@ using Mlops.Runner.Grpc;
 using Mlops.Runner.Images;
 using Mlops.Runner.Invocations;
 using Mlops.Runner.Keys;
+using Mlops.Runner.Recovery;
 using Mlops.Runner.Registry;
 using Mlops.ServiceDefaults.Security;
 
@@ -25,6 +26,7 @@ public static class RunnerServiceExtensions
         // Keys live with the rest of the runner's data unless Auth:DataPath says otherwise.
         builder.AddApiKeyAuthentication(configuration => configuration[$"{RunnerOptions.SectionName}:{nameof(RunnerOptions.DataPath)}"] ?? new RunnerOptions().DataPath);
         services.AddHostedService<KeyBootstrap>();
+        services.AddHostedService<CrashLeftovers>();
         builder.AddKeyRateLimits();
         services.AddSingleton<IDockerClient>(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<ContainerOptions>>().Value));
 

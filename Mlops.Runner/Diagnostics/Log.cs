@@ -64,4 +64,10 @@ internal static partial class Log
 
     [LoggerMessage(40, LogLevel.Warning, "No admin key existed: one was written to {Path} (readable by this user only)")]
     public static partial void AdminKeyWritten(this ILogger logger, string path);
+
+    [LoggerMessage(41, LogLevel.Warning, "Removed {Count} leftover(s) of a runner that stopped without cleaning up, under {DataPath}")]
+    public static partial void CrashLeftoversRemoved(this ILogger logger, int count, string dataPath);
+
+    [LoggerMessage(42, LogLevel.Warning, "Could not remove the leftover {Path}")]
+    public static partial void CrashLeftoverKept(this ILogger logger, Exception exception, string path);
 }

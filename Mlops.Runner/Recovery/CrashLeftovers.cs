@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+using Mlops.Runner.Diagnostics;
+
+namespace Mlops.Runner.Recovery;
+
+/// <summary>
+/// What a runner that died (kill -9, power loss) leaves on disk, removed when the next one starts, before
+/// any new work: invocation workspaces, half-downloaded models, half-written artifacts, and build-context
+/// tars. Containers are the janitor's; this is the files.
+/// </summary>
+public sealed class CrashLeftovers(IOptions<RunnerOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<CrashLeftovers> logger) : IHostedService
+{
+    /// <summary>Another runner on this machine may be building right now; its tar is younger than this.</summary>
+    private static readonly TimeSpan ContextTarAge = TimeSpan.FromHours(1);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var data = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath));
+        var removed = 0;
+        removed += Remove(Children(Path.Combine(data, "invocations"), "*", SearchOption.TopDirectoryOnly));
+        removed += Remove(Children(Path.Combine(data, "model-cache"), ".download-*", SearchOption.AllDirectories));
+        removed += Remove(Files(Path.Combine(data, "registry", "artifacts"), "*.partial"));
+        removed += Remove(Files(Path.GetTempPath(), "mlops-context-*.tar", SearchOption.TopDirectoryOnly)
+            .Where(tar => clock.GetUtcNow() - File.GetLastWriteTimeUtc(tar) > ContextTarAge));
+        if (removed > 0)
+        {
+            logger.CrashLeftoversRemoved(removed, data);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static IEnumerable<string> Children(string folder, string pattern, SearchOption search) =>
+        Directory.Exists(folder) ? Directory.EnumerateDirectories(folder, pattern, search).ToList() : [];
+
+    private static IEnumerable<string> Files(string folder, string pattern, SearchOption search = SearchOption.AllDirectories) =>
+        Directory.Exists(folder) ? Directory.EnumerateFiles(folder, pattern, search).ToList() : [];
+
+    private int Remove(IEnumerable<string> paths)
+    {
+        var removed = 0;
+        foreach (var path in paths)
+        {
+            try
+            {
+                if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+                else
+                {
+                    File.Delete(path);
+                }
+
+                removed++;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.CrashLeftoverKept(ex, path);
+            }
+        }
+
+        return removed;
+    }
+}
