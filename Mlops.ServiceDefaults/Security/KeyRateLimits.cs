@@ -26,8 +26,11 @@ public static class KeyRateLimits
         /// <summary>Requests per second per key (with a burst of as many); predictions count too.</summary>
         public int RequestsPerSecond { get; set; } = 5_000;
 
-        /// <summary>Invocations one key may have running (or queued) at once.</summary>
-        public int ConcurrentInvocations { get; set; } = 8;
+        /// <summary>
+        /// Invocations one key may have running or queued at once. By default near the runner's own capacity
+        /// (slots + a queue of 32), so one user alone meets "at capacity" first; lower it to share a runner.
+        /// </summary>
+        public int ConcurrentInvocations { get; set; } = 32;
     }
 
     public static IHostApplicationBuilder AddKeyRateLimits(this IHostApplicationBuilder builder)
