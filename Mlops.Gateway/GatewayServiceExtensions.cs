@@ -26,7 +26,7 @@ public static class GatewayServiceExtensions
     {
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
-        builder.AddApiKeyAuthentication(_ => "../data");
+        builder.AddApiKeyAuthentication("../data");
         builder.Services.AddSingleton<ServiceCredentials>();
         builder.AddKeyRateLimits();
         // Field violations travel as google.rpc.BadRequest details; REST answers show them as JSON.

@@ -24,7 +24,7 @@ public static class RunnerServiceExtensions
 
         services.AddSingleton(TimeProvider.System);
         // Keys live with the rest of the runner's data unless Auth:DataPath says otherwise.
-        builder.AddApiKeyAuthentication(configuration => configuration[$"{RunnerOptions.SectionName}:{nameof(RunnerOptions.DataPath)}"] ?? new RunnerOptions().DataPath);
+        builder.AddApiKeyAuthentication(builder.Configuration[$"{RunnerOptions.SectionName}:{nameof(RunnerOptions.DataPath)}"] ?? new RunnerOptions().DataPath);
         services.AddHostedService<KeyBootstrap>();
         services.AddHostedService<CrashLeftovers>();
         builder.AddKeyRateLimits();

@@ -9,7 +9,7 @@ namespace Mlops.AppHost.Hosting;
 /// The AppHost's own web server: an OTLP/HTTP (protobuf) receiver for every service's traces and logs, and
 /// a dashboard over them and over the resources: state, health, endpoints, live console output.
 /// </summary>
-internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, TelemetryStore telemetry, DashboardAccess access, string serviceKey)
+internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, TelemetryStore telemetry, DashboardAccess access)
 {
     private const string Protobuf = "application/x-protobuf";
     private WebApplication? _app;
@@ -22,7 +22,8 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
 
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    public async Task StartAsync(IReadOnlyList<Resource> resources, CancellationToken cancellationToken)
+    /// <param name="serviceKey">The key the dashboard asks the gateway with, for its serving view.</param>
+    public async Task StartAsync(IReadOnlyList<Resource> resources, string serviceKey, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Only the ports given here: no appsettings.json of whatever folder the AppHost was started from

@@ -21,11 +21,11 @@ public sealed class DistributedApplication
     private readonly Dashboard _dashboard;
     private readonly ConsoleLog _console;
     private readonly string? _externalOtlpEndpoint;
-    private readonly AppSecrets _secrets;
+    private readonly string _dataPath;
 
-    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint, AppSecrets secrets)
+    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint, string dataPath)
     {
-        _secrets = secrets;
+        _dataPath = dataPath;
         _resources = resources;
         _dashboard = dashboard;
         _console = console;
@@ -58,14 +58,16 @@ public sealed class DistributedApplication
         var exitCode = 0;
         try
         {
-            await _dashboard.StartAsync(_resources, stopping.Token);
+            // Only a run makes keys: publishing writes files for another machine.
+            var secrets = AppSecrets.Ensure(_dataPath);
+            await _dashboard.StartAsync(_resources, secrets.ServiceKey, stopping.Token);
             foreach (var resource in _resources)
             {
                 var process = await StartAsync(resource, stopping.Token);
                 started.Add((resource, process));
             }
 
-            PrintUrls();
+            PrintUrls(secrets);
             using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
             var health = WatchHealthAsync(probing.Token);
             var waits = started.Select(s => s.Process.WaitForExitAsync(stopping.Token)).ToList();
@@ -239,7 +241,7 @@ public sealed class DistributedApplication
         }
     }
 
-    private void PrintUrls()
+    private void PrintUrls(AppSecrets secrets)
     {
         Console.WriteLine("apphost  | everything is up:");
         foreach (var resource in _resources)
@@ -251,9 +253,9 @@ public sealed class DistributedApplication
         }
 
         Console.WriteLine($"apphost  |   dashboard      {_dashboard.Access.LoginUrl(_dashboard.Url)}");
-        Console.WriteLine(_secrets.AdminKeyCreated
-            ? $"apphost  |   admin key      {_secrets.AdminKey} (new; shown this once, kept in {_secrets.AdminKeyPath})"
-            : $"apphost  |   admin key      in {_secrets.AdminKeyPath}");
+        Console.WriteLine(secrets.AdminKeyCreated
+            ? $"apphost  |   admin key      {secrets.AdminKey} (new; shown this once, kept in {secrets.AdminKeyPath})"
+            : $"apphost  |   admin key      in {secrets.AdminKeyPath}");
         Console.WriteLine(_externalOtlpEndpoint is null
             ? $"apphost  |   OTLP receiver  {_dashboard.OtlpUrl}"
             : $"apphost  |   telemetry to   {_externalOtlpEndpoint} (OTEL_EXPORTER_OTLP_ENDPOINT)");

@@ -12,11 +12,8 @@ public sealed class DistributedApplicationBuilder
     private readonly List<Resource> _resources = [];
     private readonly IConfiguration _configuration;
 
-    private readonly bool _publishing;
-
     internal DistributedApplicationBuilder(string[] args)
     {
-        _publishing = args is ["publish", ..];
         _configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
     }
 
@@ -46,9 +43,7 @@ public sealed class DistributedApplicationBuilder
         var otlpPort = _configuration.GetValue("Endpoints:dashboard:otlp", 4318);
         var console = new ConsoleLog();
         var external = _configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } endpoint ? endpoint : null;
-        // Publishing writes files for another machine: no keys are made here for it.
-        var secrets = _publishing ? new AppSecrets("", "", false, "") : AppSecrets.Ensure(DataPath);
-        var dashboard = new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore(), DashboardAccess.From(_configuration), secrets.ServiceKey);
-        return new DistributedApplication(_resources, dashboard, console, external, secrets);
+        var dashboard = new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore(), DashboardAccess.From(_configuration));
+        return new DistributedApplication(_resources, dashboard, console, external, DataPath);
     }
 }

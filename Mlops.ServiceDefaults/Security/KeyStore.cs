@@ -37,13 +37,8 @@ public sealed class KeyStore
     }
 
     /// <summary>Adds a key whose secret already exists (a secrets file); does nothing if its hash is known, revoked or not.</summary>
-    public async Task ImportAsync(string secret, string name, string role, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (await FindAsync(secret, includeRevoked: true, cancellationToken) is null)
-        {
-            await InsertAsync(secret, name, role, now, cancellationToken, ignoreConflict: true);
-        }
-    }
+    public Task ImportAsync(string secret, string name, string role, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InsertAsync(secret, name, role, now, cancellationToken, ignoreConflict: true);
 
     public async Task<KeyRecord?> FindAsync(string secret, bool includeRevoked, CancellationToken cancellationToken)
     {

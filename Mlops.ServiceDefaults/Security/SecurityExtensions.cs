@@ -12,18 +12,14 @@ public static class SecurityExtensions
     /// Every request needs a key (the fallback policy) unless its endpoint allows anonymous callers (health
     /// probes); <see cref="Permissions"/> become policies of the same names.
     /// </summary>
-    /// <param name="defaultDataPath">Where keys.db lives unless Auth:DataPath says otherwise (read when first needed).</param>
-    public static IHostApplicationBuilder AddApiKeyAuthentication(this IHostApplicationBuilder builder, Func<IConfiguration, string> defaultDataPath)
+    /// <param name="defaultDataPath">Where keys.db lives unless Auth:DataPath says otherwise.</param>
+    public static IHostApplicationBuilder AddApiKeyAuthentication(this IHostApplicationBuilder builder, string defaultDataPath)
     {
-        builder.Services.AddSingleton(sp =>
-        {
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            var options = new AuthOptions { DataPath = defaultDataPath(configuration) };
-            configuration.GetSection(AuthOptions.SectionName).Bind(options);
-            options.DataPath = Path.GetFullPath(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, options.DataPath));
-            return options;
-        });
-        builder.Services.AddSingleton(sp => new KeyStore(sp.GetRequiredService<AuthOptions>().DataPath));
+        var options = new AuthOptions { DataPath = defaultDataPath };
+        builder.Configuration.GetSection(AuthOptions.SectionName).Bind(options);
+        options.DataPath = Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, options.DataPath));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(_ => new KeyStore(options.DataPath));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<KeyVerifier>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationResponses>();
