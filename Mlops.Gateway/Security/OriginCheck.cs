@@ -17,7 +17,7 @@ public sealed class OriginCheck(RequestDelegate next, AuthOptions options)
             return next(context);
         }
 
-        return AuthorizationResponses.WriteAsync(context, StatusCodes.Status403Forbidden, 7, "FORBIDDEN_ORIGIN",
+        return EdgeErrors.WriteAsync(context, StatusCodes.Status403Forbidden, 7, "FORBIDDEN_ORIGIN",
             "requests from other sites' pages are refused (Origin does not match this host; see Auth:AllowedOrigins)");
     }
 

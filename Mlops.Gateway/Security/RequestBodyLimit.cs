@@ -21,7 +21,7 @@ public sealed class RequestBodyLimit(RequestDelegate next)
 
         if (request.ContentLength > GatewayServiceExtensions.MaxRequestBodyBytes || !await BufferAsync(request, context.RequestAborted))
         {
-            await AuthorizationResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, 8, "PAYLOAD_TOO_LARGE",
+            await EdgeErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, 8, "PAYLOAD_TOO_LARGE",
                 $"the request body is larger than {GatewayServiceExtensions.MaxRequestBodyBytes / 1024} KiB");
             return;
         }

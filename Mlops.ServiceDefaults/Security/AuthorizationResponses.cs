@@ -22,38 +22,16 @@ public sealed class AuthorizationResponses : IAuthorizationMiddlewareResultHandl
                 ? "an API key is required: send 'Authorization: Bearer <key>' (an admin's key is in data/secrets/admin.key)"
                 : "the API key is not valid (unknown or revoked)";
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            return WriteAsync(context, StatusCodes.Status401Unauthorized, 16, "UNAUTHENTICATED", message);
+            return EdgeErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, 16, "UNAUTHENTICATED", message);
         }
 
         if (authorizeResult.Forbidden)
         {
             var needed = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct();
             var message = $"the key '{context.User.Identity?.Name}' has the role '{context.User.FindFirstValue(ClaimTypes.Role)}'; this call needs one of: {string.Join(", ", needed)}";
-            return WriteAsync(context, StatusCodes.Status403Forbidden, 7, "PERMISSION_DENIED", message);
+            return EdgeErrors.WriteAsync(context, StatusCodes.Status403Forbidden, 7, "PERMISSION_DENIED", message);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);
-    }
-
-    /// <summary>An error answer at the edge, in the caller's protocol.</summary>
-    public static Task WriteAsync(HttpContext context, int httpStatus, int grpcStatus, string code, string message)
-    {
-        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = grpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-            return Task.CompletedTask;
-        }
-
-        context.Response.StatusCode = httpStatus;
-        return context.Response.WriteAsJsonAsync(new ErrorBody(message, code), context.RequestAborted);
-    }
-
-    /// <summary>"status" too, so that a caller of the source documents' /invoke reads it as its own errors.</summary>
-    private sealed record ErrorBody(string Error, string Code)
-    {
-        public string Status => "error";
     }
 }

@@ -68,6 +68,6 @@ public static class KeyRateLimits
         var what = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == InvocationsPolicy
             ? "this key already runs as many invocations as it may (RateLimits:ConcurrentInvocations)"
             : "this key sends more requests per second than it may (RateLimits:RequestsPerSecond)";
-        return AuthorizationResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, 8, "RESOURCE_EXHAUSTED", $"{what}; retry after {seconds} s");
+        return EdgeErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, 8, "RESOURCE_EXHAUSTED", $"{what}; retry after {seconds} s");
     }
 }
