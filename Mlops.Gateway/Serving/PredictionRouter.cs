@@ -151,7 +151,7 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
         return response.StatusCode switch
         {
             HttpStatusCode.OK => answer,
-            HttpStatusCode.BadRequest => throw ServingException.BadInput(Bounded(ErrorOf(answer) ?? "the replica refused the instances")),
+            HttpStatusCode.BadRequest => throw ServingException.BadInput(ErrorOf(answer) ?? "the replica refused the instances"),
             _ => throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal,
                 $"replica {replica.Id} answered {(int)response.StatusCode} without predictions"),
         };
@@ -182,6 +182,4 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
 
         return buffer.ToArray();
     }
-
-    private static string Bounded(string text) => text.Length <= 1024 ? text : text[..1024] + "...";
 }

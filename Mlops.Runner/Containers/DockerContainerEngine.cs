@@ -99,13 +99,10 @@ public sealed class DockerContainerEngine(IDockerClient docker, IOptions<Contain
         }
         catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException)
         {
-            var message = ex is DockerApiException api ? $"answered {(int)api.StatusCode}: {Bounded(api.ResponseBody)}" : "is not reachable";
+            var message = ex is DockerApiException api ? $"answered {(int)api.StatusCode}: {Bounded.Text(api.ResponseBody?.Trim(), 512)}" : "is not reachable";
             throw new RunnerException(ErrorKind.Unavailable, $"the Docker engine at {Endpoint} {message}", inner: ex);
         }
     }
-
-    private static string Bounded(string? text) =>
-        text is null ? "" : text.Length <= 512 ? text.Trim() : text[..512].Trim() + "...";
 
     private sealed class Output(MultiplexedStream stream) : IContainerOutput
     {

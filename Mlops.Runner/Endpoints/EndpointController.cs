@@ -95,7 +95,7 @@ public sealed class EndpointController : IAsyncDisposable
                 return State == EndpointState.Failed ||
                        (State is EndpointState.Ready or EndpointState.ScaledToZero &&
                         _primary is not null &&
-                        Current(_primary).Count(r => r.State == ReplicaState.Ready) >= _scale.Wanted &&
+                        HasReady(_primary, _scale.Wanted) &&
                         _replicas.All(r => r.State != ReplicaState.Starting));
             }
         }
@@ -130,14 +130,16 @@ public sealed class EndpointController : IAsyncDisposable
             {
                 await ReconcileAsync(cancellationToken);
             }
-            catch (RunnerException ex)
-            {
-                _logger.EndpointFailed(Spec.Name, ex.Message);
-                SetState(EndpointState.Failed, ex.Message);
-            }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex)
+            {
+                // Not only RunnerException: an unreachable engine or a disk error must not end the loop silently,
+                // or the endpoint would never be reconciled again. The next pass tries again.
+                _logger.EndpointFailed(Spec.Name, Bounded.Text(ex.Message));
+                SetState(EndpointState.Failed, Bounded.Text(ex.Message));
             }
 
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -162,10 +164,10 @@ public sealed class EndpointController : IAsyncDisposable
     {
         if (_primary is null || Stopwatch.GetElapsedTime(_resolvedAt) > ResolveEvery)
         {
-            var spec = Spec;
-            _primary = await _planner.PlanAsync(spec, canary: false, cancellationToken);
-            _canary = spec.CanaryModelVersion is null ? null : await _planner.PlanAsync(spec, canary: true, cancellationToken);
+            // Stamped first: a plan that fails (registry or engine down) is tried again at the next resolve, not
+            // at every wake (load reports wake the loop twice a second).
             _resolvedAt = Stopwatch.GetTimestamp();
+            (_primary, _canary) = await _planner.PlanAsync(Spec, cancellationToken);
         }
 
         await ReapAsync();
@@ -231,17 +233,17 @@ public sealed class EndpointController : IAsyncDisposable
             foreach (var plan in new[] { _primary, _canary }.OfType<ReplicaPlan>())
             {
                 var wantedReady = plan.Canary ? Math.Min(1, _scale.Wanted) : _scale.Wanted;
-                if (Current(plan).Count(r => r.State == ReplicaState.Ready) < wantedReady)
+                if (!HasReady(plan, wantedReady))
                 {
                     continue;
                 }
 
-                stale.AddRange(_replicas.Where(r => r.Canary == plan.Canary && r.IsLive && !IsOf(r, plan)));
+                stale.AddRange(_replicas.Where(r => r.Plan.Canary == plan.Canary && r.IsLive && !IsOf(r, plan)));
             }
 
             if (_canary is null)
             {
-                stale.AddRange(_replicas.Where(r => r.Canary && r.IsLive));
+                stale.AddRange(_replicas.Where(r => r.Plan.Canary && r.IsLive));
             }
         }
 
@@ -287,9 +289,12 @@ public sealed class EndpointController : IAsyncDisposable
 
     private IEnumerable<Replica> Current(ReplicaPlan plan) => _replicas.Where(r => IsOf(r, plan));
 
+    /// <summary>The revision has as many ready replicas as it should.</summary>
+    private bool HasReady(ReplicaPlan plan, int wanted) => Current(plan).Count(r => r.State == ReplicaState.Ready) >= wanted;
+
     private static bool IsOf(Replica replica, ReplicaPlan plan) =>
-        replica.Canary == plan.Canary && replica.Plan.Image == plan.Image &&
-        (replica.Version.Name, replica.Version.Version, replica.Version.RunId) == (plan.Version.Name, plan.Version.Version, plan.Version.RunId);
+        replica.Plan.Canary == plan.Canary && replica.Plan.Image == plan.Image &&
+        (replica.Plan.Version.Name, replica.Plan.Version.Version, replica.Plan.Version.RunId) == (plan.Version.Name, plan.Version.Version, plan.Version.RunId);
 
     private void Changed(Replica replica)
     {

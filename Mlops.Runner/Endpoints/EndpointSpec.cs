@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Mlops.Runner.Registry;
 
 namespace Mlops.Runner.Endpoints;
@@ -6,7 +5,7 @@ namespace Mlops.Runner.Endpoints;
 /// <summary>What an endpoint should be: a serving function, the model it serves, and how far it may scale.</summary>
 /// <param name="ModelVersion">"latest", a version number, or "@alias" (followed when it moves).</param>
 /// <param name="CanaryModelVersion">A second reference that gets <paramref name="CanaryPercent"/> of predictions; null for none.</param>
-public sealed partial record EndpointSpec(
+public sealed record EndpointSpec(
     string Name,
     string Function,
     string ModelName,
@@ -21,12 +20,13 @@ public sealed partial record EndpointSpec(
     public const int DefaultIdleSeconds = 60;
     public const int MaxReplicasLimit = 64;
 
-    /// <summary>Checks every field (errors name it) and fills the defaults; <paramref name="concurrency"/> is the function's.</summary>
+    /// <summary>Checks every field (errors name it) and fills the defaults.</summary>
     public static EndpointSpec Validated(
         string? name, string? function, string? modelName, string? modelVersion, int minReplicas, int maxReplicas, int targetConcurrency, int idleSeconds,
         string? canaryModelVersion, int canaryPercent)
     {
-        var validName = name is not null && NamePattern().IsMatch(name) ? name : throw RunnerException.InvalidArgument("name", "must match ^[a-z][a-z0-9-]{0,62}$");
+        // Endpoint names follow the function-name rule: both become paths and labels.
+        var validName = Functions.FunctionName.IsValid(name) ? name! : throw RunnerException.InvalidArgument("name", "must match ^[a-z][a-z0-9-]{0,62}$");
         var validFunction = Functions.FunctionName.Validate(function);
         var model = RegistryNames.Model(string.IsNullOrEmpty(modelName) ? null : modelName, "model_name");
         var version = string.IsNullOrEmpty(modelVersion) ? "latest" : modelVersion;
@@ -69,7 +69,4 @@ public sealed partial record EndpointSpec(
         return new EndpointSpec(validName, validFunction, model, version, minReplicas, max, targetConcurrency,
             idleSeconds == 0 ? DefaultIdleSeconds : idleSeconds, canary, canary is null ? 0 : canaryPercent);
     }
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,62}\\z")]
-    private static partial Regex NamePattern();
 }

@@ -56,13 +56,13 @@ public sealed class EndpointStore
         return endpoints;
     }
 
-    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM endpoints WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private SqliteConnection Open()

@@ -36,11 +36,7 @@ public sealed class Replica : IAsyncDisposable
 
     public string Id { get; }
 
-    public ModelVersion Version => _plan.Version;
-
     public ReplicaPlan Plan => _plan;
-
-    public bool Canary => _plan.Canary;
 
     public ReplicaState State { get; private set; } = ReplicaState.Starting;
 
@@ -53,7 +49,7 @@ public sealed class Replica : IAsyncDisposable
 
     public bool IsLive => State is ReplicaState.Starting or ReplicaState.Ready;
 
-    public ReplicaView View => new(Id, State, Version.Version, _folder is null ? "" : ReplicaAddress.ForUnixSocket(_folder.SocketPath), Canary, _container?.Id, StartedAt, Reason);
+    public ReplicaView View => new(Id, State, _plan.Version.Version, _folder is null ? "" : ReplicaAddress.ForUnixSocket(_folder.SocketPath), _plan.Canary, _container?.Id, StartedAt, Reason);
 
     public void Start() => _run = RunAsync(_stopping.Token);
 
@@ -121,6 +117,13 @@ public sealed class Replica : IAsyncDisposable
             span?.RecordError(ex.Kind.ToString(), ex);
             Fail(ex.Message);
         }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Anything else (the engine gone, a disk error) fails the replica too, so that it is replaced;
+            // otherwise it would stay Starting, without a container, for ever.
+            span?.RecordError(ex.GetType().Name, ex);
+            Fail(Bounded.Text(ex.Message));
+        }
     }
 
     private async Task WaitHealthyAsync(FunctionContainer container, RunFolder folder, CancellationToken cancellationToken)
@@ -150,9 +153,9 @@ public sealed class Replica : IAsyncDisposable
                         return;
                     }
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    // Listening soon.
+                    // Listening soon (or too slow to answer this probe: the next one may).
                 }
             }
 
@@ -199,7 +202,17 @@ public sealed class Replica : IAsyncDisposable
 
     private void Set(ReplicaState state, string? reason)
     {
-        (State, Reason) = (state, reason);
+        lock (_sync)
+        {
+            // A replica drained while it started stays drained when its health check then passes.
+            if (state == ReplicaState.Ready && State != ReplicaState.Starting)
+            {
+                return;
+            }
+
+            (State, Reason) = (state, reason);
+        }
+
         _changed(this);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mlops.Runner.Containers;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Registry;
@@ -15,8 +14,7 @@ public sealed record ReplicaPlan(
     string ModelDirectory,
     bool Canary,
     string RunRoot,
-    string User,
-    ActivityContext Parent = default)
+    string User)
 {
     public const string RunMount = "/mlops/run";
 
@@ -43,8 +41,7 @@ public sealed record ReplicaPlan(
             ["HOME"] = "/tmp",
             // Small replicas: the server GC's per-core heaps are for large servers.
             ["DOTNET_gcServer"] = "0",
-        },
-        Parent)
+        })
     {
         Command = Serving.Args,
         OwnerLabel = Labels.Replica,

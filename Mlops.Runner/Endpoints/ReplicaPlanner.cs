@@ -37,20 +37,26 @@ public sealed class ReplicaPlanner(
         return await version.ResolveAsync(registry, uriModel ?? model, cancellationToken);
     }
 
-    public async Task<ReplicaPlan> PlanAsync(EndpointSpec spec, bool canary, CancellationToken cancellationToken)
+    /// <summary>The primary plan and, when the spec has a canary, the canary's: one function and image for both.</summary>
+    public async Task<(ReplicaPlan Primary, ReplicaPlan? Canary)> PlanAsync(EndpointSpec spec, CancellationToken cancellationToken)
     {
         var (manifest, serving) = await ServingFunctionAsync(spec.Function, cancellationToken);
-        var reference = canary ? spec.CanaryModelVersion! : spec.ModelVersion;
-        var version = await ResolveAsync(spec.ModelName, reference, canary ? "canary_model_version" : "model_version", cancellationToken);
+        var version = await ResolveAsync(spec.ModelName, spec.ModelVersion, "model_version", cancellationToken);
         ImageReady? image = null;
         await foreach (var item in images.EnsureAsync(manifest, measureLayers: false, cancellationToken))
         {
             image = item as ImageReady ?? image;
         }
 
-        var model = await cache.GetAsync(version, cancellationToken);
-        return new ReplicaPlan(
-            spec.Name, manifest, serving, image?.Tag ?? throw new UnreachableException("no image"), version, model, canary, _runRoot, containerOptions.Value.User,
-            Activity.Current?.Context ?? default);
+        var primary = new ReplicaPlan(
+            spec.Name, manifest, serving, image?.Tag ?? throw new UnreachableException("no image"), version,
+            await cache.GetAsync(version, cancellationToken), Canary: false, _runRoot, containerOptions.Value.User);
+        if (spec.CanaryModelVersion is not { } canaryReference)
+        {
+            return (primary, null);
+        }
+
+        var canaryVersion = await ResolveAsync(spec.ModelName, canaryReference, "canary_model_version", cancellationToken);
+        return (primary, primary with { Version = canaryVersion, ModelDirectory = await cache.GetAsync(canaryVersion, cancellationToken), Canary = true });
     }
 }

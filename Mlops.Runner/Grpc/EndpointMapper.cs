@@ -37,7 +37,7 @@ internal static class EndpointMapper
                 EndpointState.Failed => V1.EndpointState.Failed,
                 _ => V1.EndpointState.Unspecified,
             },
-            Message = Bounded(view.Message),
+            Message = Bounded.Text(view.Message),
             CreatedTime = Timestamp.FromDateTimeOffset(view.Created),
             UpdatedTime = Timestamp.FromDateTimeOffset(view.Updated),
         };
@@ -66,9 +66,9 @@ internal static class EndpointMapper
         Canary = replica.Canary,
         ContainerId = replica.ContainerId ?? "",
         StartedTime = Timestamp.FromDateTimeOffset(replica.StartedAt),
-        Reason = Bounded(replica.Reason),
+        Reason = Bounded.Text(replica.Reason),
     };
 
     /// <summary>Messages travel in every watch event: a crash's last line must not make them huge.</summary>
-    private static string Bounded(string? text) => text is null ? "" : text.Length <= 2048 ? text : text[..2048] + "...";
+
 }

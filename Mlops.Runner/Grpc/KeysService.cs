@@ -38,9 +38,7 @@ public sealed class KeysService(KeyStore store, TimeProvider clock) : V1.Keys.Ke
     public override async Task<ApiKey> RevokeKey(RevokeKeyRequest request, ServerCallContext context) =>
         await store.RevokeAsync(request.Id, clock.GetUtcNow(), context.CancellationToken) is { } revoked
             ? ToProto(revoked)
-            : throw RunnerException.NotFound($"there is no key '{Bounded(request.Id)}'");
-
-    private static string Bounded(string text) => text.Length <= 64 ? text : text[..64] + "…";
+            : throw RunnerException.NotFound($"there is no key '{Bounded.Text(request.Id, Bounded.NameLength)}'");
 
     private static ApiKey ToProto(KeyRecord key)
     {
