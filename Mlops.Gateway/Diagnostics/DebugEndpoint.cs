@@ -16,7 +16,7 @@ public static class DebugEndpoint
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext context, Runner.RunnerClient runner, ReplicaDirectory directory, IConfiguration configuration, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleAsync(HttpContext context, Runner.RunnerClient runner, ReplicaDirectory directory, IConfiguration configuration)
     {
         var address = GatewayServiceExtensions.RunnerAddress(configuration);
         RunnerStatus status;

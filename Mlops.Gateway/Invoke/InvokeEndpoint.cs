@@ -33,15 +33,11 @@ public static class InvokeEndpoint
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(request.Body, documentOptions: BodyOptions, cancellationToken: cancellationToken);
+            body = await JsonBody.ReadAsync(request, BodyOptions, cancellationToken);
         }
-        catch (JsonException ex)
+        catch (JsonBody.Refused ex)
         {
-            return Error(StatusCodes.Status400BadRequest, $"the request body is not valid JSON: {ex.Message}");
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return Error(ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "the request body is too large" : "the request body could not be read");
+            return Error(ex.HttpStatus, ex.Message);
         }
 
         if (body is not JsonObject fields)

@@ -40,8 +40,10 @@ public sealed class EndpointsForwarder(V1.Endpoints.EndpointsClient endpoints, P
     {
         try
         {
-            var instances = JsonNode.Parse(JsonFormatter.Default.Format(new ListValue { Values = { request.Instances } })) as JsonArray ?? [];
-            var prediction = await router.PredictAsync(request.Endpoint, instances, "mlops-grpc", context.CancellationToken);
+            // The instances go out as protobuf's JSON, written once; no tree in between.
+            var body = PredictionRouter.InstancesBody(request.Instances.Count,
+                writer => writer.WriteRawValue(JsonFormatter.Default.Format(new ListValue { Values = { request.Instances } }), skipInputValidation: true));
+            var prediction = await router.PredictAsync(request.Endpoint, body, "mlops-grpc", context.CancellationToken);
             var response = new PredictResponse { ModelName = prediction.ModelName, ModelVersion = prediction.ModelVersion, ReplicaId = prediction.ReplicaId };
             response.Predictions.AddRange(ListValue.Parser.ParseJson(prediction.Predictions.ToJsonString()).Values);
             return response;

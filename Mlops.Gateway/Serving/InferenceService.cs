@@ -30,10 +30,9 @@ public sealed class InferenceService(ReplicaDirectory directory, PredictionRoute
     {
         var route = Route(request.Name);
         var response = new ModelMetadataResponse { Name = route.Name, Platform = "mlops" };
-        response.Versions.AddRange(route.Replicas.Select(r => r.ModelVersion).Distinct());
-        response.Inputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = "input-0", Datatype = "FP32", Shape = { -1, -1 } });
-        response.Outputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = "class", Datatype = "BYTES", Shape = { -1 } });
-        response.Outputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = "probabilities", Datatype = "FP64", Shape = { -1, -1 } });
+        response.Versions.AddRange(V2Tensors.Versions(route));
+        response.Inputs.AddRange(V2Tensors.Inputs.Select(Metadata));
+        response.Outputs.AddRange(V2Tensors.Outputs.Select(Metadata));
         return Task.FromResult(response);
     }
 
@@ -43,7 +42,7 @@ public sealed class InferenceService(ReplicaDirectory directory, PredictionRoute
         try
         {
             var prediction = await router.PredictAsync(request.ModelName, V2Tensors.FromGrpc(request), "v2-grpc", context.CancellationToken);
-            var (classes, labels, probabilities) = V2Tensors.Outputs(prediction.Predictions);
+            var (classes, labels, probabilities) = V2Tensors.Answer(prediction.Predictions);
             var response = new ModelInferResponse { ModelName = request.ModelName, ModelVersion = prediction.ModelVersion, Id = request.Id };
             var label = new ModelInferResponse.Types.InferOutputTensor { Name = "class", Datatype = "BYTES", Shape = { labels.Length }, Contents = new InferTensorContents() };
             label.Contents.BytesContents.AddRange(labels.Select(Google.Protobuf.ByteString.CopyFromUtf8));
@@ -63,6 +62,18 @@ public sealed class InferenceService(ReplicaDirectory directory, PredictionRoute
         }
     }
 
-    private EndpointRoute Route(string name) =>
-        directory.Find(name) ?? throw new RpcException(new Status(StatusCode.NotFound, $"there is no endpoint '{Bounded.Text(name, Bounded.NameLength)}'"));
+    private EndpointRoute Route(string name)
+    {
+        try
+        {
+            return router.Route(name);
+        }
+        catch (ServingException ex)
+        {
+            throw ex.ToRpcException();
+        }
+    }
+
+    private static ModelMetadataResponse.Types.TensorMetadata Metadata(V2Tensors.TensorSpec tensor) =>
+        new() { Name = tensor.Name, Datatype = tensor.Datatype, Shape = { tensor.Shape } };
 }

@@ -14,23 +14,28 @@ public sealed class LoadReporter(
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, int> _waiting = new(StringComparer.Ordinal);
+    private int _total;
     private TaskCompletionSource _urgent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>A prediction waits for a replica of <paramref name="endpoint"/> until the returned scope ends.</summary>
-    public IDisposable Wait(string endpoint)
+    /// <summary>
+    /// A prediction waits for a replica of <paramref name="endpoint"/> until the returned scope ends; null when
+    /// <paramref name="limit"/> predictions wait already (checked and counted at once).
+    /// </summary>
+    public IDisposable? TryWait(string endpoint, int limit)
     {
         lock (_sync)
         {
+            if (_total >= limit)
+            {
+                return null;
+            }
+
+            _total++;
             _waiting[endpoint] = _waiting.GetValueOrDefault(endpoint) + 1;
             _urgent.TrySetResult();
         }
 
         return new WaitScope(this, endpoint);
-    }
-
-    public int Waiting
-    {
-        get { lock (_sync) { return _waiting.Values.Sum(); } }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -60,7 +65,9 @@ public sealed class LoadReporter(
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogDebug("Load report not delivered ({Status}); the next one carries the same", ex.StatusCode);
+                // A runner restarting is routine; a refused key (or anything else) means scaling has stopped.
+                logger.Log(ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded ? LogLevel.Debug : LogLevel.Warning,
+                    "Load report not delivered ({Status}: {Detail}); the next one carries the same", ex.StatusCode, ex.Status.Detail);
             }
             catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
             {
@@ -99,6 +106,7 @@ public sealed class LoadReporter(
     {
         lock (_sync)
         {
+            _total--;
             if (--_waiting[endpoint] == 0)
             {
                 _waiting.Remove(endpoint);

@@ -21,9 +21,9 @@ public static class MlflowScoring
         return formats[0] switch
         {
             "dataframe_split" => Split(body["dataframe_split"] as JsonObject ?? throw ServingException.BadInput("dataframe_split: must be an object with columns and data")),
-            "dataframe_records" => Copy(body["dataframe_records"], "dataframe_records"),
-            "instances" => Copy(body["instances"], "instances"),
-            _ => Copy(body["inputs"], "inputs"),
+            "dataframe_records" => ListAt(body["dataframe_records"], "dataframe_records"),
+            "instances" => ListAt(body["instances"], "instances"),
+            _ => ListAt(body["inputs"], "inputs"),
         };
     }
 
@@ -36,7 +36,7 @@ public static class MlflowScoring
 
         if (split["columns"] is not JsonArray columns)
         {
-            return (JsonArray)data.DeepClone();
+            return data;
         }
 
         var names = columns.Select((c, i) => c?.GetValue<string>() ?? throw ServingException.BadInput($"dataframe_split.columns[{i}]: must be a string")).ToArray();
@@ -60,6 +60,6 @@ public static class MlflowScoring
         return instances;
     }
 
-    private static JsonArray Copy(JsonNode? node, string field) =>
-        node is JsonArray array ? (JsonArray)array.DeepClone() : throw ServingException.BadInput($"{field}: must be a list");
+    private static JsonArray ListAt(JsonNode? node, string field) =>
+        node is JsonArray array ? array : throw ServingException.BadInput($"{field}: must be a list");
 }

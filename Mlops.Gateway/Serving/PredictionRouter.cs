@@ -22,17 +22,41 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
 {
     private static readonly JsonDocumentOptions AnswerOptions = new() { MaxDepth = 32 };
 
-    public async Task<Prediction> PredictAsync(string endpoint, JsonArray instances, string protocol, CancellationToken cancellationToken)
+    /// <summary>Sends {"instances": [...]} (see <see cref="InstancesBody"/>) and reads the predictions out of the answer, once.</summary>
+    public async Task<Prediction> PredictAsync(string endpoint, byte[] instancesBody, string protocol, CancellationToken cancellationToken)
     {
-        if (instances.Count == 0)
+        var raw = await ForwardAsync(endpoint, instancesBody, protocol, cancellationToken);
+        if (JsonNode.Parse(raw.Body, documentOptions: AnswerOptions) is JsonObject answer && answer["predictions"] is JsonArray predictions)
+        {
+            // Detached from the answer, so that a protocol's own answer can take it as it is.
+            answer.Remove("predictions");
+            return new Prediction(predictions, raw.ModelName, raw.ModelVersion, raw.ReplicaId);
+        }
+
+        throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal, $"replica {raw.ReplicaId} answered without predictions");
+    }
+
+    /// <summary>The replica contract's request, {"instances": [...]}, written from instances a protocol parsed.</summary>
+    public static byte[] InstancesBody(JsonArray instances) => InstancesBody(instances.Count, writer => instances.WriteTo(writer));
+
+    /// <summary>The same, with the array written by <paramref name="writeArray"/> (a protocol that never built a tree).</summary>
+    public static byte[] InstancesBody(int count, Action<Utf8JsonWriter> writeArray)
+    {
+        if (count == 0)
         {
             throw ServingException.BadInput("instances: give at least one instance");
         }
 
-        var raw = await ForwardAsync(endpoint, Body(instances), protocol, cancellationToken);
-        return JsonNode.Parse(raw.Body, documentOptions: AnswerOptions)?["predictions"] is JsonArray predictions
-            ? new Prediction(predictions, raw.ModelName, raw.ModelVersion, raw.ReplicaId)
-            : throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal, $"replica {raw.ReplicaId} answered without predictions");
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("instances");
+            writeArray(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>
@@ -74,7 +98,7 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
                 }
             }
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
         {
             throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Unavailable, $"no replica of endpoint '{endpoint}' answered: {ex.Message}");
         }
@@ -94,26 +118,21 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
 
     private async Task<(EndpointRoute Route, ReplicaConnection Replica)> AcquireAsync(string endpoint, CancellationToken cancellationToken)
     {
-        var route = Find(endpoint);
+        var route = Route(endpoint);
         if (route.Pick() is { } replica)
         {
             return (route, replica);
         }
 
-        if (reporter.Waiting >= options.Value.MaxWaiting)
-        {
-            throw new ServingException(StatusCodes.Status429TooManyRequests, StatusCode.ResourceExhausted,
-                $"endpoint '{endpoint}' has no ready replica and {options.Value.MaxWaiting} predictions are waiting already; try again later");
-        }
-
         // Waiting is load too: the control plane starts a replica for it (from zero, say).
-        using var waiting = reporter.Wait(endpoint);
+        using var waiting = reporter.TryWait(endpoint, options.Value.MaxWaiting) ?? throw new ServingException(StatusCodes.Status429TooManyRequests, StatusCode.ResourceExhausted,
+            $"endpoint '{endpoint}' has no ready replica and {options.Value.MaxWaiting} predictions are waiting already; try again later");
         var limit = TimeSpan.FromSeconds(options.Value.WaitSeconds);
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var changed = directory.Changed;
-            route = Find(endpoint);
+            route = Route(endpoint);
             if (route.Pick() is { } ready)
             {
                 return (route, ready);
@@ -137,7 +156,8 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
         }
     }
 
-    private EndpointRoute Find(string endpoint) =>
+    /// <summary>The endpoint's route; NotFound, or Unavailable while the runner's watch is down.</summary>
+    public EndpointRoute Route(string endpoint) =>
         directory.Find(endpoint) ?? throw (directory.Connected
             ? ServingException.NotFound(endpoint)
             : new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, "the serving control plane (the runner) is not reachable"));
@@ -169,17 +189,4 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
         }
     }
 
-    private static byte[] Body(JsonArray instances)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("instances");
-            instances.WriteTo(writer);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
 }

@@ -19,18 +19,10 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
     /// <summary>True while the watch stream is up: routes are current.</summary>
     public bool Connected { get; private set; }
 
-    public EndpointRoute? Find(string name)
-    {
-        lock (_sync)
-        {
-            return _routes.GetValueOrDefault(name);
-        }
-    }
+    /// <summary>Read on every prediction, without a lock: the table is replaced whole on each change, never changed in place.</summary>
+    public EndpointRoute? Find(string name) => Volatile.Read(ref _routes).GetValueOrDefault(name);
 
-    public IReadOnlyCollection<EndpointRoute> Routes
-    {
-        get { lock (_sync) { return _routes.Values.ToList(); } }
-    }
+    public IReadOnlyCollection<EndpointRoute> Routes => Volatile.Read(ref _routes).Values.ToList();
 
     /// <summary>Completes at the next change of any route.</summary>
     public Task Changed
@@ -92,11 +84,13 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
     {
         lock (_sync)
         {
-            _routes = new Dictionary<string, EndpointRoute>(StringComparer.Ordinal);
+            var routes = new Dictionary<string, EndpointRoute>(StringComparer.Ordinal);
             foreach (var endpoint in all)
             {
-                _routes[endpoint.Name] = Route(endpoint);
+                routes[endpoint.Name] = Route(endpoint);
             }
+
+            Volatile.Write(ref _routes, routes);
 
             Collect();
         }
@@ -116,7 +110,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
                 routes[change.Endpoint.Name] = Route(change.Endpoint);
             }
 
-            _routes = routes;
+            Volatile.Write(ref _routes, routes);
             Collect();
         }
     }

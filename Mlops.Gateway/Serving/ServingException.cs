@@ -13,5 +13,5 @@ public sealed class ServingException(int httpStatus, StatusCode grpcStatus, stri
 
     public RpcException ToRpcException() => new(new Status(GrpcStatus, Message));
 
-    public static ServingException NotFound(string endpoint) => new(StatusCodes.Status404NotFound, StatusCode.NotFound, $"there is no endpoint '{endpoint}'");
+    public static ServingException NotFound(string endpoint) => new(StatusCodes.Status404NotFound, StatusCode.NotFound, $"there is no endpoint '{Bounded.Text(endpoint, Bounded.NameLength)}'");
 }

@@ -37,8 +37,8 @@ public static class ServingRoutes
             try
             {
                 var instances = MlflowScoring.Instances(await ReadObjectAsync(request, token));
-                var prediction = await router.PredictAsync(name, instances, "mlflow", token);
-                return Answer(new JsonObject { ["predictions"] = prediction.Predictions.DeepClone() }, prediction);
+                var prediction = await router.PredictAsync(name, PredictionRouter.InstancesBody(instances), "mlflow", token);
+                return Answer(new JsonObject { ["predictions"] = prediction.Predictions }, prediction);
             }
             catch (ServingException ex)
             {
@@ -53,15 +53,10 @@ public static class ServingRoutes
         app.MapGet("/v2/health/ready", (ReplicaDirectory directory) =>
             directory.Connected ? Results.Json(new { ready = true }) : Results.Json(new { ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable)).AllowAnonymous();
         var v2 = predictions.MapGroup("/v2");
-        v2.MapGet("/models/{name}", (string name, ReplicaDirectory directory) => directory.Find(name) is { } route
-            ? Results.Json(Metadata(route))
-            : Results.Json(new { error = $"there is no endpoint '{name}'" }, statusCode: StatusCodes.Status404NotFound));
-        v2.MapGet("/models/{name}/ready", (string name, ReplicaDirectory directory) => directory.Find(name) switch
-        {
-            null => Results.Json(new { error = $"there is no endpoint '{name}'" }, statusCode: StatusCodes.Status404NotFound),
-            { Replicas.Count: > 0 } => Results.Json(new { name, ready = true }),
-            _ => Results.Json(new { name, ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable),
-        });
+        v2.MapGet("/models/{name}", (string name, PredictionRouter router) => WithRoute(router, name, route => Results.Json(Metadata(route))));
+        v2.MapGet("/models/{name}/ready", (string name, PredictionRouter router) => WithRoute(router, name, route => route.Replicas.Count > 0
+            ? Results.Json(new { name, ready = true })
+            : Results.Json(new { name, ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable)));
         v2.MapPost("/models/{name}/infer", async (string name, HttpRequest request, PredictionRouter router, CancellationToken token) =>
         {
             try
@@ -78,18 +73,33 @@ public static class ServingRoutes
         return app;
     }
 
-    internal static JsonObject Metadata(EndpointRoute route) => new()
+    private static IResult WithRoute(PredictionRouter router, string name, Func<EndpointRoute, IResult> answer)
+    {
+        try
+        {
+            return answer(router.Route(name));
+        }
+        catch (ServingException ex)
+        {
+            return Results.Json(new { error = ex.Message }, statusCode: ex.HttpStatus);
+        }
+    }
+
+    private static JsonObject Metadata(EndpointRoute route) => new()
     {
         ["name"] = route.Name,
-        ["versions"] = new JsonArray(route.Replicas.Select(r => r.ModelVersion).Distinct().Select(v => (JsonNode)v).ToArray()),
+        ["versions"] = new JsonArray(V2Tensors.Versions(route).Select(v => (JsonNode)v).ToArray()),
         ["platform"] = "mlops",
-        ["inputs"] = new JsonArray { new JsonObject { ["name"] = "input-0", ["datatype"] = "FP32", ["shape"] = new JsonArray(-1, -1) } },
-        ["outputs"] = new JsonArray
-        {
-            new JsonObject { ["name"] = "class", ["datatype"] = "BYTES", ["shape"] = new JsonArray(-1) },
-            new JsonObject { ["name"] = "probabilities", ["datatype"] = "FP64", ["shape"] = new JsonArray(-1, -1) },
-        },
+        ["inputs"] = Tensors(V2Tensors.Inputs),
+        ["outputs"] = Tensors(V2Tensors.Outputs),
     };
+
+    private static JsonArray Tensors(IEnumerable<V2Tensors.TensorSpec> tensors) => new(tensors.Select(t => (JsonNode)new JsonObject
+    {
+        ["name"] = t.Name,
+        ["datatype"] = t.Datatype,
+        ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode)d).ToArray()),
+    }).ToArray());
 
     /// <summary>Which model version answered travels as a header too, whatever the protocol's body says.</summary>
     private static IResult Answer(JsonObject body, Prediction prediction) => new VersionedJson(body, prediction.ModelVersion);
@@ -98,14 +108,11 @@ public static class ServingRoutes
     {
         try
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-            return buffer.ToArray();
+            return await JsonBody.ReadBytesAsync(request, cancellationToken);
         }
-        catch (BadHttpRequestException ex)
+        catch (JsonBody.Refused ex)
         {
-            throw new ServingException(ex.StatusCode, Grpc.Core.StatusCode.InvalidArgument,
-                ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "the body is too large" : "the body could not be read");
+            throw new ServingException(ex.HttpStatus, Grpc.Core.StatusCode.InvalidArgument, ex.Message);
         }
     }
 
@@ -113,17 +120,12 @@ public static class ServingRoutes
     {
         try
         {
-            return await JsonNode.ParseAsync(request.Body, documentOptions: BodyOptions, cancellationToken: cancellationToken) as JsonObject
-                ?? throw ServingException.BadInput("the body must be a JSON object");
+            return await JsonBody.ReadAsync(request, BodyOptions, cancellationToken) as JsonObject
+                ?? throw ServingException.BadInput("the request body must be a JSON object");
         }
-        catch (JsonException ex)
+        catch (JsonBody.Refused ex)
         {
-            throw ServingException.BadInput($"the body is not valid JSON: {ex.Message}");
-        }
-        catch (BadHttpRequestException ex)
-        {
-            throw new ServingException(ex.StatusCode, Grpc.Core.StatusCode.InvalidArgument,
-                ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "the body is too large" : "the body could not be read");
+            throw new ServingException(ex.HttpStatus, Grpc.Core.StatusCode.InvalidArgument, ex.Message);
         }
     }
 

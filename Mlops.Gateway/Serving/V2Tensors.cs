@@ -11,7 +11,18 @@ namespace Mlops.Gateway.Serving;
 /// </summary>
 public static class V2Tensors
 {
-    public static JsonArray FromRest(JsonObject request)
+    /// <summary>A tensor as model metadata describes it (-1: any size).</summary>
+    public sealed record TensorSpec(string Name, string Datatype, long[] Shape);
+
+    public static readonly IReadOnlyList<TensorSpec> Inputs = [new("input-0", "FP32", [-1, -1])];
+
+    public static readonly IReadOnlyList<TensorSpec> Outputs = [new("class", "BYTES", [-1]), new("probabilities", "FP64", [-1, -1])];
+
+    /// <summary>The model versions an endpoint's replicas serve now.</summary>
+    public static IEnumerable<string> Versions(EndpointRoute route) => route.Replicas.Select(r => r.ModelVersion).Distinct();
+
+    /// <summary>The replica contract's request ({"instances": rows}) from a V2 REST request.</summary>
+    public static byte[] FromRest(JsonObject request)
     {
         if (request["inputs"] is not JsonArray { Count: > 0 } inputs || inputs[0] is not JsonObject input)
         {
@@ -27,7 +38,8 @@ public static class V2Tensors
         return Rows(shape, values, "inputs[0]");
     }
 
-    public static JsonArray FromGrpc(Inference.ModelInferRequest request)
+    /// <summary>The same from a V2 gRPC request (typed contents or raw little-endian bytes).</summary>
+    public static byte[] FromGrpc(Inference.ModelInferRequest request)
     {
         if (request.Inputs.Count == 0)
         {
@@ -70,7 +82,7 @@ public static class V2Tensors
     }
 
     /// <summary>The class names in the order the answers give their probabilities.</summary>
-    public static (string[] Classes, string[] Labels, double[] Probabilities) Outputs(JsonArray predictions)
+    public static (string[] Classes, string[] Labels, double[] Probabilities) Answer(JsonArray predictions)
     {
         var classes = (predictions[0]?["probabilities"] as JsonObject)?.Select(p => p.Key).ToArray() ?? [];
         var labels = new string[predictions.Count];
@@ -89,7 +101,7 @@ public static class V2Tensors
 
     public static JsonObject ToRest(string model, Prediction prediction, string? id)
     {
-        var (classes, labels, probabilities) = Outputs(prediction.Predictions);
+        var (classes, labels, probabilities) = Answer(prediction.Predictions);
         var answer = new JsonObject
         {
             ["model_name"] = model,
@@ -140,7 +152,8 @@ public static class V2Tensors
         }
     }
 
-    private static JsonArray Rows(long[] shape, List<double> values, string field)
+    /// <summary>The values as rows of the shape, written straight into the replica contract's request.</summary>
+    private static byte[] Rows(long[] shape, List<double> values, string field)
     {
         var (rows, width) = shape switch
         {
@@ -153,18 +166,21 @@ public static class V2Tensors
             throw ServingException.BadInput($"{field}: shape [{string.Join(", ", shape)}] needs {rows * width} values; the data has {values.Count}");
         }
 
-        var instances = new JsonArray();
-        for (var r = 0; r < rows; r++)
+        return PredictionRouter.InstancesBody((int)rows, writer =>
         {
-            var row = new JsonArray();
-            for (var c = 0; c < width; c++)
+            writer.WriteStartArray();
+            for (var r = 0; r < rows; r++)
             {
-                row.Add(values[(int)(r * width + c)]);
+                writer.WriteStartArray();
+                for (var c = 0; c < width; c++)
+                {
+                    writer.WriteNumberValue(values[(int)(r * width + c)]);
+                }
+
+                writer.WriteEndArray();
             }
 
-            instances.Add(row);
-        }
-
-        return instances;
+            writer.WriteEndArray();
+        });
     }
 }

@@ -11,13 +11,18 @@ namespace Predict;
 /// </summary>
 internal sealed class IrisModel
 {
-    private readonly MLContext _ml = new();
+    private readonly MLContext _ml;
     private readonly ITransformer _model;
     private readonly ConcurrentBag<PredictionEngine<Flower, ScoredFlower>> _engines = [];
 
-    private IrisModel(ITransformer model, string[] classes, string[] featureNames, JsonNode? trainer)
+    /// <summary>The class names as JSON text, escaped once: every row of every answer writes them.</summary>
+    private readonly JsonEncodedText[] _encodedClasses;
+
+    private IrisModel(MLContext ml, ITransformer model, string[] classes, string[] featureNames, JsonNode? trainer)
     {
+        _ml = ml;
         _model = model;
+        _encodedClasses = [.. classes.Select(c => JsonEncodedText.Encode(c))];
         Classes = classes;
         FeatureNames = featureNames;
         Trainer = trainer;
@@ -44,7 +49,7 @@ internal sealed class IrisModel
         var featureNames = metadata["feature_names"]!.AsArray().Select(f => f!.GetValue<string>()).ToArray();
         var ml = new MLContext();
         var model = ml.Model.Load(modelFile, out _);
-        return new IrisModel(model, classes, featureNames, metadata["trainer"]?.DeepClone());
+        return new IrisModel(ml, model, classes, featureNames, metadata["trainer"]?.DeepClone());
     }
 
     /// <summary>The same predictions written straight to JSON: [{"class": ..., "probabilities": {...}}, ...].</summary>
@@ -63,11 +68,11 @@ internal sealed class IrisModel
                 engine.Predict(flower, ref scored);
                 var best = Normalise(scored.Score, probabilities);
                 writer.WriteStartObject();
-                writer.WriteString("class"u8, Classes[best]);
+                writer.WriteString("class"u8, _encodedClasses[best]);
                 writer.WriteStartObject("probabilities"u8);
                 for (var i = 0; i < Classes.Length; i++)
                 {
-                    writer.WriteNumber(Classes[i], probabilities[i]);
+                    writer.WriteNumber(_encodedClasses[i], probabilities[i]);
                 }
 
                 writer.WriteEndObject();

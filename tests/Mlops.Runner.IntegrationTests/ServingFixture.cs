@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Mlops.V1;
 
@@ -13,7 +15,10 @@ public sealed class ServingFixture : IAsyncLifetime
 
     public GatewayHost Gateway { get; private set; } = null!;
 
-    public GrpcChannel GatewayGrpc { get; private set; } = null!;
+    private GrpcChannel? _gatewayChannel;
+
+    /// <summary>The gateway's gRPC port, as the admin, every call bounded (3 min unless it sets its own deadline).</summary>
+    public CallInvoker GatewayGrpc { get; private set; } = null!;
 
     public string Model { get; } = $"serving_{Guid.NewGuid():N}"[..20];
 
@@ -23,7 +28,8 @@ public sealed class ServingFixture : IAsyncLifetime
         try
         {
             Gateway = GatewayHost.Start(Host);
-            GatewayGrpc = GrpcChannel.ForAddress(Gateway.GrpcAddress, new GrpcChannelOptions { HttpHandler = new BearerHandler(Host.AdminKey) });
+            _gatewayChannel = GrpcChannel.ForAddress(Gateway.GrpcAddress, new GrpcChannelOptions { HttpHandler = new BearerHandler(Host.AdminKey) });
+            GatewayGrpc = _gatewayChannel.Intercept(new DefaultDeadline(TimeSpan.FromMinutes(3)));
             await TrainAsync();
             await Host.Registry.SetModelAliasAsync(new SetModelAliasRequest { Name = Model, Alias = "champion", Version = 1 });
         }
@@ -100,7 +106,7 @@ public sealed class ServingFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        GatewayGrpc?.Dispose();
+        _gatewayChannel?.Dispose();
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();
