@@ -18,7 +18,16 @@ public static class RunnerServiceExtensions
     public static IHostApplicationBuilder AddRunner(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()
+            // Resolved once against the content root: everyone after uses the absolute paths.
+            .PostConfigure<IHostEnvironment>((runner, environment) =>
+            {
+                // An empty path stays empty, for validation to refuse.
+                string Resolve(string path) => path.Length == 0 ? path : Path.GetFullPath(Path.Combine(environment.ContentRootPath, path));
+                runner.FunctionsPath = Resolve(runner.FunctionsPath);
+                runner.LogsPath = Resolve(runner.LogsPath);
+                runner.DataPath = Resolve(runner.DataPath);
+            });
         services.AddOptions<ContainerOptions>().BindConfiguration(ContainerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 

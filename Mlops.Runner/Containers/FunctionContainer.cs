@@ -95,52 +95,8 @@ public sealed class FunctionContainer : IAsyncDisposable
     }
 
     /// <summary>stdout and stderr line by line as they arrive; ends when the container's output ends.</summary>
-    public async IAsyncEnumerable<ContainerLogLine> ReadLogsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var read = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drained.Token);
-        var buffer = new byte[16 * 1024];
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
-        // One decoder per stream: a UTF-8 sequence may be split across frames.
-        var decoders = new[] { Encoding.UTF8.GetDecoder(), Encoding.UTF8.GetDecoder() };
-        var lines = new[] { new LineBuffer(), new LineBuffer() };
-        while (true)
-        {
-            (int Count, OutputStream Stream) chunk;
-            try
-            {
-                chunk = await _output.ReadAsync(buffer, read.Token);
-            }
-            catch (OperationCanceledException) when (_drained.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-            {
-                _logger.LogStreamFailed(ex, Spec.Owner);
-                break;
-            }
-
-            if (chunk.Count == 0)
-            {
-                break;
-            }
-
-            var stream = (int)chunk.Stream;
-            var count = decoders[stream].GetChars(buffer, 0, chunk.Count, chars, 0, flush: false);
-            foreach (var line in lines[stream].Append(new string(chars, 0, count)))
-            {
-                yield return new ContainerLogLine(chunk.Stream, line, _time.GetUtcNow());
-            }
-        }
-
-        foreach (var stream in new[] { OutputStream.Stdout, OutputStream.Stderr })
-        {
-            if (lines[(int)stream].Flush() is { } last)
-            {
-                yield return new ContainerLogLine(stream, last, _time.GetUtcNow());
-            }
-        }
-    }
+    public IAsyncEnumerable<ContainerLogLine> ReadLogsAsync(CancellationToken cancellationToken) =>
+        OutputLines.ReadAsync(_output, _time, ex => _logger.LogStreamFailed(ex, Spec.Owner), _drained.Token, cancellationToken);
 
     /// <summary>How the container ended: on its own, out of memory, or killed at its deadline.</summary>
     public Task<ContainerExit> WaitAsync(CancellationToken cancellationToken) =>

@@ -12,12 +12,14 @@ public sealed class FunctionRuntime(
     IContainerEngine engine, LiveContainers live, IOptions<ContainerOptions> options, TimeProvider time, ILogger<FunctionContainer> logger)
     : IFunctionRuntime
 {
+    private readonly Backoff _backoff = new(options.Value, time);
+
     public async Task<FunctionContainer> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         live.Add(spec.Owner);
         try
         {
-            var container = await FunctionContainer.CreateAsync(spec, engine, new Backoff(options.Value, time), time, logger, Release, cancellationToken);
+            var container = await FunctionContainer.CreateAsync(spec, engine, _backoff, time, logger, Release, cancellationToken);
             RunnerTelemetry.ActiveContainers.Add(1);
             return container;
         }

@@ -70,4 +70,7 @@ internal static partial class Log
 
     [LoggerMessage(42, LogLevel.Warning, "Could not remove the leftover {Path}")]
     public static partial void CrashLeftoverKept(this ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(43, LogLevel.Warning, "Run {RunId} could not be marked {Status}; it stays RUNNING in the registry")]
+    public static partial void RunNotFinished(this ILogger logger, Exception exception, string runId, string status);
 }

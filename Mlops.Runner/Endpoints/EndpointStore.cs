@@ -9,9 +9,9 @@ public sealed class EndpointStore
 {
     private readonly string _connectionString;
 
-    public EndpointStore(IOptions<RunnerOptions> options, IHostEnvironment environment)
+    public EndpointStore(IOptions<RunnerOptions> options)
     {
-        var data = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath));
+        var data = options.Value.DataPath;
         Directory.CreateDirectory(data);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(data, "endpoints.db"), DefaultTimeout = 30 }.ToString();
         using var connection = Open();

@@ -17,10 +17,9 @@ public sealed class ReplicaPlanner(
     IModelRegistry registry,
     ModelCache cache,
     IOptions<RunnerOptions> options,
-    IOptions<ContainerOptions> containerOptions,
-    IHostEnvironment environment)
+    IOptions<ContainerOptions> containerOptions)
 {
-    private readonly string _runRoot = Path.Combine(Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath)), "replicas");
+    private readonly string _runRoot = Path.Combine(options.Value.DataPath, RunFolder.Folder);
 
     /// <summary>The function, checked to be one that serves.</summary>
     public async Task<(FunctionManifest Manifest, ServingSpec Serving)> ServingFunctionAsync(string function, CancellationToken cancellationToken)

@@ -8,6 +8,9 @@ namespace Mlops.Runner.Endpoints;
 /// </summary>
 public sealed partial class RunFolder : IDisposable
 {
+    /// <summary>Where run folders live under the runner's data, one per replica.</summary>
+    public const string Folder = "replicas";
+
     /// <summary>sun_path holds 108 bytes with the terminating NUL.</summary>
     private const int MaxSocketPath = 107;
 

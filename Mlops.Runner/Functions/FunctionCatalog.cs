@@ -6,11 +6,11 @@ namespace Mlops.Runner.Functions;
 /// The functions are the folders under the functions path that hold a function.json. The disk is read on
 /// every call, so adding, changing or removing a folder takes effect without a restart or a list to edit.
 /// </summary>
-public sealed class FunctionCatalog(IOptions<RunnerOptions> options, IHostEnvironment environment)
+public sealed class FunctionCatalog(IOptions<RunnerOptions> options)
 {
     private const int MaxManifestBytes = 256 * 1024;
 
-    public string Root { get; } = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.FunctionsPath));
+    public string Root { get; } = options.Value.FunctionsPath;
 
     public async Task<IReadOnlyList<FunctionEntry>> ListAsync(CancellationToken cancellationToken)
     {

@@ -18,6 +18,9 @@ public sealed record BuiltImage(string Tag, string Id, long SizeBytes);
 /// <summary>One build on the engine: tar the context -> build with streamed output -> check the image -> prune.</summary>
 public sealed class ImageBuilder(IDockerClient docker, ImagePruner pruner, IOptions<ImageOptions> options, ILogger<ImageBuilder> logger)
 {
+    /// <summary>Build contexts are tarred to temp files named so.</summary>
+    public const string ContextTarPrefix = "mlops-context-";
+
     /// <summary>The most of a failed build's output that goes into its error message (its end matters most).</summary>
     private const int MaxFailureOutput = 8 * 1024;
 
@@ -71,7 +74,7 @@ public sealed class ImageBuilder(IDockerClient docker, ImagePruner pruner, IOpti
 
     private async Task<BuildProgress> RunBuildAsync(BuildSpec spec, Action<string> onLine, CancellationToken cancellationToken)
     {
-        var tarPath = Path.Combine(Path.GetTempPath(), $"mlops-context-{Guid.NewGuid():N}.tar");
+        var tarPath = Path.Combine(Path.GetTempPath(), $"{ContextTarPrefix}{Guid.NewGuid():N}.tar");
         try
         {
             await using (var file = File.Create(tarPath))

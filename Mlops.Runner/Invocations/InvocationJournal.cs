@@ -7,9 +7,9 @@ namespace Mlops.Runner.Invocations;
 
 /// <summary>Opens each invocation's record in history and its log file under logs/.</summary>
 public sealed class InvocationJournal(
-    InvocationStore store, IOptions<RunnerOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<LiveInvocation> logger)
+    InvocationStore store, IOptions<RunnerOptions> options, TimeProvider time, ILogger<LiveInvocation> logger)
 {
-    private readonly string _logsDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.LogsPath));
+    private readonly string _logsDirectory = options.Value.LogsPath;
 
     public LiveInvocation Begin(FunctionManifest manifest, Activity? activity)
     {

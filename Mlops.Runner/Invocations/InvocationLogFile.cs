@@ -7,12 +7,11 @@ namespace Mlops.Runner.Invocations;
 
 /// <summary>
 /// The full log of one invocation at logs/&lt;function&gt;-&lt;id&gt;.log: build output, the container's
-/// stdout and stderr, and the outcome, each line stamped with its time and source. Safe to write from
-/// the log pump and the pipeline at once.
+/// stdout and stderr, and the outcome, each line stamped with its time and source. One writer: the
+/// invocation's event stream, in order.
 /// </summary>
 public sealed class InvocationLogFile : IAsyncDisposable
 {
-    private readonly Lock _sync = new();
     private readonly StreamWriter _writer;
 
     private InvocationLogFile(string path)
@@ -23,7 +22,7 @@ public sealed class InvocationLogFile : IAsyncDisposable
 
     public string Path { get; }
 
-    public static string PathFor(string logsDirectory, string function, string invocationId) =>
+    private static string PathFor(string logsDirectory, string function, string invocationId) =>
         System.IO.Path.Combine(logsDirectory, $"{function}-{invocationId}.log");
 
     public static InvocationLogFile Create(string logsDirectory, string function, string invocationId)
@@ -69,23 +68,12 @@ public sealed class InvocationLogFile : IAsyncDisposable
 
     private void Write(DateTimeOffset time, string source, string line)
     {
-        lock (_sync)
-        {
-            _writer.Write(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            _writer.Write(' ');
-            _writer.Write(source);
-            _writer.Write(" | ");
-            _writer.WriteLine(line);
-        }
+        _writer.Write(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        _writer.Write(' ');
+        _writer.Write(source);
+        _writer.Write(" | ");
+        _writer.WriteLine(line);
     }
 
-    public ValueTask DisposeAsync()
-    {
-        lock (_sync)
-        {
-            _writer.Dispose();
-        }
-
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }

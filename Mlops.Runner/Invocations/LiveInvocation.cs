@@ -111,7 +111,6 @@ public sealed class LiveInvocation : IAsyncDisposable
     {
         _logger.InvocationCrashed(exception, Id, Record.Function);
         Activity.RecordError(exception.GetType().Name, exception);
-        _outcome ??= InvocationOutcome.Failed(new RunnerException(ErrorKind.Unavailable, "the runner failed; see its log"));
         Update(record => record with { Status = InvocationStatus.Failed, EndedAt = _time.GetUtcNow(), ErrorMessage = "the runner failed; see its log" });
     }
 

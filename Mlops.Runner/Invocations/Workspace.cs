@@ -11,6 +11,9 @@ namespace Mlops.Runner.Invocations;
 /// </summary>
 public sealed class Workspace : IDisposable
 {
+    /// <summary>Where workspaces live under the runner's data, one folder per invocation.</summary>
+    public const string Folder = "invocations";
+
     private const UnixFileMode WorldWritable = (UnixFileMode)0b111_111_111;
     private const UnixFileMode WorldReadable = (UnixFileMode)0b111_101_101;
 
@@ -30,7 +33,7 @@ public sealed class Workspace : IDisposable
 
     public static async Task<Workspace> CreateAsync(string dataDirectory, string invocationId, JsonObject parameters, ILogger logger, CancellationToken cancellationToken)
     {
-        var workspace = new Workspace(Path.Combine(dataDirectory, "invocations", invocationId), logger);
+        var workspace = new Workspace(Path.Combine(dataDirectory, Folder, invocationId), logger);
         try
         {
             Directory.CreateDirectory(workspace.Input);

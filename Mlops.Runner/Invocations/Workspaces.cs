@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Mlops.Runner.Invocations;
 
 /// <summary>Makes each invocation's input and output folders under data/invocations/.</summary>
-public sealed class Workspaces(IOptions<RunnerOptions> options, IHostEnvironment environment, ILogger<Workspace> logger)
+public sealed class Workspaces(IOptions<RunnerOptions> options, ILogger<Workspace> logger)
 {
-    private readonly string _dataDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath));
+    private readonly string _dataDirectory = options.Value.DataPath;
 
     public Task<Workspace> CreateAsync(string invocationId, JsonObject parameters, CancellationToken cancellationToken) =>
         Workspace.CreateAsync(_dataDirectory, invocationId, parameters, logger, cancellationToken);

@@ -1,26 +1,33 @@
 using Microsoft.Extensions.Options;
 using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Endpoints;
+using Mlops.Runner.Images;
+using Mlops.Runner.Invocations;
+using Mlops.Runner.Registry;
+using Mlops.Runner.Registry.Embedded;
 
 namespace Mlops.Runner.Recovery;
 
 /// <summary>
 /// What a runner that died (kill -9, power loss) leaves on disk, removed when the next one starts, before
-/// any new work: invocation workspaces, half-downloaded models, half-written artifacts, and build-context
-/// tars. Containers are the janitor's; this is the files.
+/// any new work: invocation workspaces, replica run folders, half-downloaded models, half-written artifacts,
+/// and build-context tars. Containers are the janitor's; this is the files.
 /// </summary>
-public sealed class CrashLeftovers(IOptions<RunnerOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<CrashLeftovers> logger) : IHostedService
+public sealed class CrashLeftovers(IOptions<RunnerOptions> options, TimeProvider clock, ILogger<CrashLeftovers> logger) : IHostedService
 {
     /// <summary>Another runner on this machine may be building right now; its tar is younger than this.</summary>
     private static readonly TimeSpan ContextTarAge = TimeSpan.FromHours(1);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var data = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath));
+        var data = options.Value.DataPath;
         var removed = 0;
-        removed += Remove(Children(Path.Combine(data, "invocations"), "*", SearchOption.TopDirectoryOnly));
-        removed += Remove(Children(Path.Combine(data, "model-cache"), ".download-*", SearchOption.AllDirectories));
-        removed += Remove(Files(Path.Combine(data, "registry", "artifacts"), "*.partial"));
-        removed += Remove(Files(Path.GetTempPath(), "mlops-context-*.tar", SearchOption.TopDirectoryOnly)
+        removed += Remove(Children(Path.Combine(data, Workspace.Folder), "*"));
+        removed += Remove(Children(Path.Combine(data, RunFolder.Folder), "*"));
+        // Downloads sit right under each model's folder: no need to walk the cached models themselves.
+        removed += Remove(Children(Path.Combine(data, ModelCache.Folder), "*").SelectMany(model => Children(model, $"{ModelCache.DownloadPrefix}*")));
+        removed += Remove(Files(Path.Combine(data, EmbeddedRegistry.Folder, EmbeddedRegistry.ArtifactsFolder), $"*{EmbeddedRegistry.PartialSuffix}", SearchOption.AllDirectories));
+        removed += Remove(Files(Path.GetTempPath(), $"{ImageBuilder.ContextTarPrefix}*.tar", SearchOption.TopDirectoryOnly)
             .Where(tar => clock.GetUtcNow() - File.GetLastWriteTimeUtc(tar) > ContextTarAge));
         if (removed > 0)
         {
@@ -32,10 +39,10 @@ public sealed class CrashLeftovers(IOptions<RunnerOptions> options, IHostEnviron
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static IEnumerable<string> Children(string folder, string pattern, SearchOption search) =>
-        Directory.Exists(folder) ? Directory.EnumerateDirectories(folder, pattern, search).ToList() : [];
+    private static IEnumerable<string> Children(string folder, string pattern) =>
+        Directory.Exists(folder) ? Directory.EnumerateDirectories(folder, pattern).ToList() : [];
 
-    private static IEnumerable<string> Files(string folder, string pattern, SearchOption search = SearchOption.AllDirectories) =>
+    private static IEnumerable<string> Files(string folder, string pattern, SearchOption search) =>
         Directory.Exists(folder) ? Directory.EnumerateFiles(folder, pattern, search).ToList() : [];
 
     private int Remove(IEnumerable<string> paths)

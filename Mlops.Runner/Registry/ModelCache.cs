@@ -9,9 +9,14 @@ namespace Mlops.Runner.Registry;
 /// once, checked against its checksums, and put in place by one rename, so two first uses at once cannot
 /// leave a half-written or corrupt copy (the loser's download is thrown away).
 /// </summary>
-public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> options, IHostEnvironment environment)
+public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> options)
 {
-    private readonly string _root = Path.Combine(Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.DataPath)), "model-cache");
+    public const string Folder = "model-cache";
+
+    /// <summary>A download in progress; one left behind is a crash's (see <see cref="Recovery.CrashLeftovers"/>).</summary>
+    public const string DownloadPrefix = ".download-";
+
+    private readonly string _root = Path.Combine(options.Value.DataPath, Folder);
 
     /// <summary>The folder holding the version's files (ready to copy, never to modify).</summary>
     public async Task<string> GetAsync(ModelVersion version, CancellationToken cancellationToken)
@@ -31,7 +36,7 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
         }
 
         span?.SetTag(RunnerTelemetry.CacheHit, false);
-        var download = Path.Combine(_root, name, $".download-{Guid.NewGuid():N}");
+        var download = Path.Combine(_root, name, $"{DownloadPrefix}{Guid.NewGuid():N}");
         try
         {
             Directory.CreateDirectory(download);

@@ -34,9 +34,7 @@ public static class RegistryServiceExtensions
         {
             services.AddSingleton<IModelRegistry>(sp =>
             {
-                var runner = sp.GetRequiredService<IOptions<RunnerOptions>>().Value;
-                var data = Path.GetFullPath(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, runner.DataPath));
-                return new EmbeddedRegistry(Path.Combine(data, "registry"));
+                return new EmbeddedRegistry(Path.Combine(sp.GetRequiredService<IOptions<RunnerOptions>>().Value.DataPath, EmbeddedRegistry.Folder));
             });
         }
 

@@ -9,7 +9,7 @@ namespace Mlops.Runner.Registry;
 /// tags, and the model, result and log as artifacts) and, when it succeeded, the next version of its
 /// registered model. A failed one becomes a FAILED run and no version.
 /// </summary>
-public sealed class RunRecorder(IModelRegistry registry, TimeProvider time) : IRunRecorder
+public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILogger<RunRecorder> logger) : IRunRecorder
 {
     public const string ModelArtifactPath = "model";
 
@@ -38,9 +38,8 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time) : IR
         }
         catch (Exception ex)
         {
-            // Whatever stopped the recording, the run must not stay RUNNING (if the registry is down too, the
-            // start-up reconciliation finishes it).
-            await registry.FinishRunAsync(run.Id, ex is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed, time.GetUtcNow(), CancellationToken.None);
+            // Whatever stopped the recording, the run must not stay RUNNING; the caller hears of what stopped it.
+            await TryFinishAsync(run.Id, ex is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed);
             throw;
         }
 
@@ -63,10 +62,26 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time) : IR
         }
         finally
         {
-            await registry.FinishRunAsync(run.Id, RunStatus.Failed, time.GetUtcNow(), CancellationToken.None);
+            await TryFinishAsync(run.Id, RunStatus.Failed);
         }
 
         return new RecordedTraining(run.Id, null);
+    }
+
+    /// <summary>
+    /// Finishing a run on the way out of a failure: if the registry refuses this too (it is down, say), that is
+    /// logged and the first failure is the one the caller gets. The run then stays RUNNING in the registry.
+    /// </summary>
+    private async Task TryFinishAsync(string runId, RunStatus status)
+    {
+        try
+        {
+            await registry.FinishRunAsync(runId, status, time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is RunnerException or HttpRequestException or TaskCanceledException or IOException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            logger.RunNotFinished(ex, runId, status.ToString());
+        }
     }
 
     private async Task<TrackedRun> StartAsync(TrainingContext context, TrainingResult? result, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task RestStream_ThroughNginx_ArrivesLineByLineNotBuffered()
     {
-        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url), Timeout = TimeSpan.FromMinutes(2) };
+        using var http = BearerHandler.Client(_door.Url, fixture.Host.AdminKey, TimeSpan.FromMinutes(2));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/functions/print-sleep:invoke") { Content = JsonContent.Create(new JsonObject()) };
         var clock = Stopwatch.StartNew();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -61,7 +61,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task InvokeAndUi_ThroughNginx_AreServed()
     {
-        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url) };
+        using var http = BearerHandler.Client(_door.Url, fixture.Host.AdminKey);
 
         using var page = await http.GetAsync("/");
         using var invoke = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "echo", ["parameters"] = new JsonObject { ["message"] = "door" } });
@@ -77,7 +77,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task ForeignHostName_IsRefusedAsJson_BeforeAnythingElse()
     {
-        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url) };
+        using var http = BearerHandler.Client(_door.Url, fixture.Host.AdminKey);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/debug");
         request.Headers.Host = "attacker.example";
 
@@ -90,7 +90,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task CrossSiteBrowserPost_IsRefused_ButTheUisOwnOriginIsServed()
     {
-        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url) };
+        using var http = BearerHandler.Client(_door.Url, fixture.Host.AdminKey);
 
         using var foreign = await PostWithOriginAsync(http, "http://attacker.example");
         using var own = await PostWithOriginAsync(http, _door.Url);
@@ -103,7 +103,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task BodyOver8MB_IsA413InJson_FromNginxItself()
     {
-        using var http = new HttpClient(new BearerHandler(fixture.Host.AdminKey)) { BaseAddress = new Uri(_door.Url) };
+        using var http = BearerHandler.Client(_door.Url, fixture.Host.AdminKey);
 
         using var response = await http.PostAsync("/invoke", new ByteArrayContent(new byte[9 * 1024 * 1024]));
 
@@ -124,7 +124,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
             null => null,
             _ => (await new Mlops.V1.Keys.KeysClient(fixture.Host.Channel).CreateKeyAsync(new CreateKeyRequest { Name = "mlflow test", Role = role })).Secret,
         };
-        using var http = new HttpClient(new BearerHandler(key)) { BaseAddress = new Uri(_door.Url) };
+        using var http = BearerHandler.Client(_door.Url, key);
 
         using var response = await http.GetAsync("/mlflow/health");
 

@@ -51,7 +51,7 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     /// <summary>A client of <paramref name="baseAddress"/> that sends <paramref name="key"/> (the admin key by default).</summary>
     public HttpClient Http(string baseAddress, TimeSpan? timeout = null, string? key = null) =>
-        new(new BearerHandler(key ?? AdminKey)) { BaseAddress = new Uri(baseAddress), Timeout = timeout ?? TimeSpan.FromMinutes(5) };
+        BearerHandler.Client(baseAddress, key ?? AdminKey, timeout ?? TimeSpan.FromMinutes(5));
 
     /// <summary>The dashboard, logged in.</summary>
     public HttpClient DashboardHttp() => Http(Dashboard, TimeSpan.FromSeconds(30), DashboardToken);

@@ -13,6 +13,10 @@ public sealed class BearerHandler(string? key) : DelegatingHandler(new SocketsHt
         return base.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>A client of <paramref name="baseAddress"/> that sends <paramref name="key"/> (none when null); the caller disposes it.</summary>
+    public static HttpClient Client(string baseAddress, string? key, TimeSpan? timeout = null) =>
+        new(new BearerHandler(key)) { BaseAddress = new Uri(baseAddress), Timeout = timeout ?? TimeSpan.FromMinutes(3) };
+
     /// <summary>The first admin key a runner (or the AppHost) wrote under its data folder.</summary>
     public static string AdminKeyIn(string dataDirectory) => File.ReadAllText(Path.Combine(dataDirectory, "secrets", "admin.key")).Trim();
 }

@@ -9,6 +9,14 @@ namespace Mlops.Runner.Registry.Embedded;
 /// </summary>
 public sealed partial class EmbeddedRegistry : IModelRegistry
 {
+    /// <summary>Its folder under the runner's data.</summary>
+    public const string Folder = "registry";
+
+    public const string ArtifactsFolder = "artifacts";
+
+    /// <summary>An artifact being written; it becomes the artifact by one rename.</summary>
+    public const string PartialSuffix = ".partial";
+
     private readonly string _connectionString;
     private readonly string _artifacts;
     private readonly SemaphoreSlim _writes = new(1, 1);
@@ -16,7 +24,7 @@ public sealed partial class EmbeddedRegistry : IModelRegistry
     public EmbeddedRegistry(string directory)
     {
         Directory.CreateDirectory(directory);
-        _artifacts = Path.Combine(directory, "artifacts");
+        _artifacts = Path.Combine(directory, ArtifactsFolder);
         Directory.CreateDirectory(_artifacts);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "registry.db"), ForeignKeys = true, DefaultTimeout = 30 }.ToString();
         using var connection = new SqliteConnection(_connectionString);
@@ -96,7 +104,7 @@ public sealed partial class EmbeddedRegistry : IModelRegistry
         await GetRunAsync(runId, cancellationToken);
         var target = ArtifactFile(runId, path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temporary = target + $".{Guid.NewGuid():N}.partial";
+        var temporary = target + $".{Guid.NewGuid():N}{PartialSuffix}";
         try
         {
             await using (var file = File.Create(temporary))
@@ -120,7 +128,7 @@ public sealed partial class EmbeddedRegistry : IModelRegistry
         return Directory.Exists(start)
             ? Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories)
                 .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
-                .Where(file => !file.EndsWith(".partial", StringComparison.Ordinal))
+                .Where(file => !file.EndsWith(PartialSuffix, StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)
                 .ToList()
             : [];

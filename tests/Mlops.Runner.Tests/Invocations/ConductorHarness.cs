@@ -33,9 +33,8 @@ internal sealed class ConductorHarness : IDisposable
             MaxConcurrentInvocations = 2,
             MaxQueueLength = 2,
         });
-        var environment = new HostingEnvironment { ContentRootPath = _root.FullName };
         var time = TimeProvider.System;
-        var catalog = new FunctionCatalog(options, environment);
+        var catalog = new FunctionCatalog(options);
         var registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
         var containerOptions = Options.Create(new ContainerOptions { TeardownBackoffMilliseconds = 1 });
 
@@ -43,11 +42,11 @@ internal sealed class ConductorHarness : IDisposable
         Runtime = new FunctionRuntime(Engine, Live, containerOptions, time, NullLogger<FunctionContainer>.Instance);
         Conductor = new InvocationConductor(
             catalog,
-            new ModelBinder(registry, new ModelCache(registry, options, environment), catalog),
+            new ModelBinder(registry, new ModelCache(registry, options), catalog),
             new AdmissionGate(options),
-            new InvocationJournal(Store, options, environment, time, NullLogger<LiveInvocation>.Instance),
+            new InvocationJournal(Store, options, time, NullLogger<LiveInvocation>.Instance),
             Images,
-            new Workspaces(options, environment, NullLogger<Workspace>.Instance),
+            new Workspaces(options, NullLogger<Workspace>.Instance),
             Runtime,
             new TrainingRegistrar(Recorder),
             time);
@@ -69,6 +68,9 @@ internal sealed class ConductorHarness : IDisposable
 
     public string DataDirectory => Path.Combine(_root.FullName, "data");
 
+    /// <summary>How long an invocation against the fakes may take before its test fails instead of hanging.</summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
     /// <summary>Every event until the stream ends, and the error it ended with, if any.</summary>
     public async Task<(List<InvocationEvent> Events, RunnerException? Error)> InvokeAsync(
         string function, JsonObject? parameters = null, CancellationToken cancellationToken = default)
@@ -76,16 +78,20 @@ internal sealed class ConductorHarness : IDisposable
         var events = new List<InvocationEvent>();
         try
         {
-            await foreach (var item in Conductor.InvokeAsync(function, parameters ?? [], cancellationToken).WithCancellation(CancellationToken.None))
-            {
-                events.Add(item);
-            }
-
+            await ReadAllAsync().WaitAsync(Bound);
             return (events, null);
         }
         catch (RunnerException ex)
         {
             return (events, ex);
+        }
+
+        async Task ReadAllAsync()
+        {
+            await foreach (var item in Conductor.InvokeAsync(function, parameters ?? [], cancellationToken).WithCancellation(CancellationToken.None))
+            {
+                events.Add(item);
+            }
         }
     }
 

@@ -142,7 +142,16 @@ public sealed class InvocationConductorTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var events = new List<InvocationEvent>();
 
-        var error = await Assert.ThrowsAsync<RunnerException>(async () =>
+        var error = await Assert.ThrowsAsync<RunnerException>(() => ReadAsync().WaitAsync(ConductorHarness.Bound));
+
+        Assert.Equal(ErrorKind.Cancelled, error.Kind);
+        Assert.Equal(["Accepted", "ImageResolved", "ContainerStarted"], ConductorHarness.Kinds(events));
+        var id = Assert.IsType<InvocationAccepted>(events[0]).InvocationId;
+        Assert.Equal(InvocationStatus.Cancelled, _harness.Store.Get(id).Status);
+        Assert.Equal(1, _harness.Engine.Kills);
+        Engine.TornDownOnce();
+
+        async Task ReadAsync()
         {
             await foreach (var item in _harness.Conductor.InvokeAsync("work", [], cancel.Token))
             {
@@ -152,14 +161,7 @@ public sealed class InvocationConductorTests : IDisposable
                     await cancel.CancelAsync();
                 }
             }
-        });
-
-        Assert.Equal(ErrorKind.Cancelled, error.Kind);
-        Assert.Equal(["Accepted", "ImageResolved", "ContainerStarted"], ConductorHarness.Kinds(events));
-        var id = Assert.IsType<InvocationAccepted>(events[0]).InvocationId;
-        Assert.Equal(InvocationStatus.Cancelled, _harness.Store.Get(id).Status);
-        Assert.Equal(1, _harness.Engine.Kills);
-        Engine.TornDownOnce();
+        }
     }
 
     [Fact]
@@ -168,17 +170,22 @@ public sealed class InvocationConductorTests : IDisposable
         _harness.Engine.RunsUntilKilled = true;
         string? id = null;
 
-        await foreach (var item in _harness.Conductor.InvokeAsync("work", [], CancellationToken.None))
-        {
-            id ??= (item as InvocationAccepted)?.InvocationId;
-            if (item is InvocationContainerStarted)
-            {
-                break;
-            }
-        }
+        await ReadUntilStartedAsync().WaitAsync(ConductorHarness.Bound);
 
         Assert.Equal(InvocationStatus.Cancelled, _harness.Store.Get(id).Status);
         Engine.TornDownOnce();
+
+        async Task ReadUntilStartedAsync()
+        {
+            await foreach (var item in _harness.Conductor.InvokeAsync("work", [], CancellationToken.None))
+            {
+                id ??= (item as InvocationAccepted)?.InvocationId;
+                if (item is InvocationContainerStarted)
+                {
+                    break;
+                }
+            }
+        }
     }
 
     [Fact]
@@ -265,9 +272,7 @@ public sealed class InvocationConductorTests : IDisposable
 
         try
         {
-            await foreach (var _ in _harness.Conductor.InvokeAsync("trainer", [], caller.Token))
-            {
-            }
+            await ReadAllAsync().WaitAsync(ConductorHarness.Bound);
         }
         catch (RunnerException ex) when (ex.Kind == ErrorKind.Cancelled)
         {
@@ -276,6 +281,13 @@ public sealed class InvocationConductorTests : IDisposable
 
         Assert.Single(_harness.Recorder.Successes);
         Assert.Empty(_harness.Recorder.Failures);
+
+        async Task ReadAllAsync()
+        {
+            await foreach (var _ in _harness.Conductor.InvokeAsync("trainer", [], caller.Token))
+            {
+            }
+        }
     }
 
     [Fact]

@@ -12,11 +12,12 @@ public sealed class CrashLeftoversTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public async Task Start_RemovesWorkspacesDownloadsAndPartialArtifacts_ButKeepsModelsAndArtifacts()
+    public async Task Start_RemovesWorkspacesRunFoldersDownloadsAndPartialArtifacts_ButKeepsModelsAndArtifacts()
     {
         var data = Path.Combine(_root, "data");
         var workspace = Directory.CreateDirectory(Path.Combine(data, "invocations", "0123abcd", "output", "model")).FullName;
         File.WriteAllText(Path.Combine(workspace, "model.zip"), "weights");
+        var runFolder = Directory.CreateDirectory(Path.Combine(data, "replicas", "r-0123")).FullName;
         var download = Directory.CreateDirectory(Path.Combine(data, "model-cache", "iris_model", ".download-abc")).FullName;
         var cached = Directory.CreateDirectory(Path.Combine(data, "model-cache", "iris_model", "1-run")).FullName;
         var artifacts = Directory.CreateDirectory(Path.Combine(data, "registry", "artifacts", "run-1", "model")).FullName;
@@ -24,11 +25,12 @@ public sealed class CrashLeftoversTests : IDisposable
         File.WriteAllText(Path.Combine(artifacts, "model.zip.0a1b.partial"), "half");
         var leftovers = new CrashLeftovers(
             Options.Create(new RunnerOptions { DataPath = data, FunctionsPath = _root, LogsPath = _root }),
-            new HostingEnvironment { ContentRootPath = _root }, TimeProvider.System, NullLogger<CrashLeftovers>.Instance);
+            TimeProvider.System, NullLogger<CrashLeftovers>.Instance);
 
         await leftovers.StartAsync(CancellationToken.None);
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(data, "invocations")));
+        Assert.False(Directory.Exists(runFolder));
         Assert.False(Directory.Exists(download));
         Assert.True(Directory.Exists(cached));
         Assert.Equal(["model.zip"], Directory.EnumerateFiles(artifacts).Select(Path.GetFileName));

@@ -15,7 +15,7 @@ public sealed class ModelCacheTests : IDisposable
     public ModelCacheTests()
     {
         _registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
-        _cache = new ModelCache(_registry, Options.Create(new RunnerOptions { DataPath = "data" }), new Environment(_root.FullName));
+        _cache = new ModelCache(_registry, Options.Create(new RunnerOptions { DataPath = Path.Combine(_root.FullName, "data") }));
     }
 
     public void Dispose() => _root.Delete(recursive: true);
@@ -64,16 +64,5 @@ public sealed class ModelCacheTests : IDisposable
         var sums = await ModelChecksums.ComputeAsync(staged.FullName, CancellationToken.None);
         await _registry.UploadArtifactAsync(run.Id, ModelChecksums.ArtifactPathFor("model"), new MemoryStream(ModelChecksums.Serialize(sums)), CancellationToken.None);
         return await _registry.CreateModelVersionAsync("cached_model", run.Id, "model", CancellationToken.None);
-    }
-
-    private sealed class Environment(string root) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Test";
-
-        public string ApplicationName { get; set; } = "tests";
-
-        public string ContentRootPath { get; set; } = root;
-
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
 }

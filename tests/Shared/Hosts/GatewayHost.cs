@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Mlops.ServiceDefaults.Security;
 
 namespace Mlops.Testing;
 
@@ -21,10 +22,10 @@ public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory,
     public string GrpcAddress { get; } = grpcAddress;
 
     /// <summary>Sends <see cref="AdminKey"/>.</summary>
-    public HttpClient Http { get; } = new(new BearerHandler(adminKey)) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(3) };
+    public HttpClient Http { get; } = BearerHandler.Client(address, adminKey);
 
     /// <summary>A client that sends <paramref name="key"/> (none when null); the caller disposes it.</summary>
-    public HttpClient HttpWith(string? key) => new(new BearerHandler(key)) { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromMinutes(3) };
+    public HttpClient HttpWith(string? key) => BearerHandler.Client(Address, key);
 
     public static GatewayHost Start(RunnerHost runner, IReadOnlyDictionary<string, string?>? settings = null) => Start(runner.Address, runner.DataDirectory, settings);
 
@@ -45,7 +46,7 @@ public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory,
         });
         factory.UseKestrel();
         factory.StartServer();
-        var adminKey = File.Exists(Path.Combine(dataDirectory, "secrets", "admin.key")) ? BearerHandler.AdminKeyIn(dataDirectory) : null;
+        var adminKey = File.Exists(Path.Combine(KeyFiles.SecretsPath(dataDirectory), KeyFiles.AdminKeyFile)) ? BearerHandler.AdminKeyIn(dataDirectory) : null;
         return new GatewayHost(factory, http, grpc, adminKey);
     }
 

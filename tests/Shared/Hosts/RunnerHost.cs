@@ -174,7 +174,7 @@ public sealed class RunnerHost : IAsyncDisposable
         {
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool> { [$"{(buildStages ? "mlops.build-stage" : "mlops.function")}={function}"] = true },
+                ["label"] = new Dictionary<string, bool> { [$"{(buildStages ? Labels.BuildStage : Labels.Function)}={function}"] = true },
             },
         });
 
