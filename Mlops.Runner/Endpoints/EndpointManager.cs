@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mlops.Runner.Containers;
 
 namespace Mlops.Runner.Endpoints;
@@ -73,13 +72,33 @@ public sealed class EndpointManager(
         }
 
         Publish(controller, null);
-        var deadline = Stopwatch.GetTimestamp() + (long)((serving.Startup + SettleMargin).TotalSeconds * Stopwatch.Frequency);
-        while (!controller.IsSettled && Stopwatch.GetTimestamp() < deadline)
-        {
-            await Task.Delay(50, cancellationToken);
-        }
-
+        await SettledAsync(controller, serving.Startup + SettleMargin, cancellationToken);
         return controller.View;
+    }
+
+    /// <summary>
+    /// Returns once the endpoint is ready or failed, or after <paramref name="limit"/> (the view then says how far
+    /// it got). Every change that can settle it is published, so each published change is a moment to look.
+    /// </summary>
+    private async Task SettledAsync(EndpointController controller, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var settling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        settling.CancelAfter(limit);
+        try
+        {
+            // The first event is the end of an empty snapshot: a look right after subscribing.
+            await foreach (var _ in events.WatchAsync(() => [], settling.Token))
+            {
+                if (controller.IsSettled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not settled within the limit.
+        }
     }
 
     public EndpointView Get(string? name) => Controller(name).View;
