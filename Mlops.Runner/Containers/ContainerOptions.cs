@@ -19,6 +19,13 @@ public sealed class ContainerOptions
     [Range(1, 100_000)]
     public int TmpfsSizeMb { get; set; } = 256;
 
+    /// <summary>
+    /// The engine's own copy of a container's output (json-file, for `docker logs`), capped: the runner keeps
+    /// the full log itself, and a function printing without end must not fill the engine's disk.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int EngineLogMaxMb { get; set; } = 10;
+
     /// <summary>How long one attempt to kill or remove a container may take.</summary>
     [Range(1, 600)]
     public int TeardownTimeoutSeconds { get; set; } = 30;

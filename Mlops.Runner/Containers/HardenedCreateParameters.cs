@@ -6,7 +6,8 @@ namespace Mlops.Runner.Containers;
 /// <summary>
 /// The one place a function container's create parameters are made: no network, read-only root with a
 /// small tmpfs, no capabilities, no new privileges, a pids limit, memory and CPU limits, a forced
-/// unprivileged user, an init process, the spec's mounts and nothing else, and the labels a janitor finds.
+/// unprivileged user, an init process, the spec's mounts and nothing else, a capped engine log, and the labels
+/// a janitor finds.
 /// </summary>
 public static class HardenedCreateParameters
 {
@@ -45,6 +46,15 @@ public static class HardenedCreateParameters
                 MemorySwap = memory,
                 NanoCPUs = (long)(spec.Cpus * 1_000_000_000),
                 Init = true,
+                LogConfig = new LogConfig
+                {
+                    Type = "json-file",
+                    Config = new Dictionary<string, string>
+                    {
+                        ["max-size"] = string.Create(CultureInfo.InvariantCulture, $"{options.EngineLogMaxMb}m"),
+                        ["max-file"] = "1",
+                    },
+                },
                 Mounts = spec.Mounts
                     .Select(mount => new Mount { Type = "bind", Source = mount.Source, Target = mount.Target, ReadOnly = mount.ReadOnly })
                     .ToList(),

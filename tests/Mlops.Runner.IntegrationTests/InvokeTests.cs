@@ -62,6 +62,7 @@ public sealed class InvokeTests(RunnerFixture fixture)
         using var call = Host.Client.Invoke(new InvokeRequest { Function = "print-sleep" }, deadline: DateTime.UtcNow + InvokeCall.DefaultBound);
         string? containerId = null;
         bool? runningWhenFirstArrived = null;
+        string? engineLogLimit = null;
         var lines = new List<string>();
         await foreach (var item in call.ResponseStream.ReadAllAsync())
         {
@@ -72,13 +73,17 @@ public sealed class InvokeTests(RunnerFixture fixture)
                 if (item.Log.Line == "first")
                 {
                     // Whatever the load on this machine: the line is here while its container still runs.
-                    runningWhenFirstArrived = (await Host.Docker.Containers.InspectContainerAsync(containerId!)).State.Running;
+                    var inspected = await Host.Docker.Containers.InspectContainerAsync(containerId!);
+                    runningWhenFirstArrived = inspected.State.Running;
+                    engineLogLimit = inspected.HostConfig.LogConfig.Config.TryGetValue("max-size", out var size) ? size : null;
                 }
             }
         }
 
         Assert.True(runningWhenFirstArrived);
         Assert.Equal(["first", "second"], lines);
+        // The engine took the capped log: a function printing without end cannot fill its disk.
+        Assert.Equal("10m", engineLogLimit);
     }
 
     [Fact]

@@ -1,0 +1,18 @@
+using Mlops.Runner.Containers;
+
+namespace Mlops.Runner.Tests.Containers;
+
+public sealed class HardenedCreateParametersTests
+{
+    [Fact]
+    public void For_AnyContainer_CapsTheEnginesOwnLog()
+    {
+        var spec = new ContainerSpec("echo", "0123abcd", "mlops/echo:1", [], 128, 1.0, new Dictionary<string, string>());
+
+        var parameters = HardenedCreateParameters.For(spec, new ContainerOptions { EngineLogMaxMb = 7 }, "test");
+
+        Assert.Equal("json-file", parameters.HostConfig.LogConfig.Type);
+        Assert.Equal("7m", parameters.HostConfig.LogConfig.Config["max-size"]);
+        Assert.Equal("1", parameters.HostConfig.LogConfig.Config["max-file"]);
+    }
+}
