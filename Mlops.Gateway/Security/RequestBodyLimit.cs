@@ -21,6 +21,9 @@ public sealed class RequestBodyLimit(RequestDelegate next)
 
         if (request.ContentLength > GatewayServiceExtensions.MaxRequestBodyBytes || !await BufferAsync(request, context.RequestAborted))
         {
+            // The rest of the body is never read: the connection cannot carry another request after this one,
+            // and a client that is not told so reuses it and sees its next answer end before it starts.
+            context.Response.Headers.Connection = "close";
             await EdgeErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, 8, "PAYLOAD_TOO_LARGE",
                 $"the request body is larger than {GatewayServiceExtensions.MaxRequestBodyBytes / 1024} KiB");
             return;
