@@ -26,6 +26,10 @@ public sealed class RunnerOptions
     [Range(0, 100_000)]
     public int MaxQueueLength { get; set; } = 32;
 
+    /// <summary>Free space the disks of DataPath and LogsPath must keep; below it new invocations are refused.</summary>
+    [Range(0, 10_000_000)]
+    public int MinFreeDiskMb { get; set; } = 500;
+
     /// <summary>Finished invocations kept for GetInvocation/ListInvocations.</summary>
     [Range(1, 100_000)]
     public int HistorySize { get; set; } = 500;

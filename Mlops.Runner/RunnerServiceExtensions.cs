@@ -52,6 +52,7 @@ public static class RunnerServiceExtensions
         services.AddHostedService<ContainerJanitor>();
 
         services.AddSingleton<AdmissionGate>();
+        services.AddSingleton<DiskGuard>();
         services.AddSingleton<InvocationStore>();
         services.AddSingleton<InvocationJournal>();
         services.AddSingleton<Workspaces>();

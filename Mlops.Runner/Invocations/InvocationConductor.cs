@@ -18,6 +18,7 @@ public sealed class InvocationConductor(
     FunctionCatalog catalog,
     ModelBinder models,
     AdmissionGate gate,
+    DiskGuard disk,
     InvocationJournal journal,
     IImageResolver images,
     Workspaces workspaces,
@@ -92,6 +93,7 @@ public sealed class InvocationConductor(
         try
         {
             var validated = ParameterValidator.Validate(manifest, parameters);
+            disk.EnsureRoom();
             var model = await models.BindAsync(manifest, validated, cancellationToken);
             return (validated, model, gate.Enter());
         }

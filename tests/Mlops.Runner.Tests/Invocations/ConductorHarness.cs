@@ -19,7 +19,7 @@ internal sealed class ConductorHarness : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("mlops-conductor-test-");
 
-    public ConductorHarness(int timeoutSeconds = 30)
+    public ConductorHarness(int timeoutSeconds = 30, int minFreeDiskMb = 0)
     {
         var functions = Directory.CreateDirectory(Path.Combine(_root.FullName, "functions")).FullName;
         Write(functions, "work", """{"timeoutSeconds": T, "parameters": {"count": {"type": "integer", "minimum": 1, "default": 1}}}""".Replace("T", $"{timeoutSeconds}"));
@@ -32,6 +32,7 @@ internal sealed class ConductorHarness : IDisposable
             DataPath = Path.Combine(_root.FullName, "data"),
             MaxConcurrentInvocations = 2,
             MaxQueueLength = 2,
+            MinFreeDiskMb = minFreeDiskMb,
         });
         var time = TimeProvider.System;
         var catalog = new FunctionCatalog(options);
@@ -44,6 +45,7 @@ internal sealed class ConductorHarness : IDisposable
             catalog,
             new ModelBinder(registry, new ModelCache(registry, options), catalog),
             new AdmissionGate(options),
+            new DiskGuard(options),
             new InvocationJournal(Store, options, time, NullLogger<LiveInvocation>.Instance),
             Images,
             new Workspaces(options, NullLogger<Workspace>.Instance),

@@ -136,6 +136,20 @@ public sealed class InvocationConductorTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_DiskNearlyFull_IsResourceExhaustedBeforeAnyContainer()
+    {
+        // More free space than any disk here has: the guard must refuse.
+        using var harness = new ConductorHarness(minFreeDiskMb: 10_000_000);
+
+        var (events, error) = await harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error?.Kind);
+        Assert.Contains("Runner:MinFreeDiskMb", error?.Message);
+        Assert.Empty(events);
+        Assert.Equal(0, harness.Engine.Created);
+    }
+
+    [Fact]
     public async Task Invoke_CallerCancels_KillsRemovesAndRecordsTheCancellation()
     {
         _harness.Engine.RunsUntilKilled = true;
