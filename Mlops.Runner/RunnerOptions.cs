@@ -30,9 +30,13 @@ public sealed class RunnerOptions
     [Range(0, 10_000_000)]
     public int MinFreeDiskMb { get; set; } = 500;
 
-    /// <summary>Finished invocations kept for GetInvocation/ListInvocations.</summary>
-    [Range(1, 100_000)]
-    public int HistorySize { get; set; } = 500;
+    /// <summary>Finished invocations kept for GetInvocation/ListInvocations (data/history); the oldest go first.</summary>
+    [Range(1, 1_000_000)]
+    public int HistorySize { get; set; } = 5_000;
+
+    /// <summary>What the kept invocations' results may take on disk together; beyond it the oldest invocations go.</summary>
+    [Range(1, 1_000_000)]
+    public int HistoryResultsMb { get; set; } = 256;
 
     /// <summary>
     /// Distinguishes this runner's containers from another runner's on the same engine; the start-up

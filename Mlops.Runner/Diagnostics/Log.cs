@@ -73,4 +73,10 @@ internal static partial class Log
 
     [LoggerMessage(43, LogLevel.Warning, "Run {RunId} could not be marked {Status}; it stays RUNNING in the registry")]
     public static partial void RunNotFinished(this ILogger logger, Exception exception, string runId, string status);
+
+    [LoggerMessage(44, LogLevel.Warning, "{Count} invocation(s) were still running when the runner stopped; history now says they failed")]
+    public static partial void InterruptedInvocationsFailed(this ILogger logger, int count);
+
+    [LoggerMessage(45, LogLevel.Error, "Invocation history could not keep {InvocationId} ({Status})")]
+    public static partial void HistoryWriteFailed(this ILogger logger, Exception exception, string invocationId, string status);
 }

@@ -39,6 +39,8 @@ public sealed class ErrorInterceptor : Interceptor
     internal static RpcException? Translate(Exception exception) => exception switch
     {
         RunnerException runner => ToRpcException(runner),
+        // A full disk or a failing database the code on the way did not translate: still the caller's to know.
+        _ when StorageFailures.TryTranslate(exception) is { } storage => ToRpcException(storage),
         // Docker.DotNet reports an unreachable engine as a failed HTTP request on its socket.
         HttpRequestException => new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, "the Docker engine is not reachable")),
         _ => null,

@@ -15,9 +15,22 @@ public sealed class InvocationJournal(
     {
         var id = InvocationStore.NewId();
         activity?.SetTag(RunnerTelemetry.FaasInvocationId, id);
-        var log = InvocationLogFile.Create(_logsDirectory, manifest.Name, id);
         var record = new InvocationRecord(
-            id, manifest.Name, InvocationStatus.Pending, time.GetUtcNow(), null, null, null, InvocationPhases.Zero, null, null, null, log.Path);
+            id, manifest.Name, InvocationStatus.Pending, time.GetUtcNow(), null, null, null, InvocationPhases.Zero, null, null, null,
+            InvocationLogFile.PathFor(_logsDirectory, manifest.Name, id));
+        // History first: an invocation it cannot keep (a full disk) is refused before anything exists.
+        store.Begin(record);
+        InvocationLogFile log;
+        try
+        {
+            log = InvocationLogFile.Create(record.LogPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            store.Put(record with { Status = InvocationStatus.Failed, EndedAt = time.GetUtcNow(), ErrorMessage = "its log file could not be created; see the runner's log" });
+            throw;
+        }
+
         return new LiveInvocation(record, log, store, activity, time, logger);
     }
 }

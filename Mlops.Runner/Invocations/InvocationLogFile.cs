@@ -12,6 +12,8 @@ namespace Mlops.Runner.Invocations;
 /// </summary>
 public sealed class InvocationLogFile : IAsyncDisposable
 {
+    private const int ResultGlimpse = 4_000;
+
     private readonly StreamWriter _writer;
 
     private InvocationLogFile(string path)
@@ -22,13 +24,13 @@ public sealed class InvocationLogFile : IAsyncDisposable
 
     public string Path { get; }
 
-    private static string PathFor(string logsDirectory, string function, string invocationId) =>
+    public static string PathFor(string logsDirectory, string function, string invocationId) =>
         System.IO.Path.Combine(logsDirectory, $"{function}-{invocationId}.log");
 
-    public static InvocationLogFile Create(string logsDirectory, string function, string invocationId)
+    public static InvocationLogFile Create(string path)
     {
-        Directory.CreateDirectory(logsDirectory);
-        return new InvocationLogFile(PathFor(logsDirectory, function, invocationId));
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        return new InvocationLogFile(path);
     }
 
     /// <summary>One line for the event, stamped with its own time where it has one and <paramref name="now"/> otherwise.</summary>
@@ -55,8 +57,9 @@ public sealed class InvocationLogFile : IAsyncDisposable
                 Write(line.Time, line.Stream == OutputStream.Stderr ? "stderr" : "stdout", line.Line);
                 break;
             case InvocationResult result:
+                // The result is kept whole in history; the log has a glimpse, so that it stays a log.
                 var json = new JsonObject { ["metrics"] = result.Metrics.DeepClone(), ["params"] = result.Params.DeepClone(), ["data"] = result.Data.DeepClone() };
-                Write(now, "runner", $"result {json.ToJsonString()}");
+                Write(now, "runner", $"result {Bounded.Text(json.ToJsonString(), ResultGlimpse)}");
                 break;
             case InvocationCompleted { Record: var record }:
                 Write(record.EndedAt ?? now, "runner",

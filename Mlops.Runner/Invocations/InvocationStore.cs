@@ -1,41 +1,104 @@
 using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Mlops.Runner.Diagnostics;
 
 namespace Mlops.Runner.Invocations;
 
-/// <summary>Recent invocations, newest last, bounded by <see cref="RunnerOptions.HistorySize"/>; finished ones are evicted first.</summary>
-public sealed partial class InvocationStore(IOptions<RunnerOptions> options)
+/// <summary>
+/// Invocation history, durable: one row per invocation in data/history/invocations.db and each result once,
+/// as its own file (data/history/results/&lt;id&gt;.json), read only when one invocation is asked for. Bounded by
+/// <see cref="RunnerOptions.HistorySize"/> finished invocations and <see cref="RunnerOptions.HistoryResultsMb"/>
+/// of results; the oldest finished go first, running ones never. Unfinished records stay in memory too, so
+/// the few updates of a running invocation never wait on a read.
+/// </summary>
+public sealed partial class InvocationStore
 {
+    /// <summary>Its folder under the runner's data.</summary>
+    public const string Folder = "history";
+
+    /// <summary>A result being written; it becomes the result by one rename.</summary>
+    public const string PartialSuffix = ".partial";
+
+    private const long Megabyte = 1024 * 1024;
+
     private readonly Lock _sync = new();
-    private readonly Dictionary<string, InvocationRecord> _byId = new(StringComparer.Ordinal);
-    private readonly LinkedList<string> _order = new();
+    private readonly Dictionary<string, InvocationRecord> _live = new(StringComparer.Ordinal);
+    private readonly HistoryDatabase _database;
+    private readonly ResultFiles _results;
+    private readonly RunnerOptions _options;
+    private readonly ILogger _logger;
+
+    public InvocationStore(IOptions<RunnerOptions> options, ILogger<InvocationStore> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        var folder = Path.Combine(_options.DataPath, Folder);
+        _database = new HistoryDatabase(Path.Combine(folder, "invocations.db"));
+        _results = new ResultFiles(Path.Combine(folder, "results"));
+    }
+
+    /// <summary>Where results are kept, for the start-up sweep of half-written ones.</summary>
+    public string ResultsDirectory => _results.Directory;
 
     public static string NewId() => Guid.CreateVersion7().ToString("N");
 
     public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
 
+    /// <summary>Records a new invocation; the store must take it, or the invocation is refused.</summary>
+    /// <exception cref="RunnerException">ResourceExhausted when the disk is full; Unavailable when the database cannot be written.</exception>
+    public void Begin(InvocationRecord record)
+    {
+        lock (_sync)
+        {
+            _live[record.Id] = record;
+        }
+
+        try
+        {
+            _database.Upsert(record, resultBytes: 0);
+        }
+        catch (SqliteException ex)
+        {
+            lock (_sync)
+            {
+                _live.Remove(record.Id);
+            }
+
+            throw StorageFailures.Translate(ex, "invocation history");
+        }
+    }
+
+    /// <summary>
+    /// A running invocation changed, or finished (its result, if any, is written to its file now). A write that
+    /// fails is logged, not thrown: the invocation's caller gets its answer whatever history could keep.
+    /// </summary>
     public void Put(InvocationRecord record)
     {
         lock (_sync)
         {
-            if (!_byId.ContainsKey(record.Id))
+            if (record.IsFinished)
             {
-                _order.AddLast(record.Id);
+                _live.Remove(record.Id);
             }
-
-            _byId[record.Id] = record;
-            var node = _order.First;
-            while (_byId.Count > options.Value.HistorySize && node is not null)
+            else
             {
-                var next = node.Next;
-                if (_byId[node.Value].IsFinished)
-                {
-                    _byId.Remove(node.Value);
-                    _order.Remove(node);
-                }
-
-                node = next;
+                _live[record.Id] = record;
             }
+        }
+
+        try
+        {
+            var resultBytes = record.IsFinished && record.Result is { } result ? _results.Write(record.Id, result) : 0;
+            _database.Upsert(record, resultBytes);
+            if (record.IsFinished)
+            {
+                Prune();
+            }
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            _logger.HistoryWriteFailed(ex, record.Id, record.Status.ToString());
         }
     }
 
@@ -49,27 +112,48 @@ public sealed partial class InvocationStore(IOptions<RunnerOptions> options)
 
         lock (_sync)
         {
-            return _byId.TryGetValue(id!, out var record)
-                ? record
-                : throw RunnerException.NotFound($"invocation '{id}' does not exist or is no longer kept");
+            if (_live.TryGetValue(id!, out var live))
+            {
+                return live;
+            }
+        }
+
+        var (record, hasResult) = Read(() => _database.Get(id!));
+        if (record is null)
+        {
+            throw RunnerException.NotFound($"invocation '{id}' does not exist or is no longer kept");
+        }
+
+        return hasResult ? record with { Result = _results.Read(id!) } : record;
+    }
+
+    /// <summary>Summaries, newest first: everything but the results (<see cref="Get"/> has those).</summary>
+    public IReadOnlyList<InvocationRecord> List(string? function, int limit) => Read(() => _database.List(function, limit));
+
+    /// <summary>
+    /// At start-up: invocations history says are still running ran in a runner that stopped without finishing
+    /// them (a crash, kill -9, power loss). They end now, as failed, saying so.
+    /// </summary>
+    public int FailUnfinished(DateTimeOffset now) => Read(() => _database.FailUnfinished(
+        now, ErrorKind.Unavailable, "the runner stopped while this invocation was running; it was not finished (its containers were removed when the runner started again)"));
+
+    private void Prune()
+    {
+        foreach (var id in _database.Prune(_options.HistorySize, _options.HistoryResultsMb * Megabyte))
+        {
+            _results.Delete(id);
         }
     }
 
-    public IReadOnlyList<InvocationRecord> List(string? function, int limit)
+    private static T Read<T>(Func<T> read)
     {
-        lock (_sync)
+        try
         {
-            var result = new List<InvocationRecord>();
-            for (var node = _order.Last; node is not null && result.Count < limit; node = node.Previous)
-            {
-                var record = _byId[node.Value];
-                if (function is null || record.Function == function)
-                {
-                    result.Add(record);
-                }
-            }
-
-            return result;
+            return read();
+        }
+        catch (SqliteException ex)
+        {
+            throw StorageFailures.Translate(ex, "invocation history");
         }
     }
 

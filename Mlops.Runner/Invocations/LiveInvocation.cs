@@ -27,7 +27,6 @@ public sealed class LiveInvocation : IAsyncDisposable
         _logger = logger;
         Activity = activity;
         Record = record;
-        store.Put(record);
     }
 
     public InvocationRecord Record { get; private set; }

@@ -11,9 +11,10 @@ namespace Mlops.Runner.Recovery;
 /// <summary>
 /// What a runner that died (kill -9, power loss) leaves on disk, removed when the next one starts, before
 /// any new work: invocation workspaces, replica run folders, half-downloaded models, half-written artifacts,
-/// and build-context tars. Containers are the janitor's; this is the files.
+/// and build-context tars; and invocations history still calls running end as failed, saying why. Containers
+/// are the janitor's; this is the files and the records.
 /// </summary>
-public sealed class CrashLeftovers(IOptions<RunnerOptions> options, TimeProvider clock, ILogger<CrashLeftovers> logger) : IHostedService
+public sealed class CrashLeftovers(IOptions<RunnerOptions> options, InvocationStore history, TimeProvider clock, ILogger<CrashLeftovers> logger) : IHostedService
 {
     /// <summary>Another runner on this machine may be building right now; its tar is younger than this.</summary>
     private static readonly TimeSpan ContextTarAge = TimeSpan.FromHours(1);
@@ -27,11 +28,19 @@ public sealed class CrashLeftovers(IOptions<RunnerOptions> options, TimeProvider
         // Downloads sit right under each model's folder: no need to walk the cached models themselves.
         removed += Remove(Children(Path.Combine(data, ModelCache.Folder), "*").SelectMany(model => Children(model, $"{ModelCache.DownloadPrefix}*")));
         removed += Remove(Files(Path.Combine(data, EmbeddedRegistry.Folder, EmbeddedRegistry.ArtifactsFolder), $"*{EmbeddedRegistry.PartialSuffix}", SearchOption.AllDirectories));
+        removed += Remove(Files(history.ResultsDirectory, $"*{InvocationStore.PartialSuffix}", SearchOption.TopDirectoryOnly));
         removed += Remove(Files(Path.GetTempPath(), $"{ImageBuilder.ContextTarPrefix}*.tar", SearchOption.TopDirectoryOnly)
             .Where(tar => clock.GetUtcNow() - File.GetLastWriteTimeUtc(tar) > ContextTarAge));
         if (removed > 0)
         {
             logger.CrashLeftoversRemoved(removed, data);
+        }
+
+        // No invocation runs yet: any history says is running was cut short by the runner's end.
+        var interrupted = history.FailUnfinished(clock.GetUtcNow());
+        if (interrupted > 0)
+        {
+            logger.InterruptedInvocationsFailed(interrupted);
         }
 
         return Task.CompletedTask;

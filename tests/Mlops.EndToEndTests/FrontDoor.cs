@@ -37,7 +37,7 @@ public sealed class FrontDoor : IAsyncDisposable
         var configuration = new ConfigurationBuilder().Build();
         var gateway = new ProjectResource("gateway", "Mlops.Gateway", configuration).WithEndpoint("http", new Uri(gatewayAddress).Port);
         var runner = new ProjectResource("runner", "Mlops.Runner", configuration).WithEndpoint("grpc", new Uri(runnerAddress).Port, http2: true);
-        var (httpPort, grpcPort) = (AppHostProcess.FreePort(), AppHostProcess.FreePort());
+        var (httpPort, grpcPort) = AppHostProcess.FreePorts(2) is [var h, var g] ? (h, g) : throw new InvalidOperationException();
         var nginx = new NginxResource("nginx", configuration);
         nginx.WithEndpoint(NginxResource.HttpEndpoint, httpPort).WithEndpoint(NginxResource.GrpcEndpoint, grpcPort, http2: true);
         nginx.WithProxyTo(gateway, runner).WithMlflow(mlflowUri);

@@ -176,6 +176,8 @@ public sealed class InvokeTests(RunnerFixture fixture)
 
         var listed = await Host.Client.ListInvocationsAsync(new ListInvocationsRequest { Function = "echo" });
         Assert.Equal(call.InvocationId, listed.Invocations[0].Id);
+        // A list is of summaries: results stay on disk until one invocation is asked for.
+        Assert.Null(listed.Invocations[0].Result);
 
         var expectedLog = Path.Combine(Host.LogsDirectory, $"echo-{call.InvocationId}.log");
         Assert.Equal(expectedLog, recorded.LogPath);

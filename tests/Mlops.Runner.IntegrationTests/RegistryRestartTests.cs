@@ -5,7 +5,7 @@ namespace Mlops.Runner.IntegrationTests;
 public sealed class RegistryRestartTests
 {
     [Fact]
-    public async Task Restart_KeepsModelsVersionsAliasesAndRuns()
+    public async Task Restart_KeepsModelsVersionsAliasesRunsAndInvocationHistory()
     {
         var instance = $"restart-{Guid.NewGuid():N}"[..20];
         var model = RegistryTests.UniqueModel();
@@ -29,6 +29,9 @@ public sealed class RegistryRestartTests
         var stored = await second.Registry.GetModelAsync(new GetModelRequest { Name = model });
         Assert.Equal((2, 1), (stored.LatestVersion, stored.Aliases["champion"]));
         Assert.Equal(2, (await second.Registry.ListRunsAsync(new ListRunsRequest { Experiment = "toy-trainer" })).Runs.Count);
+        var history = await second.Client.GetInvocationAsync(new GetInvocationRequest { Id = trainedFirst });
+        Assert.Equal(InvocationStatus.Succeeded, history.Status);
+        Assert.Equal(model, history.Result.Data.Fields["model_name"].StringValue);
         var predicted = await InvokeCall.RunAsync(second.Client, "toy-predictor", InvokeCall.Parameters($$"""{"model_name": "{{model}}", "model_version": "@champion"}"""));
         Assert.Equal(trainedFirst, predicted.Events.Single(e => e.EventCase == InvokeEvent.EventOneofCase.Result).Result.Data.Fields["trained_by"].StringValue);
     }

@@ -93,7 +93,8 @@ public sealed class AppHostProcess : IAsyncDisposable
     /// <param name="functionsPath">The runner's functions folder, when not the repository's.</param>
     public static async Task<AppHostProcess> StartAsync(string repositoryRoot, string configuration, TimeSpan timeout, string? functionsPath = null)
     {
-        var ports = new[] { "runner:grpc", "gateway:http", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp" }.ToDictionary(k => k, _ => FreePort());
+        string[] endpoints = ["runner:grpc", "gateway:http", "gateway:grpc", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp"];
+        var ports = endpoints.Zip(FreePorts(endpoints.Length)).ToDictionary(pair => pair.First, pair => pair.Second);
         var root = Directory.CreateTempSubdirectory("mlops-e2e-").FullName;
         var instance = $"e2e-{Guid.NewGuid():N}"[..16];
         // Started from the repository's root, as the README's command starts it.
@@ -179,11 +180,21 @@ public sealed class AppHostProcess : IAsyncDisposable
     }
 
     /// <summary>A loopback port nobody listens on right now.</summary>
-    public static int FreePort()
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary>Distinct loopback ports nobody listens on right now: all held open until all are chosen, so none repeats.</summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 
     private void Keep(string? line)

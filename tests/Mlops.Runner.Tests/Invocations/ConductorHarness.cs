@@ -39,7 +39,7 @@ internal sealed class ConductorHarness : IDisposable
         var registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
         var containerOptions = Options.Create(new ContainerOptions { TeardownBackoffMilliseconds = 1 });
 
-        Store = new InvocationStore(options);
+        Store = new InvocationStore(options, NullLogger<InvocationStore>.Instance);
         Runtime = new FunctionRuntime(Engine, Live, containerOptions, time, NullLogger<FunctionContainer>.Instance);
         Conductor = new InvocationConductor(
             catalog,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Mlops.Runner.Invocations;
 using Mlops.Runner.Recovery;
 
 namespace Mlops.Runner.Tests.Recovery;
@@ -23,9 +24,11 @@ public sealed class CrashLeftoversTests : IDisposable
         var artifacts = Directory.CreateDirectory(Path.Combine(data, "registry", "artifacts", "run-1", "model")).FullName;
         File.WriteAllText(Path.Combine(artifacts, "model.zip"), "weights");
         File.WriteAllText(Path.Combine(artifacts, "model.zip.0a1b.partial"), "half");
-        var leftovers = new CrashLeftovers(
-            Options.Create(new RunnerOptions { DataPath = data, FunctionsPath = _root, LogsPath = _root }),
-            TimeProvider.System, NullLogger<CrashLeftovers>.Instance);
+        var options = Options.Create(new RunnerOptions { DataPath = data, FunctionsPath = _root, LogsPath = _root });
+        var history = new InvocationStore(options, NullLogger<InvocationStore>.Instance);
+        var halfWrittenResult = Path.Combine(history.ResultsDirectory, "0123.json.partial");
+        File.WriteAllText(halfWrittenResult, "{");
+        var leftovers = new CrashLeftovers(options, history, TimeProvider.System, NullLogger<CrashLeftovers>.Instance);
 
         await leftovers.StartAsync(CancellationToken.None);
 
@@ -34,5 +37,6 @@ public sealed class CrashLeftoversTests : IDisposable
         Assert.False(Directory.Exists(download));
         Assert.True(Directory.Exists(cached));
         Assert.Equal(["model.zip"], Directory.EnumerateFiles(artifacts).Select(Path.GetFileName));
+        Assert.False(File.Exists(halfWrittenResult));
     }
 }

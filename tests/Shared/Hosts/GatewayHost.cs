@@ -32,7 +32,7 @@ public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory,
     /// <param name="dataDirectory">Where the runner keeps keys.db and secrets/.</param>
     public static GatewayHost Start(string runnerAddress, string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var (http, grpc) = ($"http://127.0.0.1:{AppHostProcess.FreePort()}", $"http://127.0.0.1:{AppHostProcess.FreePort()}");
+        var (http, grpc) = AppHostProcess.FreePorts(2) is [var h, var g] ? ($"http://127.0.0.1:{h}", $"http://127.0.0.1:{g}") : throw new InvalidOperationException();
         var factory = new WebApplicationFactory<gateway::Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Kestrel:Endpoints:http:Url", http);
