@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -65,11 +66,55 @@ internal static partial class UntrustedFile
                     continue;
                 }
 
-                var content = await ReadAllBytesAsync(entry.FullName, maxBytes - total, cancellationToken);
-                total += content.Length;
-                await File.WriteAllBytesAsync(destination, content, cancellationToken);
+                total += await CopyFileAsync(entry.FullName, destination, maxBytes - total, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// What a folder someone else is writing holds, in bytes and entries, never following a link. The walk stops
+    /// once <paramref name="maxEntries"/> is passed: the caller only needs to know it is too many.
+    /// </summary>
+    public static (long Bytes, long Entries) Measure(string folder, long maxEntries)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        var entries = new FileSystemEnumerable<long>(folder, (ref FileSystemEntry entry) => entry.IsDirectory ? 0 : entry.Length, options)
+        {
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        long bytes = 0, count = 0;
+        foreach (var length in entries)
+        {
+            bytes += length;
+            if (++count > maxEntries)
+            {
+                break;
+            }
+        }
+
+        return (bytes, count);
+    }
+
+    /// <summary>Streams one file across, never holding it in memory; returns its size.</summary>
+    private static async Task<long> CopyFileAsync(string source, string destination, long maxBytes, CancellationToken cancellationToken)
+    {
+        await using var from = OpenRead(source);
+        await using var to = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
+        var chunk = new byte[81920];
+        long copied = 0;
+        int read;
+        while ((read = await from.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            copied += read;
+            if (copied > maxBytes)
+            {
+                throw new IOException($"larger than {maxBytes} bytes in all");
+            }
+
+            await to.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
+        }
+
+        return copied;
     }
 
     public static FileStream OpenRead(string path)

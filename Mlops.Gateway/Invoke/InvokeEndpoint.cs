@@ -104,8 +104,10 @@ public static class InvokeEndpoint
         StatusCode.InvalidArgument => StatusCodes.Status400BadRequest,
         StatusCode.NotFound => StatusCodes.Status404NotFound,
         StatusCode.FailedPrecondition => StatusCodes.Status409Conflict,
-        // Out of memory is the function's failure; only a full queue is "too many requests".
+        // Out of memory is the function's failure; a function stopped for what it wrote made too much (as a body
+        // over the limit would be); only a refusal before anything ran (queue, disk, rate) is "too many requests".
         StatusCode.ResourceExhausted when completed?.Status == InvocationStatus.OomKilled => StatusCodes.Status500InternalServerError,
+        StatusCode.ResourceExhausted when completed?.Status == InvocationStatus.Failed => StatusCodes.Status413PayloadTooLarge,
         StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
         StatusCode.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
         StatusCode.Unavailable when IsRunnerUnreachable(error) => StatusCodes.Status502BadGateway,

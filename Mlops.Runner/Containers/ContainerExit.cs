@@ -6,6 +6,10 @@ public enum ExitReason
     TimedOut,
     OomKilled,
     Cancelled,
+    /// <summary>Stopped by the runner: it printed more than its log may hold.</summary>
+    LogLimit,
+    /// <summary>Stopped by the runner: it left more in its output folder than it may.</summary>
+    OutputLimit,
 }
 
 /// <param name="ExitCode">Null when the container was killed before it exited on its own.</param>

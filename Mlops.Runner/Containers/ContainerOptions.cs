@@ -26,6 +26,21 @@ public sealed class ContainerOptions
     [Range(1, 10_000)]
     public int EngineLogMaxMb { get; set; } = 10;
 
+    /// <summary>What one invocation may print (stdout and stderr together) before it is stopped: the runner keeps all of it.</summary>
+    [Range(1, 100_000)]
+    public int MaxLogMb { get; set; } = 64;
+
+    /// <summary>
+    /// What a function may leave in /mlops/output (a trained model included) before it is stopped; also the
+    /// most any one file it writes may hold (RLIMIT_FSIZE), so a single runaway write stops at once.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxOutputMb { get; set; } = 2_048;
+
+    /// <summary>Files and folders a function may leave in /mlops/output before it is stopped.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxOutputFiles { get; set; } = 10_000;
+
     /// <summary>How long one attempt to kill or remove a container may take.</summary>
     [Range(1, 600)]
     public int TeardownTimeoutSeconds { get; set; } = 30;

@@ -25,6 +25,8 @@ public sealed class FunctionContainer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _drained = new();
     private Task<ContainerExit>? _exit;
+    private readonly Lock _stopSync = new();
+    private ExitReason? _stopReason;
     private int _disposed;
 
     private FunctionContainer(
@@ -102,6 +104,19 @@ public sealed class FunctionContainer : IAsyncDisposable
     public Task<ContainerExit> WaitAsync(CancellationToken cancellationToken) =>
         (_exit ?? throw new InvalidOperationException($"container {Id} was not started")).WaitAsync(cancellationToken);
 
+    /// <summary>Kills the container now, for <paramref name="reason"/> (a limit it passed); its exit reports that reason.</summary>
+    public void Stop(ExitReason reason)
+    {
+        lock (_stopSync)
+        {
+            if (_stopReason is null && _disposed == 0)
+            {
+                _stopReason = reason;
+                _stopping.Cancel();
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -131,7 +146,11 @@ public sealed class FunctionContainer : IAsyncDisposable
 
         Timings = Timings with { Remove = Stopwatch.GetElapsedTime(mark) };
         _released(this);
-        _stopping.Dispose();
+        lock (_stopSync)
+        {
+            _stopping.Dispose();
+        }
+
         _drained.Dispose();
     }
 
@@ -149,8 +168,8 @@ public sealed class FunctionContainer : IAsyncDisposable
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            var reason = deadline.IsCancellationRequested ? ExitReason.TimedOut : ExitReason.Cancelled;
-            span?.RecordError(reason == ExitReason.TimedOut ? "timeout" : "cancelled");
+            var reason = deadline.IsCancellationRequested ? ExitReason.TimedOut : _stopReason ?? ExitReason.Cancelled;
+            span?.RecordError(reason switch { ExitReason.TimedOut => "timeout", ExitReason.Cancelled => "cancelled", _ => "limit" });
             _logger.ContainerKilled(Id, Spec.Owner, reason.ToString());
             // Not killed after every attempt: the forced removal tries again, then the janitor.
             await _backoff.RetryAsync(token => _engine.KillAsync(Id, token), (ex, attempt) => _logger.KillFailed(ex, Id, Spec.Owner, attempt));

@@ -5,7 +5,7 @@ namespace Mlops.Runner.Containers;
 
 /// <summary>
 /// The one place a function container's create parameters are made: no network, read-only root with a
-/// small tmpfs, no capabilities, no new privileges, a pids limit, memory and CPU limits, a forced
+/// small tmpfs, no capabilities, no new privileges, a pids limit, a file-size limit, memory and CPU limits, a forced
 /// unprivileged user, an init process, the spec's mounts and nothing else, a capped engine log, and the labels
 /// a janitor finds.
 /// </summary>
@@ -42,6 +42,8 @@ public static class HardenedCreateParameters
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
                 PidsLimit = options.PidsLimit,
+                // No file it writes (output or /tmp) may pass the output limit: the write fails and SIGXFSZ stops it.
+                Ulimits = [new Ulimit { Name = "fsize", Soft = options.MaxOutputMb * 1024L * 1024L, Hard = options.MaxOutputMb * 1024L * 1024L }],
                 Memory = memory,
                 MemorySwap = memory,
                 NanoCPUs = (long)(spec.Cpus * 1_000_000_000),

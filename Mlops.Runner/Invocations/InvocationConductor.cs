@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using Mlops.Runner.Containers;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Functions;
@@ -24,6 +25,7 @@ public sealed class InvocationConductor(
     Workspaces workspaces,
     IFunctionRuntime runtime,
     TrainingRegistrar registrar,
+    IOptions<ContainerOptions> containerOptions,
     TimeProvider time)
 {
     /// <summary>How long reading a finished function's output and recording its training may take, caller or not.</summary>
@@ -149,12 +151,17 @@ public sealed class InvocationConductor(
         await using var container = await runtime.CreateAsync(InvocationContainer.SpecFor(live, manifest, resolved.Tag, workspace), cancellationToken);
         await container.StartAsync(manifest.Timeout, cancellationToken);
         yield return new InvocationContainerStarted(container.Id);
-        await foreach (var line in container.ReadLogsAsync(cancellationToken))
+        ContainerExit exit;
+        await using (var limits = OutputLimits.Watch(container, workspace.Output, containerOptions.Value, time))
         {
-            yield return new InvocationLog(line.Stream, line.Line, line.Time);
+            await foreach (var line in limits.ReadLogsAsync(cancellationToken))
+            {
+                yield return new InvocationLog(line.Stream, line.Line, line.Time);
+            }
+
+            exit = await container.WaitAsync(cancellationToken);
         }
 
-        var exit = await container.WaitAsync(cancellationToken);
         // Removed before the verdict, so that the completed event can say how long removal took.
         await container.DisposeAsync();
         live.Update(record => record with
@@ -167,7 +174,7 @@ public sealed class InvocationConductor(
         // (a trained model exists only in this workspace until it is registered).
         using var finishing = new CancellationTokenSource(FinishingBound);
         var output = exit.Reason == ExitReason.Exited ? await FunctionOutput.ReadAsync(workspace.Output, finishing.Token) : FunctionOutput.None;
-        var outcome = InvocationOutcome.Judge(manifest, exit, output, live.LastErrorLine);
+        var outcome = InvocationOutcome.Judge(manifest, exit, output, live.LastErrorLine, containerOptions.Value);
         if (model is { Produces: true } && outcome.Status != InvocationStatus.Cancelled)
         {
             output = await RecordTrainingAsync(live, model, resolved, parameters, outcome, output, workspace, finishing.Token);

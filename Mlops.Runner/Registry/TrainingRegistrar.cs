@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Mlops.Runner.Containers;
 
 namespace Mlops.Runner.Registry;
 
@@ -5,10 +7,10 @@ namespace Mlops.Runner.Registry;
 /// The registry's side of a training invocation's end: a failed one becomes a FAILED run; a successful one
 /// has the model it left checked and copied (it is the function's output, untrusted) before it is recorded.
 /// </summary>
-public sealed class TrainingRegistrar(IRunRecorder recorder)
+public sealed class TrainingRegistrar(IRunRecorder recorder, IOptions<ContainerOptions> options)
 {
-    /// <summary>The most a produced model may hold: enough for real models, not a way to fill the disk.</summary>
-    private const long MaxModelBytes = 2L * 1024 * 1024 * 1024;
+    /// <summary>The most a produced model may hold: no more than the function's whole output may.</summary>
+    private readonly long _maxModelBytes = options.Value.MaxOutputMb * 1024L * 1024L;
 
     public Task<RecordedTraining> RecordFailureAsync(TrainingContext context, CancellationToken cancellationToken) =>
         recorder.RecordFailureAsync(context, cancellationToken);
@@ -28,7 +30,7 @@ public sealed class TrainingRegistrar(IRunRecorder recorder)
         var ownCopy = Path.Combine(scratchDirectory, "model-to-register");
         try
         {
-            await UntrustedFile.CopyTreeAsync(produced, ownCopy, MaxModelBytes, cancellationToken);
+            await UntrustedFile.CopyTreeAsync(produced, ownCopy, _maxModelBytes, cancellationToken);
         }
         catch (IOException ex)
         {

@@ -52,6 +52,7 @@ public sealed class InvokeTests(RunnerFixture fixture)
         Assert.False(seen["docker_socket"].BoolValue);
         Assert.Equal((48L * 1024 * 1024).ToString(), seen["memory_limit"].StringValue);
         Assert.Equal("256", seen["pids_limit"].StringValue);
+        Assert.Equal((2048L * 1024 * 1024).ToString(), seen["file_size_limit"].StringValue);
         Assert.Equal(call.InvocationId, seen["invocation_id"].StringValue);
         Assert.Equal("inspect-self", seen["function"].StringValue);
     }

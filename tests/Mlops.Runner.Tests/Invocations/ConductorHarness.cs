@@ -37,7 +37,7 @@ internal sealed class ConductorHarness : IDisposable
         var time = TimeProvider.System;
         var catalog = new FunctionCatalog(options);
         var registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
-        var containerOptions = Options.Create(new ContainerOptions { TeardownBackoffMilliseconds = 1 });
+        var containerOptions = Options.Create(new ContainerOptions { TeardownBackoffMilliseconds = 1, MaxLogMb = 1, MaxOutputMb = 1, MaxOutputFiles = 50 });
 
         Store = new InvocationStore(options, NullLogger<InvocationStore>.Instance);
         Runtime = new FunctionRuntime(Engine, Live, containerOptions, time, NullLogger<FunctionContainer>.Instance);
@@ -50,7 +50,8 @@ internal sealed class ConductorHarness : IDisposable
             Images,
             new Workspaces(options, NullLogger<Workspace>.Instance),
             Runtime,
-            new TrainingRegistrar(Recorder),
+            new TrainingRegistrar(Recorder, containerOptions),
+            containerOptions,
             time);
     }
 

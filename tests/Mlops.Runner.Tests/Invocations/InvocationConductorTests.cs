@@ -337,6 +337,68 @@ public sealed class InvocationConductorTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
+    [Fact]
+    public async Task Invoke_PrintsPastTheLogLimit_IsStoppedResourceExhausted_AndTheLogKeepsOnlyTheBudget()
+    {
+        _harness.Engine.RunsUntilKilled = true;
+        var line = new string('x', 1023) + "\n";
+        for (var i = 0; i < 1100; i++)
+        {
+            _harness.Engine.Output.Add((OutputStream.Stdout, line));
+        }
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error?.Kind);
+        Assert.Contains("printed more than 1 MB", error!.Message);
+        Assert.InRange(events.OfType<InvocationLog>().Count(), 1000, 1024);
+        Assert.Equal(InvocationStatus.Failed, Assert.IsType<InvocationCompleted>(events[^1]).Record.Status);
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_FillsItsOutputPastTheLimit_IsStoppedResourceExhausted()
+    {
+        _harness.Engine.RunsUntilKilled = true;
+        _harness.Engine.OnStart = spec => WriteOutput(spec, "model/weights.bin", new string('w', 1_200_000));
+
+        var (events, error) = await _harness.InvokeAsync("trainer");
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error?.Kind);
+        Assert.Contains("/mlops/output", error!.Message);
+        Assert.Empty(_harness.Recorder.Successes);
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_LeavesTooManyFiles_IsStoppedResourceExhausted()
+    {
+        _harness.Engine.RunsUntilKilled = true;
+        _harness.Engine.OnStart = spec =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                WriteOutput(spec, $"many/{i}.txt", "x");
+            }
+        };
+
+        var (_, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error?.Kind);
+        Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_StoppedForWritingAFileTooLarge_SaysSo()
+    {
+        _harness.Engine.ExitCode = 128 + 25;
+
+        var (_, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error?.Kind);
+        Assert.Contains("wrote a file larger than 1 MB", error!.Message);
+    }
+
     private static void WriteOutput(ContainerSpec spec, string relativePath, string content)
     {
         var output = spec.Mounts.Single(m => m.Target == ContainerSpec.OutputMount).Source;

