@@ -26,6 +26,21 @@ public sealed class RunnerOptions
     [Range(0, 100_000)]
     public int MaxQueueLength { get; set; } = 32;
 
+    /// <summary>Invocation logs older than this are deleted (checked at start-up and every hour).</summary>
+    [Range(1, 36_500)]
+    public int LogRetentionDays { get; set; } = 30;
+
+    /// <summary>What the invocation logs may take together; beyond it the oldest are deleted.</summary>
+    [Range(1, 10_000_000)]
+    public int LogsMaxMb { get; set; } = 2_048;
+
+    /// <summary>
+    /// What downloaded model versions may take in data/model-cache; beyond it the least recently used go, but
+    /// never one used in the last ten minutes (endpoints touch theirs every few seconds).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int ModelCacheMb { get; set; } = 2_048;
+
     /// <summary>Free space the disks of DataPath and LogsPath must keep; below it new invocations are refused.</summary>
     [Range(0, 10_000_000)]
     public int MinFreeDiskMb { get; set; } = 500;

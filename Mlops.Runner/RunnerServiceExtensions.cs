@@ -57,6 +57,7 @@ public static class RunnerServiceExtensions
         services.AddSingleton<InvocationJournal>();
         services.AddSingleton<Workspaces>();
         services.AddSingleton<InvocationConductor>();
+        services.AddHostedService<LogRetention>();
 
         // After the janitor: its start-up sweep removes the replicas of a previous run before these start new ones.
         services.AddSingleton<EndpointStore>();

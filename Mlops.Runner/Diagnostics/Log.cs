@@ -79,4 +79,16 @@ internal static partial class Log
 
     [LoggerMessage(45, LogLevel.Error, "Invocation history could not keep {InvocationId} ({Status})")]
     public static partial void HistoryWriteFailed(this ILogger logger, Exception exception, string invocationId, string status);
+
+    [LoggerMessage(46, LogLevel.Information, "Deleted {Count} invocation log(s) past their age or the size limit, in {Folder}")]
+    public static partial void LogsDeleted(this ILogger logger, int count, string folder);
+
+    [LoggerMessage(47, LogLevel.Warning, "Old invocation logs in {Folder} could not be deleted; the next pass tries again")]
+    public static partial void LogRetentionFailed(this ILogger logger, Exception exception, string folder);
+
+    [LoggerMessage(48, LogLevel.Information, "Evicted the cached model {Path} ({Bytes} bytes): the model cache is over its budget")]
+    public static partial void CachedModelEvicted(this ILogger logger, string path, long bytes);
+
+    [LoggerMessage(49, LogLevel.Warning, "Could not evict the cached model {Path}")]
+    public static partial void CachedModelKept(this ILogger logger, Exception exception, string path);
 }

@@ -102,6 +102,15 @@ public sealed partial class InvocationStore
         }
     }
 
+    /// <summary>Whether the invocation is running (or waiting) in this runner now.</summary>
+    public bool IsLive(string id)
+    {
+        lock (_sync)
+        {
+            return _live.ContainsKey(id);
+        }
+    }
+
     /// <exception cref="RunnerException">InvalidArgument for a malformed id; NotFound when it is unknown or no longer kept.</exception>
     public InvocationRecord Get(string? id)
     {

@@ -9,14 +9,20 @@ namespace Mlops.Runner.Registry;
 /// once, checked against its checksums, and put in place by one rename, so two first uses at once cannot
 /// leave a half-written or corrupt copy (the loser's download is thrown away).
 /// </summary>
-public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> options)
+public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> options, TimeProvider time, ILogger<ModelCache> logger)
 {
+    /// <summary>A version used this recently stays, whatever the budget says: an invocation or a replica may be reading it.</summary>
+    private static readonly TimeSpan InUse = TimeSpan.FromMinutes(10);
+
     public const string Folder = "model-cache";
 
     /// <summary>A download in progress; one left behind is a crash's (see <see cref="Recovery.CrashLeftovers"/>).</summary>
     public const string DownloadPrefix = ".download-";
 
     private readonly string _root = Path.Combine(options.Value.DataPath, Folder);
+
+    /// <summary>A use and an eviction of the same version never interleave.</summary>
+    private readonly Lock _use = new();
 
     /// <summary>The folder holding the version's files (ready to copy, never to modify).</summary>
     public async Task<string> GetAsync(ModelVersion version, CancellationToken cancellationToken)
@@ -29,7 +35,7 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
         var name = RegistryNames.Model(version.Name, "model_name");
         var runId = RegistryNames.RunId(version.RunId, "run_id");
         var target = Path.Combine(_root, name, $"{version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{runId}");
-        if (Directory.Exists(target))
+        if (TryUse(target))
         {
             span?.SetTag(RunnerTelemetry.CacheHit, true);
             return target;
@@ -50,6 +56,8 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
                 // Another invocation put the same version in place first; its copy is as good as ours.
             }
 
+            TryUse(target);
+            Evict();
             return target;
         }
         finally
@@ -57,6 +65,64 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
             if (Directory.Exists(download))
             {
                 Directory.Delete(download, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Marks a cached version used now (the folder's time is what eviction goes by); false when it is not cached.</summary>
+    private bool TryUse(string folder)
+    {
+        lock (_use)
+        {
+            if (!Directory.Exists(folder))
+            {
+                return false;
+            }
+
+            Directory.SetLastWriteTimeUtc(folder, time.GetUtcNow().UtcDateTime);
+            return true;
+        }
+    }
+
+    /// <summary>Removes the least recently used versions until the cache fits its budget, sparing those in use.</summary>
+    private void Evict()
+    {
+        var versions = Directory.EnumerateDirectories(_root)
+            .SelectMany(model => new DirectoryInfo(model).EnumerateDirectories().Where(v => !v.Name.StartsWith(DownloadPrefix, StringComparison.Ordinal)))
+            .Select(version => (Folder: version, Bytes: UntrustedFile.Measure(version.FullName, long.MaxValue).Bytes))
+            .OrderByDescending(v => v.Folder.LastWriteTimeUtc)
+            .ToList();
+        var budget = options.Value.ModelCacheMb * 1024L * 1024L;
+        var spared = time.GetUtcNow().UtcDateTime - InUse;
+        long kept = 0;
+        foreach (var (folder, bytes) in versions)
+        {
+            kept += bytes;
+            if (kept <= budget || folder.LastWriteTimeUtc >= spared)
+            {
+                continue;
+            }
+
+            try
+            {
+                lock (_use)
+                {
+                    // Looked at again under the lock: a use since the listing spares it.
+                    folder.Refresh();
+                    if (folder.LastWriteTimeUtc >= spared)
+                    {
+                        continue;
+                    }
+
+                    folder.Delete(recursive: true);
+                }
+
+                kept -= bytes;
+                logger.CachedModelEvicted(folder.FullName, bytes);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.CachedModelKept(ex, folder.FullName);
             }
         }
     }

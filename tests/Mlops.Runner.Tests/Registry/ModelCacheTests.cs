@@ -1,5 +1,6 @@
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Mlops.Runner.Registry;
 using Mlops.Runner.Registry.Embedded;
@@ -15,7 +16,8 @@ public sealed class ModelCacheTests : IDisposable
     public ModelCacheTests()
     {
         _registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
-        _cache = new ModelCache(_registry, Options.Create(new RunnerOptions { DataPath = Path.Combine(_root.FullName, "data") }));
+        _cache = new ModelCache(
+            _registry, Options.Create(new RunnerOptions { DataPath = Path.Combine(_root.FullName, "data"), ModelCacheMb = 1 }), TimeProvider.System, NullLogger<ModelCache>.Instance);
     }
 
     public void Dispose() => _root.Delete(recursive: true);
@@ -44,6 +46,32 @@ public sealed class ModelCacheTests : IDisposable
         Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
         Assert.Contains("do not match their checksums", error.Message);
         Assert.Empty(Directory.GetDirectories(Path.Combine(_root.FullName, "data", "model-cache", version.Name)));
+    }
+
+    [Fact]
+    public async Task Get_PastTheBudget_EvictsTheLeastRecentlyUsedVersionNotUsedForTenMinutes()
+    {
+        var old = await RegisterAsync(new Dictionary<string, byte[]> { ["model.zip"] = new byte[700_000] });
+        var fresh = await RegisterAsync(new Dictionary<string, byte[]> { ["model.zip"] = new byte[700_000] });
+        var oldFolder = await _cache.GetAsync(old, CancellationToken.None);
+        Directory.SetLastWriteTimeUtc(oldFolder, DateTime.UtcNow.AddHours(-1));
+
+        var freshFolder = await _cache.GetAsync(fresh, CancellationToken.None);
+
+        Assert.False(Directory.Exists(oldFolder));
+        Assert.True(File.Exists(Path.Combine(freshFolder, "model.zip")));
+    }
+
+    [Fact]
+    public async Task Get_PastTheBudget_SparesAVersionUsedInTheLastTenMinutes()
+    {
+        var inUse = await RegisterAsync(new Dictionary<string, byte[]> { ["model.zip"] = new byte[700_000] });
+        var other = await RegisterAsync(new Dictionary<string, byte[]> { ["model.zip"] = new byte[700_000] });
+        var inUseFolder = await _cache.GetAsync(inUse, CancellationToken.None);
+
+        await _cache.GetAsync(other, CancellationToken.None);
+
+        Assert.True(File.Exists(Path.Combine(inUseFolder, "model.zip")));
     }
 
     private async Task<ModelVersion> RegisterAsync(Dictionary<string, byte[]> files)
