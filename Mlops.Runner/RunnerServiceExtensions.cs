@@ -56,6 +56,8 @@ public static class RunnerServiceExtensions
         services.AddSingleton<InvocationStore>();
         services.AddSingleton<InvocationJournal>();
         services.AddSingleton<Workspaces>();
+        services.AddSingleton<DetachedInvocations>();
+        services.AddHostedService(sp => sp.GetRequiredService<DetachedInvocations>());
         services.AddSingleton<InvocationConductor>();
         services.AddHostedService<LogRetention>();
 

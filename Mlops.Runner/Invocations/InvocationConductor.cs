@@ -26,6 +26,7 @@ public sealed class InvocationConductor(
     IFunctionRuntime runtime,
     TrainingRegistrar registrar,
     IOptions<ContainerOptions> containerOptions,
+    DetachedInvocations detached,
     TimeProvider time)
 {
     /// <summary>How long reading a finished function's output and recording its training may take, caller or not.</summary>
@@ -34,19 +35,45 @@ public sealed class InvocationConductor(
     /// <summary>
     /// The events of one invocation. Bad input, an unknown function and a full queue throw
     /// <see cref="RunnerException"/> before the first event; a failed invocation throws one after its
-    /// completed event. Stopping the enumeration cancels the invocation and tears its container down.
+    /// completed event. Stopping the enumeration cancels the invocation and tears its container down — except
+    /// for a training: it belongs to the runner once admitted, so a caller who leaves does not lose the model
+    /// (the run goes on, and history and the registry get its outcome).
     /// </summary>
     public async IAsyncEnumerable<InvocationEvent> InvokeAsync(
         string? function, JsonObject? parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var manifest = await catalog.GetAsync(function, cancellationToken);
         // One span per invocation, parent of everything it does; refusals are recorded on it too.
-        using var activity = RunnerTelemetry.Source.StartActivity($"invoke {manifest.Name}");
+        var activity = RunnerTelemetry.Source.StartActivity($"invoke {manifest.Name}");
         activity?.SetTag(RunnerTelemetry.FaasName, manifest.Name);
-        var (validated, model, ticket) = await AdmitAsync(manifest, parameters, activity, cancellationToken);
-        using var admitted = ticket;
+        Admission admitted;
+        try
+        {
+            admitted = await AdmitAsync(manifest, parameters, activity, cancellationToken);
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
+
+        var events = admitted.Model is { Produces: true }
+            ? detached.Run(token => RunAsync(manifest, admitted, activity, token), cancellationToken)
+            : RunAsync(manifest, admitted, activity, cancellationToken);
+        await foreach (var item in events.WithCancellation(cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>One admitted invocation, from its journal entry to its completed event; owns its span and its slot.</summary>
+    private async IAsyncEnumerable<InvocationEvent> RunAsync(
+        FunctionManifest manifest, Admission admitted, Activity? activity, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var span = activity;
+        using var ticket = admitted.Ticket;
         await using var live = journal.Begin(manifest, activity);
-        await using var steps = StepsAsync(live, manifest, validated, model, ticket, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var steps = StepsAsync(live, manifest, admitted.Parameters, admitted.Model, ticket, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             // An iterator resumes under its caller's context: put the invocation's span back before each step.
@@ -89,15 +116,16 @@ public sealed class InvocationConductor(
         }
     }
 
-    private async Task<(JsonObject Parameters, ModelBinding? Model, AdmissionGate.Ticket Ticket)> AdmitAsync(
-        FunctionManifest manifest, JsonObject? parameters, Activity? activity, CancellationToken cancellationToken)
+    private sealed record Admission(JsonObject Parameters, ModelBinding? Model, AdmissionGate.Ticket Ticket);
+
+    private async Task<Admission> AdmitAsync(FunctionManifest manifest, JsonObject? parameters, Activity? activity, CancellationToken cancellationToken)
     {
         try
         {
             var validated = ParameterValidator.Validate(manifest, parameters);
             disk.EnsureRoom();
             var model = await models.BindAsync(manifest, validated, cancellationToken);
-            return (validated, model, gate.Enter());
+            return new Admission(validated, model, gate.Enter());
         }
         catch (RunnerException ex)
         {

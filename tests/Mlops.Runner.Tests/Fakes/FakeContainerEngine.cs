@@ -73,6 +73,18 @@ internal sealed class FakeContainerEngine : IContainerEngine
         return Task.FromResult(id);
     }
 
+    /// <summary>Every container still running exits now with <paramref name="code"/>, as if its function finished.</summary>
+    public void FinishAll(long code)
+    {
+        List<Container> running;
+        lock (_sync)
+        {
+            running = _containers.Values.ToList();
+        }
+
+        running.ForEach(c => c.Exit(code, oomKilled: false));
+    }
+
     /// <summary>A container made outside any runtime, as a crashed runner leaves one.</summary>
     public string Leave(string owner)
     {

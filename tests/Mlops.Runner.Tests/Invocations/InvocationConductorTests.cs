@@ -293,7 +293,7 @@ public sealed class InvocationConductorTests : IDisposable
             // The caller did leave; what matters is what was recorded.
         }
 
-        Assert.Single(_harness.Recorder.Successes);
+        await ConductorHarness.WaitUntilAsync(() => _harness.Recorder.Successes.Count == 1);
         Assert.Empty(_harness.Recorder.Failures);
 
         async Task ReadAllAsync()
@@ -302,6 +302,59 @@ public sealed class InvocationConductorTests : IDisposable
             {
             }
         }
+    }
+
+    [Fact]
+    public async Task Invoke_CallerLeavesWhileATrainingRuns_TheTrainingFinishesAndItsVersionIsRegistered()
+    {
+        _harness.Engine.RunsUntilKilled = true;
+        _harness.Engine.OnStart = spec => WriteOutput(spec, "model/model.zip", "weights");
+        using var caller = new CancellationTokenSource();
+        string? id = null;
+
+        var left = await Assert.ThrowsAsync<RunnerException>(() => ReadUntilStartedAsync().WaitAsync(ConductorHarness.Bound));
+        _harness.Engine.FinishAll(0);
+
+        Assert.Equal(ErrorKind.Cancelled, left.Kind);
+        Assert.Contains("goes on", left.Message);
+        await ConductorHarness.WaitUntilAsync(() => _harness.Store.Get(id).IsFinished);
+        Assert.Equal(InvocationStatus.Succeeded, _harness.Store.Get(id).Status);
+        Assert.Single(_harness.Recorder.Successes);
+        Assert.Equal(0, _harness.Engine.Kills);
+        Engine.TornDownOnce();
+
+        async Task ReadUntilStartedAsync()
+        {
+            await foreach (var item in _harness.Conductor.InvokeAsync("trainer", [], caller.Token))
+            {
+                id ??= (item as InvocationAccepted)?.InvocationId;
+                if (item is InvocationContainerStarted)
+                {
+                    await caller.CancelAsync();
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_RunnerStopsDuringADetachedTraining_KillsItAndRecordsTheCancellation()
+    {
+        _harness.Engine.RunsUntilKilled = true;
+        string? id = null;
+        await foreach (var item in _harness.Conductor.InvokeAsync("trainer", [], CancellationToken.None))
+        {
+            id ??= (item as InvocationAccepted)?.InvocationId;
+            if (item is InvocationContainerStarted)
+            {
+                break;
+            }
+        }
+
+        await _harness.Detached.StopAsync(CancellationToken.None).WaitAsync(ConductorHarness.Bound);
+
+        Assert.Equal(InvocationStatus.Cancelled, _harness.Store.Get(id).Status);
+        Assert.Equal(0, _harness.Detached.Running);
+        Engine.TornDownOnce();
     }
 
     [Fact]
