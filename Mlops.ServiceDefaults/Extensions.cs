@@ -89,11 +89,22 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>The status, and for anything short of healthy, which check says what: a degraded service says why.</summary>
+    private static Task WriteStatusAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var reasons = report.Entries
+            .Where(entry => entry.Value.Status != HealthStatus.Healthy)
+            .Select(entry => $"{entry.Key}: {Bounded.Text(entry.Value.Description ?? entry.Value.Status.ToString())}");
+        var text = report.Status == HealthStatus.Healthy ? "Healthy" : $"{report.Status}: {string.Join("; ", reasons)}";
+        return context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
     /// <summary>/health: every check must pass (ready for traffic); /alive: the process answers.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Probes are the only calls that need no key.
-        app.MapHealthChecks(HealthPath).AllowAnonymous();
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteStatusAsync }).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         return app;
     }

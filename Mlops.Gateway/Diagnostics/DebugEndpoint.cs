@@ -37,8 +37,10 @@ public static class DebugEndpoint
         {
             ["gateway"] = "ok",
             ["runner"] = new JsonObject { ["address"] = address, ["reachable"] = true },
-            ["docker"] = new JsonObject { ["version"] = status.DockerVersion, ["api_version"] = status.DockerApiVersion },
-            ["registry"] = new JsonObject { ["backend"] = status.RegistryBackend },
+            ["docker"] = status.DockerError.Length > 0
+                ? new JsonObject { ["reachable"] = false, ["error"] = status.DockerError }
+                : new JsonObject { ["reachable"] = true, ["version"] = status.DockerVersion, ["api_version"] = status.DockerApiVersion },
+            ["registry"] = new JsonObject { ["backend"] = status.RegistryBackend, ["outbox_trainings"] = status.OutboxTrainings },
             ["invocations"] = new JsonObject
             {
                 ["running"] = status.RunningInvocations,

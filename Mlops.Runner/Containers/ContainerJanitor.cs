@@ -5,7 +5,8 @@ namespace Mlops.Runner.Containers;
 
 /// <summary>
 /// Removes this runner instance's containers that no live invocation owns: at start-up, what an earlier
-/// run left behind (a crash, a kill -9); then every interval, what a teardown could not remove.
+/// run left behind (a crash, a kill -9); then every interval, what a teardown could not remove, or what the
+/// engine still held when it was away.
 /// </summary>
 public sealed class ContainerJanitor(
     IContainerEngine engine,
@@ -17,9 +18,19 @@ public sealed class ContainerJanitor(
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        logger.EngineConnected(await engine.VersionAsync(cancellationToken), engine.Endpoint);
-        // Before the runner takes calls, so that nothing left from before competes for memory.
-        await SweepAsync(cancellationToken);
+        try
+        {
+            logger.EngineConnected(await engine.VersionAsync(cancellationToken), engine.Endpoint);
+            // Before the runner takes calls, so that nothing left from before competes for memory.
+            await SweepAsync(cancellationToken);
+        }
+        catch (RunnerException ex) when (ex.Kind == ErrorKind.Unavailable)
+        {
+            // The runner starts all the same, degraded (its health says why); the first sweep that reaches the
+            // engine removes what an earlier run left.
+            logger.EngineUnreachableAtStart(ex.Message);
+        }
+
         await base.StartAsync(cancellationToken);
     }
 

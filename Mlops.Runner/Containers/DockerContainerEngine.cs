@@ -91,18 +91,7 @@ public sealed class DockerContainerEngine(IDockerClient docker, IOptions<Contain
     });
 
     /// <summary>The engine's own failures (unreachable, or an error it answered) become Unavailable, naming it.</summary>
-    private async Task<T> Engine<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException)
-        {
-            var message = ex is DockerApiException api ? $"answered {(int)api.StatusCode}: {Bounded.Text(api.ResponseBody?.Trim(), 512)}" : "is not reachable";
-            throw new RunnerException(ErrorKind.Unavailable, $"the Docker engine at {Endpoint} {message}", inner: ex);
-        }
-    }
+    private Task<T> Engine<T>(Func<Task<T>> call) => EngineFailures.GuardAsync(docker, call);
 
     private sealed class Output(MultiplexedStream stream) : IContainerOutput
     {

@@ -91,4 +91,22 @@ internal static partial class Log
 
     [LoggerMessage(49, LogLevel.Warning, "Could not evict the cached model {Path}")]
     public static partial void CachedModelKept(this ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(50, LogLevel.Warning, "{Count} training(s) wait in the outbox for the registry: {Reason}")]
+    public static partial void OutboxWaiting(this ILogger logger, int count, string reason);
+
+    [LoggerMessage(51, LogLevel.Information, "The training of invocation {InvocationId} was recorded from the outbox: {Recorded}")]
+    public static partial void OutboxDelivered(this ILogger logger, string invocationId, string recorded);
+
+    [LoggerMessage(52, LogLevel.Error, "The registry refused the training of invocation {InvocationId} kept in the outbox; it stays there")]
+    public static partial void OutboxEntryRefused(this ILogger logger, Exception exception, string invocationId);
+
+    [LoggerMessage(53, LogLevel.Warning, "Run {RunId} of invocation {InvocationId} was left RUNNING by a runner that stopped; it is now FAILED")]
+    public static partial void StaleRunFinished(this ILogger logger, string runId, string invocationId);
+
+    [LoggerMessage(54, LogLevel.Error, "A pass of the outbox failed; the next one tries again")]
+    public static partial void OutboxPassFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(24, LogLevel.Warning, "Starting without the Docker engine ({Reason}); invocations and endpoints wait for it, and health says Degraded until it answers")]
+    public static partial void EngineUnreachableAtStart(this ILogger logger, string reason);
 }

@@ -21,6 +21,7 @@ public sealed class RunnerService(
     AdmissionGate gate,
     IDockerClient docker,
     IModelRegistry registry,
+    TrainingOutbox outbox,
     IOptions<RunnerOptions> options) : V1.Runner.RunnerBase
 {
     private const int DefaultPageSize = 50;
@@ -76,17 +77,27 @@ public sealed class RunnerService(
     [Authorize(Policy = Permissions.Read)]
     public override async Task<RunnerStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
-        var version = await docker.System.GetVersionAsync(context.CancellationToken);
         var status = new RunnerStatus
         {
-            DockerVersion = version.Version,
-            DockerApiVersion = version.APIVersion,
             RegistryBackend = registry.Backend,
+            OutboxTrainings = outbox.Count,
             RunningInvocations = gate.Running,
             QueuedInvocations = gate.Queued,
             MaxConcurrentInvocations = options.Value.MaxConcurrentInvocations,
             MaxQueueLength = options.Value.MaxQueueLength,
         };
+        try
+        {
+            var version = await docker.System.GetVersionAsync(context.CancellationToken);
+            (status.DockerVersion, status.DockerApiVersion) = (version.Version, version.APIVersion);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or DockerApiException or IOException)
+        {
+            // Degraded, not down: the rest of the status is still worth having.
+            status.DockerError = $"the Docker engine at {docker.Configuration.EndpointBaseUri} is not reachable ({Bounded.Text(ex.Message, Bounded.NameLength)})";
+            return status;
+        }
+
         foreach (var entry in await catalog.ListAsync(context.CancellationToken))
         {
             var function = new FunctionStatus { Name = entry.Name, ManifestError = entry.Error ?? "" };

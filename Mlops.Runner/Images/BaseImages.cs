@@ -18,7 +18,7 @@ public sealed class BaseImages(IDockerClient docker, IOptions<ImageOptions> opti
         {
             try
             {
-                var inspected = await docker.Images.InspectImageAsync(image, cancellationToken);
+                var inspected = await EngineFailures.GuardAsync(docker, () => docker.Images.InspectImageAsync(image, cancellationToken));
                 buildArgs[arg] = image;
                 digestInputs[arg] = inspected.ID;
             }

@@ -53,11 +53,16 @@ public sealed class ImageBuilder(IDockerClient docker, ImagePruner pruner, IOpti
             activity?.RecordError("timeout", ex);
             throw new RunnerException(ErrorKind.DeadlineExceeded, $"building the image of '{spec.Function}' took longer than {limit.TotalMinutes:0} min and was stopped");
         }
+        catch (Exception ex) when (EngineFailures.IsEngineFailure(ex) && !StorageFailures.IsDiskFull(ex))
+        {
+            activity?.RecordError("engine_unavailable", ex);
+            throw EngineFailures.Unavailable(docker, ex);
+        }
 
         ImageInspectResponse image;
         try
         {
-            image = await docker.Images.InspectImageAsync(spec.Tag, cancellationToken);
+            image = await EngineFailures.GuardAsync(docker, () => docker.Images.InspectImageAsync(spec.Tag, cancellationToken));
         }
         catch (DockerImageNotFoundException ex)
         {

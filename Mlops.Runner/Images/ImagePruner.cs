@@ -23,7 +23,7 @@ public sealed class ImagePruner(IDockerClient docker, IOptions<ImageOptions> opt
             var images = await ListAsync(new() { ["label"] = Set($"{Labels.Function}={function}") }, cancellationToken);
             await RemoveAllButNewestAsync(images, options.Value.KeepImagesPerFunction, cancellationToken);
         }
-        catch (DockerApiException ex)
+        catch (Exception ex) when (EngineFailures.IsEngineFailure(ex))
         {
             logger.PruneFailed(ex, function);
         }

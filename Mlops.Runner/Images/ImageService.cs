@@ -68,7 +68,7 @@ public sealed class ImageService(
     private async Task<long> FunctionLayersBytesAsync(string tag, BaseImages.Resolved bases, CancellationToken cancellationToken)
     {
         var baseIds = bases.DigestInputs.Values.ToHashSet(StringComparer.Ordinal);
-        var history = await docker.Images.GetImageHistoryAsync(tag, cancellationToken);
+        var history = await EngineFailures.GuardAsync(docker, () => docker.Images.GetImageHistoryAsync(tag, cancellationToken));
         return history.TakeWhile(layer => !baseIds.Contains(layer.ID)).Sum(layer => layer.Size);
     }
 
@@ -124,7 +124,7 @@ public sealed class ImageService(
     {
         try
         {
-            var image = await docker.Images.InspectImageAsync(tag, cancellationToken);
+            var image = await EngineFailures.GuardAsync(docker, () => docker.Images.InspectImageAsync(tag, cancellationToken));
             return (image.ID, image.Size);
         }
         catch (DockerImageNotFoundException)

@@ -136,6 +136,29 @@ public sealed partial class InvocationStore
         return hasResult ? record with { Result = _results.Read(id!) } : record;
     }
 
+    /// <summary>Whether history has the invocation (running or kept).</summary>
+    public bool Knows(string id) => IsLive(id) || Read(() => _database.Get(id)).Record is not null;
+
+    /// <summary>Changes a finished invocation's result data (a training recorded after the fact); nothing when it has none any more.</summary>
+    public void AmendResult(string id, Action<System.Text.Json.Nodes.JsonObject> change)
+    {
+        var (record, hasResult) = Read(() => _database.Get(id));
+        if (record is null || !hasResult || _results.Read(id) is not { } result)
+        {
+            return;
+        }
+
+        change(result.Data);
+        try
+        {
+            _database.Upsert(record, _results.Write(id, result));
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            _logger.HistoryWriteFailed(ex, id, record.Status.ToString());
+        }
+    }
+
     /// <summary>Summaries, newest first: everything but the results (<see cref="Get"/> has those).</summary>
     public IReadOnlyList<InvocationRecord> List(string? function, int limit) => Read(() => _database.List(function, limit));
 

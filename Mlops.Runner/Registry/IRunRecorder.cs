@@ -18,11 +18,21 @@ public sealed record TrainingContext(string InvocationId, string Function, strin
 public sealed record TrainingResult(JsonObject Metrics, JsonObject Params, JsonObject Data);
 
 /// <summary>What an invocation of a model-producing function leaves in the registry.</summary>
-public sealed record RecordedTraining(string RunId, ModelVersion? Version)
+/// <param name="PendingReason">Why it is not recorded yet (the registry is down), when it waits in the outbox.</param>
+public sealed record RecordedTraining(string? RunId, ModelVersion? Version, string? PendingReason = null)
 {
-    /// <summary>What a user needs to find the run, and to ask predict for exactly this model.</summary>
+    public static RecordedTraining Pending(string reason) => new(null, null, reason);
+
+    /// <summary>What a user needs to find the run, and to ask predict for exactly this model; or why that comes later.</summary>
     public void DescribeIn(JsonObject data)
     {
+        if (PendingReason is { } reason)
+        {
+            data["registration"] = "pending";
+            data["registration_message"] = $"{reason}; the run and the model are kept and will be recorded when the registry is back";
+            return;
+        }
+
         data["run_id"] = RunId;
         if (Version is { } version)
         {

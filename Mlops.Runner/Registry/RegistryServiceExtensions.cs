@@ -42,6 +42,8 @@ public static class RegistryServiceExtensions
         services.AddSingleton<IRunRecorder, RunRecorder>();
         services.AddSingleton<ModelBinder>();
         services.AddSingleton<TrainingRegistrar>();
+        services.AddSingleton<TrainingOutbox>();
+        services.AddHostedService<OutboxDelivery>();
         return builder;
     }
 }

@@ -6,14 +6,25 @@ namespace Mlops.Runner.Registry;
 /// <summary>
 /// The registry's side of a training invocation's end: a failed one becomes a FAILED run; a successful one
 /// has the model it left checked and copied (it is the function's output, untrusted) before it is recorded.
+/// When the registry cannot be reached, the training is kept in the outbox and recorded once it is back.
 /// </summary>
-public sealed class TrainingRegistrar(IRunRecorder recorder, IOptions<ContainerOptions> options)
+public sealed class TrainingRegistrar(IRunRecorder recorder, TrainingOutbox outbox, IOptions<ContainerOptions> options)
 {
     /// <summary>The most a produced model may hold: no more than the function's whole output may.</summary>
     private readonly long _maxModelBytes = options.Value.MaxOutputMb * 1024L * 1024L;
 
-    public Task<RecordedTraining> RecordFailureAsync(TrainingContext context, CancellationToken cancellationToken) =>
-        recorder.RecordFailureAsync(context, cancellationToken);
+    public async Task<RecordedTraining> RecordFailureAsync(TrainingContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await recorder.RecordFailureAsync(context, cancellationToken);
+        }
+        catch (Exception ex) when (Unreachable(ex) is { } reason)
+        {
+            await outbox.KeepAsync(context, null, null, reason, cancellationToken);
+            return RecordedTraining.Pending(reason);
+        }
+    }
 
     /// <param name="outputDirectory">The function's output folder, holding model/.</param>
     /// <param name="scratchDirectory">A folder of the runner's own for the copy that gets registered.</param>
@@ -23,7 +34,7 @@ public sealed class TrainingRegistrar(IRunRecorder recorder, IOptions<ContainerO
         var produced = Path.Combine(outputDirectory, ModelBinding.Folder);
         if (!Directory.Exists(produced) || new DirectoryInfo(produced).LinkTarget is not null)
         {
-            await recorder.RecordFailureAsync(context, cancellationToken);
+            await RecordFailureAsync(context, cancellationToken);
             throw new RunnerException(ErrorKind.FunctionFailed, $"function '{context.Function}' produces a model but left none in /mlops/output/{ModelBinding.Folder}");
         }
 
@@ -32,12 +43,29 @@ public sealed class TrainingRegistrar(IRunRecorder recorder, IOptions<ContainerO
         {
             await UntrustedFile.CopyTreeAsync(produced, ownCopy, _maxModelBytes, cancellationToken);
         }
-        catch (IOException ex)
+        catch (IOException ex) when (!StorageFailures.IsDiskFull(ex))
         {
-            await recorder.RecordFailureAsync(context, cancellationToken);
+            await RecordFailureAsync(context, cancellationToken);
             throw new RunnerException(ErrorKind.FunctionFailed, $"function '{context.Function}' left a model that cannot be registered: {ex.Message}");
         }
 
-        return await recorder.RecordSuccessAsync(context, result, ownCopy, cancellationToken);
+        try
+        {
+            return await recorder.RecordSuccessAsync(context, result, ownCopy, cancellationToken);
+        }
+        catch (Exception ex) when (Unreachable(ex) is { } reason)
+        {
+            // The model is the one thing that cannot be made again for free: kept until the registry is back.
+            await outbox.KeepAsync(context, result, ownCopy, reason, cancellationToken);
+            return RecordedTraining.Pending(reason);
+        }
     }
+
+    /// <summary>Why the registry cannot take anything now (MLflow unreachable, the embedded database busy); null for any other failure.</summary>
+    private static string? Unreachable(Exception exception) => exception switch
+    {
+        RunnerException { Kind: ErrorKind.Unavailable } unavailable => unavailable.Message,
+        Microsoft.Data.Sqlite.SqliteException sqlite when StorageFailures.Translate(sqlite, "registry") is { Kind: ErrorKind.Unavailable } translated => translated.Message,
+        _ => null,
+    };
 }

@@ -12,8 +12,12 @@ internal sealed class FakeRunRecorder : IRunRecorder
     /// <summary>Runs before a success is kept, with the token the recording was given (a slow upload, say).</summary>
     public Func<CancellationToken, Task> BeforeSuccess { get; set; } = _ => Task.CompletedTask;
 
+    /// <summary>The registry cannot be reached: every recording fails Unavailable, as the MLflow backend's do.</summary>
+    public bool Down { get; set; }
+
     public async Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, TrainingResult result, string modelDirectory, CancellationToken cancellationToken)
     {
+        ThrowIfDown();
         await BeforeSuccess(cancellationToken);
         var files = Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(modelDirectory, f)).ToArray();
         Successes.Add((context, result, files));
@@ -23,7 +27,16 @@ internal sealed class FakeRunRecorder : IRunRecorder
 
     public Task<RecordedTraining> RecordFailureAsync(TrainingContext context, CancellationToken cancellationToken)
     {
+        ThrowIfDown();
         Failures.Add(context);
         return Task.FromResult(new RecordedTraining("run-failed", null));
+    }
+
+    private void ThrowIfDown()
+    {
+        if (Down)
+        {
+            throw new RunnerException(ErrorKind.Unavailable, "the MLflow server is not reachable (no answer from http://127.0.0.1:1/)");
+        }
     }
 }

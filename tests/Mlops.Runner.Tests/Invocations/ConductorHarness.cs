@@ -36,7 +36,7 @@ internal sealed class ConductorHarness : IDisposable
         });
         var time = TimeProvider.System;
         var catalog = new FunctionCatalog(options);
-        var registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
+        var registry = Registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
         var containerOptions = Options.Create(new ContainerOptions { TeardownBackoffMilliseconds = 1, MaxLogMb = 1, MaxOutputMb = 1, MaxOutputFiles = 50 });
 
         Store = new InvocationStore(options, NullLogger<InvocationStore>.Instance);
@@ -50,12 +50,19 @@ internal sealed class ConductorHarness : IDisposable
             Images,
             new Workspaces(options, NullLogger<Workspace>.Instance),
             Runtime,
-            new TrainingRegistrar(Recorder, containerOptions),
+            new TrainingRegistrar(Recorder, Outbox = new TrainingOutbox(options), containerOptions),
             containerOptions,
+            Detached,
             time);
     }
 
     public FakeContainerEngine Engine { get; } = new();
+
+    public DetachedInvocations Detached { get; } = new();
+
+    public TrainingOutbox Outbox { get; }
+
+    public EmbeddedRegistry Registry { get; }
 
     public FakeImageResolver Images { get; } = new();
 
@@ -98,10 +105,22 @@ internal sealed class ConductorHarness : IDisposable
         }
     }
 
+    /// <summary>Waits (bounded) until <paramref name="condition"/> holds: for what a detached run does after its caller left.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow + Bound; !condition(); await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
+        }
+    }
+
     /// <summary>The event kinds in order, with the runs of log lines kept: the shape of the story.</summary>
     public static string[] Kinds(IEnumerable<InvocationEvent> events) => events.Select(e => e.GetType().Name.Replace("Invocation", "")).ToArray();
 
-    public void Dispose() => _root.Delete(recursive: true);
+    public void Dispose()
+    {
+        _root.Delete(recursive: true);
+    }
 
     private static void Write(string functions, string name, string manifest)
     {

@@ -1,0 +1,102 @@
+using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Invocations;
+
+namespace Mlops.Runner.Registry;
+
+/// <summary>
+/// Records what waits in the <see cref="TrainingOutbox"/> once the registry answers again, oldest first, and
+/// amends each invocation's result in history with its run and version. At its first pass that reaches the
+/// registry it also ends runs left RUNNING by an invocation that is over (a runner that died mid-recording).
+/// </summary>
+public sealed class OutboxDelivery(
+    TrainingOutbox outbox, IRunRecorder recorder, IModelRegistry registry, InvocationStore history, TimeProvider time, ILogger<OutboxDelivery> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(15);
+
+    /// <summary>Runs looked at for reconciliation: the newest, where a runner's own unfinished ones are.</summary>
+    private const int RecentRuns = 500;
+
+    /// <summary>Runs started before this moment belong to invocations of an earlier runner, or to ones kept in the outbox.</summary>
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
+    private bool _reconciled;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Every, time);
+        do
+        {
+            try
+            {
+                await DeliverAsync(stoppingToken);
+            }
+            catch (RunnerException ex) when (ex.Kind == ErrorKind.Unavailable)
+            {
+                logger.OutboxWaiting(outbox.Count, ex.Message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A pass that fails otherwise (a busy database, a damaged entry) must not end delivery for good.
+                logger.OutboxPassFailed(ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass: reconciles (once), then records every entry it can; stops at the first the registry cannot take.</summary>
+    public async Task DeliverAsync(CancellationToken cancellationToken)
+    {
+        if (!_reconciled)
+        {
+            await ReconcileAsync(cancellationToken);
+            _reconciled = true;
+        }
+
+        foreach (var entry in outbox.List())
+        {
+            RecordedTraining recorded;
+            try
+            {
+                recorded = entry.Result is { } result
+                    ? await recorder.RecordSuccessAsync(entry.Context, result, entry.ModelDirectory!, cancellationToken)
+                    : await recorder.RecordFailureAsync(entry.Context, cancellationToken);
+            }
+            catch (RunnerException ex) when (ex.Kind != ErrorKind.Unavailable)
+            {
+                // The registry refuses this one for good (say, a parameter it will not take): kept, and said, not retried blindly.
+                logger.OutboxEntryRefused(ex, entry.Context.InvocationId);
+                continue;
+            }
+
+            if (entry.Result is not null)
+            {
+                history.AmendResult(entry.Context.InvocationId, data =>
+                {
+                    data.Remove("registration");
+                    data.Remove("registration_message");
+                    recorded.DescribeIn(data);
+                });
+            }
+
+            outbox.Remove(entry);
+            logger.OutboxDelivered(entry.Context.InvocationId, recorded.Version?.Uri ?? recorded.RunId ?? "");
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        foreach (var run in await registry.ListRunsAsync(null, RecentRuns, cancellationToken))
+        {
+            if (run.Status != RunStatus.Running || run.StartTime >= _startedAt || !run.Tags.TryGetValue(RunRecorder.RunTags.InvocationId, out var invocationId) ||
+                !InvocationStore.IsValidId(invocationId) || history.IsLive(invocationId) || !history.Knows(invocationId))
+            {
+                // Not this runner's, started since it runs, or still being recorded.
+                continue;
+            }
+
+            await registry.FinishRunAsync(run.Id, RunStatus.Failed, time.GetUtcNow(), cancellationToken);
+            logger.StaleRunFinished(run.Id, invocationId);
+        }
+    }
+}
