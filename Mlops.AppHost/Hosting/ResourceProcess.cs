@@ -51,7 +51,15 @@ internal sealed partial class ResourceProcess
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
-    public IReadOnlyList<string> Tail() => _console.Tail(_name, 40);
+    /// <summary>Says what happened to it, with its last output: what one needs to see why it died.</summary>
+    public void Report(string message)
+    {
+        Console.Error.WriteLine($"apphost  | {message}; its last output:");
+        foreach (var line in _console.Tail(_name, 40))
+        {
+            Console.Error.WriteLine($"apphost  |   {line}");
+        }
+    }
 
     public async Task StopAsync(TimeSpan grace)
     {
