@@ -6,7 +6,8 @@ namespace Mlops.AppHost.Hosting;
 
 /// <summary>
 /// The app model, run: starts each resource once the resources it waits for are healthy, prints where
-/// everything is, and stops everything in reverse order on Ctrl+C or SIGTERM, or when a resource dies.
+/// everything is, restarts a resource that dies (with backoff), and stops everything in reverse order on
+/// Ctrl+C or SIGTERM.
 /// </summary>
 public sealed class DistributedApplication
 {
@@ -49,7 +50,7 @@ public sealed class DistributedApplication
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        var started = new List<(Resource Resource, ResourceProcess Process)>();
+        var supervisors = new List<ResourceSupervisor>();
         var exitCode = 0;
         try
         {
@@ -59,23 +60,11 @@ public sealed class DistributedApplication
             foreach (var resource in _resources)
             {
                 var process = await StartAsync(resource, stopping.Token);
-                started.Add((resource, process));
+                supervisors.Add(new ResourceSupervisor(resource, process, _launcher, RestartBackoff.Default()));
             }
 
             PrintUrls(secrets);
-            using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-            var health = WatchHealthAsync(probing.Token);
-            var waits = started.Select(s => s.Process.WaitForExitAsync(stopping.Token)).ToList();
-            var exited = await Task.WhenAny(waits);
-            await probing.CancelAsync();
-            await health;
-            if (!stopping.IsCancellationRequested)
-            {
-                var (resource, process) = started[waits.IndexOf(exited)];
-                resource.State = ResourceState.Exited;
-                process.Report($"{resource.Name} exited unexpectedly with code {process.ExitCode}; stopping everything");
-                exitCode = 1;
-            }
+            await WatchAsync(supervisors, stopping.Token);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -89,11 +78,12 @@ public sealed class DistributedApplication
         finally
         {
             Console.WriteLine("apphost  | stopping");
-            foreach (var (resource, process) in Enumerable.Reverse(started))
+            foreach (var supervisor in Enumerable.Reverse(supervisors))
             {
-                await process.StopAsync(ResourceLauncher.StopGrace);
-                resource.Cleanup();
-                resource.State = resource.State == ResourceState.Exited ? ResourceState.Exited : ResourceState.Stopped;
+                await supervisor.Process.StopAsync(ResourceLauncher.StopGrace);
+                supervisor.Process.Dispose();
+                supervisor.Resource.Cleanup();
+                supervisor.Resource.State = supervisor.Resource.State == ResourceState.Exited ? ResourceState.Exited : ResourceState.Stopped;
             }
 
             await _dashboard.StopAsync();
@@ -110,6 +100,20 @@ public sealed class DistributedApplication
         }
     }
 
+    /// <summary>
+    /// Restarts whatever dies and keeps health current until the app stops. Each watcher returns only then,
+    /// unless it failed: that stops the app, and its exception is not hidden.
+    /// </summary>
+    private async Task WatchAsync(IReadOnlyList<ResourceSupervisor> supervisors, CancellationToken stopping)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var watchers = supervisors.Select(s => s.SuperviseAsync(watching.Token)).Append(WatchHealthAsync(watching.Token)).ToList();
+        await Task.WhenAny(watchers);
+        await watching.CancelAsync();
+        // Every supervisor is done before the app stops their processes: none starts one after that.
+        await Task.WhenAll(watchers);
+    }
+
     /// <summary>Keeps each running resource's health current for the dashboard.</summary>
     private async Task WatchHealthAsync(CancellationToken cancellationToken)
     {
@@ -120,7 +124,12 @@ public sealed class DistributedApplication
                 await Task.Delay(HealthInterval, cancellationToken);
                 foreach (var resource in _resources.Where(r => r.State == ResourceState.Running && r.HealthPath is not null))
                 {
-                    resource.Health = await HealthProbe.IsHealthyAsync(resource.Endpoints[0], resource.HealthPath!, cancellationToken) ? "healthy" : "unhealthy";
+                    var healthy = await HealthProbe.IsHealthyAsync(resource.Endpoints[0], resource.HealthPath!, cancellationToken);
+                    // It may have died while being asked: then its supervisor says what it is.
+                    if (resource.State == ResourceState.Running)
+                    {
+                        resource.Health = healthy ? "healthy" : "unhealthy";
+                    }
                 }
             }
         }

@@ -55,10 +55,14 @@ internal sealed class ResourceLauncher(Dashboard dashboard, ConsoleLog console, 
 
         if (!healthy)
         {
+            // Asked before stopping it, which makes every process one that has exited.
+            var why = process.HasExited
+                ? $"exited with code {process.ExitCode} before it became healthy"
+                : $"did not become healthy at {resource.Endpoints[0].Url}{resource.HealthPath} within {StartTimeout.TotalSeconds:0} s";
             await process.StopAsync(StopGrace);
             resource.Cleanup();
             resource.State = ResourceState.Exited;
-            process.Report($"{resource.Name} did not become healthy at {resource.Endpoints[0].Url}{resource.HealthPath} within {StartTimeout.TotalSeconds:0} s");
+            process.Report($"{resource.Name} {why}");
             throw new StartException($"{resource.Name} failed to start");
         }
 

@@ -8,7 +8,7 @@ namespace Mlops.AppHost.Hosting;
 /// One child process: its output goes to the console with the resource's name in front, the last lines are
 /// kept for when it dies, and stopping it asks first (SIGTERM) and insists only after a grace period.
 /// </summary>
-internal sealed partial class ResourceProcess
+internal sealed partial class ResourceProcess : IDisposable
 {
     private const int SigTerm = 15;
 
@@ -84,6 +84,8 @@ internal sealed partial class ResourceProcess
             await _process.WaitForExitAsync(CancellationToken.None);
         }
     }
+
+    public void Dispose() => _process.Dispose();
 
     private void OnLine(string? line)
     {
