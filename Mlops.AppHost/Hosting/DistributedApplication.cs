@@ -49,6 +49,8 @@ public sealed class DistributedApplication
         using var stopping = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        // The children have sessions of their own, so a closed terminal hangs up on the AppHost alone.
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
         var supervisors = new List<ResourceSupervisor>();
         var exitCode = 0;

@@ -9,8 +9,6 @@ namespace Mlops.AppHost.Hosting;
 /// </summary>
 internal sealed class ResourceSupervisor(Resource resource, ResourceProcess process, ResourceLauncher launcher, RestartBackoff backoff)
 {
-    private static readonly TimeSpan SignalGrace = TimeSpan.FromMilliseconds(500);
-
     public Resource Resource => resource;
 
     /// <summary>Its latest process, for the app to stop when it stops (it may be gone already).</summary>
@@ -25,9 +23,6 @@ internal sealed class ResourceSupervisor(Resource resource, ResourceProcess proc
             {
                 var upSince = Stopwatch.GetTimestamp();
                 await Process.WaitForExitAsync(stopping);
-                // Ctrl+C in a terminal reaches every child at once: a child that exits from it is no death
-                // to report, and the AppHost's own signal lands within moments.
-                await Task.Delay(SignalGrace, stopping);
                 resource.State = ResourceState.Restarting;
                 resource.Health = "unknown";
                 resource.Cleanup();
