@@ -7,7 +7,7 @@ namespace Mlops.AppHost.Hosting;
 /// <summary>
 /// The app model, run: starts each resource once the resources it waits for are healthy, prints where
 /// everything is, restarts a resource that dies (with backoff), and stops everything in reverse order on
-/// Ctrl+C or SIGTERM.
+/// Ctrl+C, SIGTERM or SIGHUP.
 /// </summary>
 public sealed class DistributedApplication
 {

@@ -43,10 +43,11 @@ internal sealed class ResourceSupervisor(Resource resource, ResourceProcess proc
         while (true)
         {
             await Task.Delay(delay, stopping);
+            // A wait that ended just as the app began to stop must not start a process.
             stopping.ThrowIfCancellationRequested();
             try
             {
-                // The dead process's port may not be free yet: that is a failed try like any other.
+                // The dead process's port may not be free yet: a failed try like any other.
                 var dead = Process;
                 Process = launcher.Start(resource);
                 dead.Dispose();
