@@ -9,6 +9,8 @@ public enum ResourceState
     Waiting,
     Starting,
     Running,
+    /// <summary>Its process died; it is started again after a backoff.</summary>
+    Restarting,
     Exited,
     Stopped,
 }
@@ -35,7 +37,7 @@ public abstract class Resource(string name, IConfiguration configuration)
     /// <summary>The last health probe's answer: healthy, unhealthy, or unknown (no probe, or not running).</summary>
     public string Health { get; set; } = "unknown";
 
-    /// <summary>The app model restarts nothing (a resource that dies stops the app), so this stays 0.</summary>
+    /// <summary>How often a process was started again after the one before it died.</summary>
     public int Restarts { get; set; }
 
     /// <summary>A port can be changed with Endpoints:&lt;resource&gt;:&lt;endpoint&gt;=PORT.</summary>

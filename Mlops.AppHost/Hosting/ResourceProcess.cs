@@ -5,22 +5,29 @@ using Mlops.AppHost.Telemetry;
 namespace Mlops.AppHost.Hosting;
 
 /// <summary>
-/// One child process: its output goes to the console with the resource's name in front, the last lines are
-/// kept for when it dies, and stopping it asks first (SIGTERM) and insists only after a grace period.
+/// One child process, in a process group of its own: its output goes to the console with the resource's
+/// name in front, the last lines are kept for when it dies, and stopping it asks first (SIGTERM) and
+/// insists only after a grace period. Whatever it started goes with it.
 /// </summary>
-internal sealed partial class ResourceProcess
+internal sealed partial class ResourceProcess : IDisposable
 {
     private const int SigTerm = 15;
+    private const int SigKill = 9;
+    private const string Setsid = "/usr/bin/setsid";
 
     private readonly Process _process;
     private readonly string _name;
     private readonly ConsoleLog _console;
+    private readonly bool _ownGroup;
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _leftoversKilled;
 
-    private ResourceProcess(Process process, string name, ConsoleLog console)
+    private ResourceProcess(Process process, string name, ConsoleLog console, bool ownGroup)
     {
         _process = process;
         _name = name;
         _console = console;
+        _ownGroup = ownGroup;
     }
 
     public int Id => _process.Id;
@@ -39,8 +46,19 @@ internal sealed partial class ResourceProcess
             info.Environment[key] = value;
         }
 
+        // Its own process group (setsid execs, so the pid stays the program's): a stop reaches what it started,
+        // such as NGINX's workers, which outlive a master killed with SIGKILL and keep its port. And Ctrl+C in
+        // a terminal then reaches the AppHost alone, which stops everything in order.
+        var ownGroup = !OperatingSystem.IsWindows() && File.Exists(Setsid) && info.Arguments.Length == 0;
+        if (ownGroup)
+        {
+            info.ArgumentList.Insert(0, info.FileName);
+            info.FileName = Setsid;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var resource = new ResourceProcess(process, name, console);
+        var resource = new ResourceProcess(process, name, console, ownGroup);
+        process.Exited += (_, _) => resource._exited.TrySetResult();
         process.OutputDataReceived += (_, e) => resource.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => resource.OnLine(e.Data);
         process.Start();
@@ -49,33 +67,47 @@ internal sealed partial class ResourceProcess
         return resource;
     }
 
-    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+    /// <summary>Completes once it has exited, what it left behind is killed, and its output is read to the end.</summary>
+    public async Task WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        // Not Process.WaitForExitAsync alone: it also waits for the end of the output, which never comes
+        // while a leftover child holds the pipe.
+        await _exited.Task.WaitAsync(cancellationToken);
+        KillLeftovers();
+        await _process.WaitForExitAsync(cancellationToken);
+    }
 
-    public IReadOnlyList<string> Tail() => _console.Tail(_name, 40);
+    /// <summary>Says what happened to it, with its last output: what one needs to see why it died.</summary>
+    public void Report(string message)
+    {
+        Console.Error.WriteLine($"apphost  | {message}; its last output:");
+        foreach (var line in _console.Tail(_name, 40))
+        {
+            Console.Error.WriteLine($"apphost  |   {line}");
+        }
+    }
 
     public async Task StopAsync(TimeSpan grace)
     {
-        if (_process.HasExited)
-        {
-            return;
-        }
-
-        if (OperatingSystem.IsWindows() || Kill(_process.Id, SigTerm) != 0)
+        if (!_exited.Task.IsCompleted && Signal(SigTerm) != 0)
         {
             _process.Kill(entireProcessTree: true);
         }
 
-        using var timeout = new CancellationTokenSource(grace);
         try
         {
-            await _process.WaitForExitAsync(timeout.Token);
+            await _exited.Task.WaitAsync(grace);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
+            Signal(SigKill);
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None);
         }
+
+        await WaitForExitAsync(CancellationToken.None);
     }
+
+    public void Dispose() => _process.Dispose();
 
     private void OnLine(string? line)
     {
@@ -87,6 +119,19 @@ internal sealed partial class ResourceProcess
         _console.Append(_name, line);
         Console.WriteLine($"{_name,-8} | {line}");
     }
+
+    /// <summary>Kills what is left of its process group, once: right after it exited, the group's id is still its own.</summary>
+    private void KillLeftovers()
+    {
+        if (_ownGroup && Interlocked.Exchange(ref _leftoversKilled, 1) == 0)
+        {
+            // Fails with ESRCH when nothing is left, which is the usual case.
+            Kill(-_process.Id, SigKill);
+        }
+    }
+
+    /// <summary>Signals the whole process group when it has one of its own, else the process; -1 where there are no signals.</summary>
+    private int Signal(int signal) => OperatingSystem.IsWindows() ? -1 : Kill(_ownGroup ? -_process.Id : _process.Id, signal);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

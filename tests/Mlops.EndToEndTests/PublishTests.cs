@@ -61,6 +61,18 @@ public sealed class PublishTests : IAsyncLifetime
         Assert.Contains("Now listening on: http://0.0.0.0:5080", run.Output);
     }
 
+    [Fact]
+    public async Task Publish_RestartsEveryServiceUnlessStopped_AsTheAppHostDoes()
+    {
+        var publish = await RunAsync("dotnet", AppHostAssembly(), "publish", "--output", _output);
+
+        Assert.Equal(0, publish.ExitCode);
+        var compose = await File.ReadAllLinesAsync(Path.Combine(_output, "docker-compose.yaml"));
+        var services = compose.SkipWhile(l => l != "services:").Skip(1).Where(l => l.StartsWith("  ", StringComparison.Ordinal) && !l.StartsWith("   ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["  runner:", "  gateway:", "  nginx:"], services);
+        Assert.Equal(services.Count, compose.Count(l => l == "    restart: unless-stopped"));
+    }
+
     private static string AppHostAssembly() =>
         Path.Combine(RepositoryPaths.Root, "Mlops.AppHost", "bin", RepositoryPaths.Configuration, "net10.0", "Mlops.AppHost.dll");
 

@@ -57,21 +57,34 @@ public sealed class AppHostProcess : IAsyncDisposable
     public HttpClient DashboardHttp() => Http(Dashboard, TimeSpan.FromSeconds(30), DashboardToken);
 
     /// <summary>The runner's process id, for memory readings.</summary>
-    public int? RunnerProcessId => Directory.EnumerateDirectories("/proc")
-        .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : (int?)null)
-        .Where(pid => pid is not null)
-        .FirstOrDefault(pid =>
+    public int? RunnerProcessId => ProcessIdOf("runner");
+
+    /// <summary>The process id of one of the AppHost's resources (for NGINX, its master), found among the AppHost's children.</summary>
+    public int? ProcessIdOf(string resource)
+    {
+        var marker = resource switch
         {
-            try
+            "runner" => "Mlops.Runner.dll",
+            "gateway" => "Mlops.Gateway.dll",
+            "nginx" => "nginx",
+            _ => throw new ArgumentException($"the AppHost has no resource {resource}", nameof(resource)),
+        };
+        return Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : (int?)null)
+            .Where(pid => pid is not null)
+            .FirstOrDefault(pid =>
             {
-                return File.ReadAllText($"/proc/{pid}/cmdline").Contains("Mlops.Runner.dll", StringComparison.Ordinal)
-                       && File.ReadAllText($"/proc/{pid}/status").Contains($"PPid:\t{_process.Id}\n", StringComparison.Ordinal);
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        });
+                try
+                {
+                    return File.ReadAllText($"/proc/{pid}/cmdline").Contains(marker, StringComparison.Ordinal)
+                           && File.ReadAllText($"/proc/{pid}/status").Contains($"PPid:\t{_process.Id}\n", StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            });
+    }
 
     public bool HasExited => _process.HasExited;
 
