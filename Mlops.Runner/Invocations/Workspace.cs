@@ -16,6 +16,7 @@ public sealed class Workspace : IDisposable
 
     private const UnixFileMode WorldWritable = (UnixFileMode)0b111_111_111;
     private const UnixFileMode WorldReadable = (UnixFileMode)0b111_101_101;
+    private const UnixFileMode OwnerOnly = (UnixFileMode)0b111_000_000;
 
     private readonly ILogger _logger;
 
@@ -33,9 +34,17 @@ public sealed class Workspace : IDisposable
 
     public static async Task<Workspace> CreateAsync(string dataDirectory, string invocationId, JsonObject parameters, ILogger logger, CancellationToken cancellationToken)
     {
-        var workspace = new Workspace(Path.Combine(dataDirectory, Folder, invocationId), logger);
+        var parent = Path.Combine(dataDirectory, Folder);
+        var workspace = new Workspace(Path.Combine(parent, invocationId), logger);
         try
         {
+            Directory.CreateDirectory(parent);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The output below is writable by anyone, for the function's user; only the runner may get to it.
+                File.SetUnixFileMode(parent, OwnerOnly);
+            }
+
             Directory.CreateDirectory(workspace.Input);
             Directory.CreateDirectory(workspace.Output);
             if (!OperatingSystem.IsWindows())

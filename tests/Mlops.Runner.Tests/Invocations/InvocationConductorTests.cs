@@ -388,6 +388,22 @@ public sealed class InvocationConductorTests : IDisposable
         Assert.Empty(Directory.EnumerateDirectories(Path.Combine(_harness.DataDirectory, "invocations")));
     }
 
+    [Fact]
+    public async Task Invoke_WorkspacesLiveInAFolderOnlyTheRunnerCanEnter()
+    {
+        UnixFileMode? mode = null;
+        _harness.Engine.OnStart = spec =>
+        {
+            var output = spec.Mounts.Single(m => m.Target == ContainerSpec.OutputMount).Source;
+            mode = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(Path.GetDirectoryName(Path.GetDirectoryName(output))!);
+        };
+
+        var (_, error) = await _harness.InvokeAsync("work");
+
+        Assert.Null(error);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, mode);
+    }
+
     public void Dispose() => _harness.Dispose();
 
     [Fact]
