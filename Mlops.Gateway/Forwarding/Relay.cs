@@ -18,8 +18,20 @@ internal static class Relay
             trailers.Add(entry);
         }
 
-        return new RpcException(new Status(fromRunner.StatusCode, Bounded.Text(fromRunner.Status.Detail)), trailers);
+        return new RpcException(new Status(fromRunner.StatusCode, LostRunner(fromRunner) ?? Bounded.Text(fromRunner.Status.Detail)), trailers);
     }
+
+    /// <summary>
+    /// What to tell a caller when the gateway's own connection to the runner failed (a status the runner sent
+    /// carries no exception; one the client made from a broken connection does), or null when the runner answered.
+    /// The client's own wording names its internals, so it stays in the gateway's log.
+    /// </summary>
+    public static string? LostRunner(RpcException error) => error.Status.DebugException switch
+    {
+        null => null,
+        HttpRequestException => "the runner is not reachable",
+        _ => "the connection to the runner was lost mid-answer (it may have stopped); GET /api/v1/invocations says how the invocation ended",
+    };
 
     /// <summary>The caller's key, deadline and cancellation go to the runner with the call: the runner checks the key again.</summary>
     public static CallOptions Options(ServerCallContext context) =>

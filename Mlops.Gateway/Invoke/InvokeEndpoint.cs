@@ -110,20 +110,18 @@ public static class InvokeEndpoint
         StatusCode.ResourceExhausted when completed?.Status == InvocationStatus.Failed => StatusCodes.Status413PayloadTooLarge,
         StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
         StatusCode.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
-        StatusCode.Unavailable when IsRunnerUnreachable(error) => StatusCodes.Status502BadGateway,
+        StatusCode.Unavailable when Relay.LostRunner(error) is not null => StatusCodes.Status502BadGateway,
         StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
     internal static string MessageOf(RpcException error) => error.StatusCode switch
     {
-        StatusCode.Unavailable when IsRunnerUnreachable(error) => "the runner is not reachable",
+        _ when Relay.LostRunner(error) is { } lost => lost,
         // The runner's own bugs stay opaque: its log has the details.
         StatusCode.Unknown => "the runner failed unexpectedly",
         _ => error.Status.Detail,
     };
-
-    private static bool IsRunnerUnreachable(RpcException error) => error.Status.DebugException is HttpRequestException;
 
     private static IResult Error(int status, string message) =>
         Results.Json(new JsonObject { ["status"] = "error", ["error"] = message }, statusCode: status);

@@ -11,6 +11,9 @@ public sealed record InvocationOutcome(InvocationStatus Status, RunnerException?
     /// <summary>128 + SIGXFSZ: the init process's exit when the function was stopped for writing past RLIMIT_FSIZE.</summary>
     private const int FileTooLarge = 128 + 25;
 
+    /// <summary>128 + SIGKILL.</summary>
+    private const int KilledBySigKill = 128 + 9;
+
     public static InvocationOutcome Cancelled => new(InvocationStatus.Cancelled, new RunnerException(ErrorKind.Cancelled, "the invocation was cancelled"));
 
     public static InvocationOutcome Failed(RunnerException error) => new(InvocationStatus.Failed, error);
@@ -27,6 +30,10 @@ public sealed record InvocationOutcome(InvocationStatus Status, RunnerException?
             $"function '{manifest.Name}' printed more than {limits.MaxLogMb} MB of logs and was stopped (Containers:MaxLogMb)")),
         ExitReason.OutputLimit => Failed(new RunnerException(ErrorKind.ResourceExhausted,
             $"function '{manifest.Name}' left more than {limits.MaxOutputMb} MB or {limits.MaxOutputFiles} files in /mlops/output and was stopped (Containers:MaxOutputMb, Containers:MaxOutputFiles)")),
+        // Only the kernel kills a function's process so (the runner's own kills end as timeouts or cancels): the
+        // engine does not always see the OOM kill of a process that is not the container's first.
+        _ when exit.ExitCode == KilledBySigKill && output.Error is null => new(InvocationStatus.OomKilled, new RunnerException(ErrorKind.ResourceExhausted,
+            $"function '{manifest.Name}' was killed (SIGKILL), most likely for running out of memory (limit {manifest.MemoryMb} MB)")),
         _ when exit.ExitCode == FileTooLarge => Failed(new RunnerException(ErrorKind.ResourceExhausted,
             $"function '{manifest.Name}' wrote a file larger than {limits.MaxOutputMb} MB and was stopped (Containers:MaxOutputMb)")),
         _ when output.Error is { } error => Failed(new RunnerException(error.Kind, error.Message)),

@@ -106,6 +106,19 @@ public sealed class InvocationConductorTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_SigKilledWithoutTheEngineSeeingAnOomKill_StillEndsOomKilled()
+    {
+        // A shell's child killed by the kernel: the engine's OOMKilled flag is not always set for it.
+        (_harness.Engine.ExitCode, _harness.Engine.OomKilled) = (137, false);
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error?.Kind);
+        Assert.Contains("SIGKILL", error!.Message);
+        Assert.Equal(InvocationStatus.OomKilled, Assert.IsType<InvocationCompleted>(events[^1]).Record.Status);
+    }
+
+    [Fact]
     public async Task Invoke_PastItsTimeout_IsKilledAndEndsTimedOut()
     {
         using var harness = new ConductorHarness(timeoutSeconds: 1);

@@ -216,7 +216,7 @@ public sealed class RunnerHost : IAsyncDisposable
         public void Report(T value) => report(value);
     }
 
-    private static void CopyDirectory(string source, string target)
+    internal static void CopyDirectory(string source, string target)
     {
         Directory.CreateDirectory(target);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))

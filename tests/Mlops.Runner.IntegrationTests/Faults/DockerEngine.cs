@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Mlops.Runner.IntegrationTests.Faults;
+
+/// <summary>The machine's own Docker engine, as the fault tests see it: its containers, and a restart of it.</summary>
+internal static class DockerEngine
+{
+    private const string PidFile = "/var/run/docker.pid";
+
+    /// <summary>Why the engine cannot be restarted from here, or null when it can (a local dockerd this user may signal).</summary>
+    public static string? WhyNotRestartable =>
+        !File.Exists(PidFile) ? $"no local dockerd ({PidFile} does not exist)"
+        : Environment.UserName != "root" ? "restarting dockerd needs root, as scripts/bootstrap.sh does"
+        : null;
+
+    public static IDockerClient Client() => new DockerClientConfiguration().CreateClient();
+
+    /// <summary>Containers of a runner instance, running or not.</summary>
+    public static async Task<IList<ContainerListResponse>> ContainersOfAsync(string instance)
+    {
+        using var docker = Client();
+        return await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"mlops.runner={instance}"] = true } },
+        });
+    }
+
+    /// <summary>Polls until the instance has no containers; how many are left after <paramref name="timeout"/>.</summary>
+    public static async Task<int> WaitForNoContainersAsync(string instance, TimeSpan timeout)
+    {
+        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            if ((await ContainersOfAsync(instance)).Count == 0)
+            {
+                return 0;
+            }
+        }
+
+        return (await ContainersOfAsync(instance)).Count;
+    }
+
+    /// <summary>Stops dockerd (SIGTERM, as a service manager would) and starts it again the way the bootstrap does.</summary>
+    public static async Task RestartAsync()
+    {
+        var pid = int.Parse((await File.ReadAllTextAsync(PidFile)).Trim());
+        await RunAsync("kill", "-TERM", pid.ToString());
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60); Directory.Exists($"/proc/{pid}"); await Task.Delay(200))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"dockerd ({pid}) did not stop within 60 s");
+            }
+        }
+
+        await RunAsync(Path.Combine(RepositoryPaths.Root, "scripts", "install-docker.sh"));
+    }
+
+    private static async Task RunAsync(string command, params string[] arguments)
+    {
+        using var process = Process.Start(command, arguments);
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} exited with {process.ExitCode}");
+        }
+    }
+}
+
+/// <summary>Skipped, saying why, where this test cannot restart the machine's Docker engine.</summary>
+public sealed class EngineRestartFactAttribute : FactAttribute
+{
+    public EngineRestartFactAttribute()
+    {
+        if (DockerEngine.WhyNotRestartable is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
