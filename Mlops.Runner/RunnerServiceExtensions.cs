@@ -32,6 +32,8 @@ public static class RunnerServiceExtensions
         services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        // Long enough for running trainings to be stopped and torn down, or kept in the outbox, before the process ends.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(60));
         // Keys live with the rest of the runner's data unless Auth:DataPath says otherwise.
         builder.AddApiKeyAuthentication(builder.Configuration[$"{RunnerOptions.SectionName}:{nameof(RunnerOptions.DataPath)}"] ?? new RunnerOptions().DataPath);
         services.AddHostedService<KeyBootstrap>();

@@ -114,6 +114,8 @@ internal static partial class UntrustedFile
             await to.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
         }
 
+        // A model copied here may be the only one (kept in the outbox): on disk before anyone relies on it.
+        to.Flush(flushToDisk: true);
         return copied;
     }
 

@@ -7,6 +7,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/bootstrap.sh"
 "$root/scripts/install-test-tools.sh"
 cd "$root"
+# The fault suite may restart the Docker engine: safe here, where the test projects run one at a time.
+export MLOPS_TEST_RESTART_ENGINE=1
 
 output="$(mktemp /tmp/mlops-test-output.XXXXXX)"
 trap 'rm -f "$output"' EXIT

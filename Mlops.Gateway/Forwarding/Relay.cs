@@ -28,6 +28,7 @@ internal static class Relay
     /// </summary>
     public static string? LostRunner(RpcException error) => error.Status.DebugException switch
     {
+        _ when error.StatusCode != StatusCode.Unavailable => null,
         null => null,
         HttpRequestException => "the runner is not reachable",
         _ => "the connection to the runner was lost mid-answer (it may have stopped); GET /api/v1/invocations says how the invocation ended",

@@ -98,15 +98,21 @@ internal static partial class Log
     [LoggerMessage(51, LogLevel.Information, "The training of invocation {InvocationId} was recorded from the outbox: {Recorded}")]
     public static partial void OutboxDelivered(this ILogger logger, string invocationId, string recorded);
 
-    [LoggerMessage(52, LogLevel.Error, "The registry refused the training of invocation {InvocationId} kept in the outbox; it stays there")]
+    [LoggerMessage(52, LogLevel.Error, "The registry refused the training of invocation {InvocationId} kept in the outbox; it is set aside in outbox/refused")]
     public static partial void OutboxEntryRefused(this ILogger logger, Exception exception, string invocationId);
 
-    [LoggerMessage(53, LogLevel.Warning, "Run {RunId} of invocation {InvocationId} was left RUNNING by a runner that stopped; it is now FAILED")]
-    public static partial void StaleRunFinished(this ILogger logger, string runId, string invocationId);
+    [LoggerMessage(53, LogLevel.Warning, "Run {RunId} of invocation {InvocationId} was left RUNNING by a runner that stopped; it is now {Status}")]
+    public static partial void StaleRunFinished(this ILogger logger, string runId, string invocationId, string status);
+
+    [LoggerMessage(55, LogLevel.Warning, "Run {RunId} was left RUNNING and could not be finished")]
+    public static partial void StaleRunKept(this ILogger logger, Exception exception, string runId);
 
     [LoggerMessage(54, LogLevel.Error, "A pass of the outbox failed; the next one tries again")]
     public static partial void OutboxPassFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(24, LogLevel.Warning, "Starting without the Docker engine ({Reason}); invocations and endpoints wait for it, and health says Degraded until it answers")]
     public static partial void EngineUnreachableAtStart(this ILogger logger, string reason);
+
+    [LoggerMessage(56, LogLevel.Warning, "Invocation history could not be pruned; the next finished invocation tries again")]
+    public static partial void HistoryPruneFailed(this ILogger logger, Exception exception);
 }

@@ -91,17 +91,17 @@ public sealed class RunnerService(
             var version = await docker.System.GetVersionAsync(context.CancellationToken);
             (status.DockerVersion, status.DockerApiVersion) = (version.Version, version.APIVersion);
         }
-        catch (Exception ex) when (ex is HttpRequestException or DockerApiException or IOException)
+        catch (Exception ex) when (EngineFailures.IsEngineFailure(ex))
         {
             // Degraded, not down: the rest of the status is still worth having.
-            status.DockerError = $"the Docker engine at {docker.Configuration.EndpointBaseUri} is not reachable ({Bounded.Text(ex.Message, Bounded.NameLength)})";
-            return status;
+            status.DockerError = EngineFailures.Unavailable(docker, ex).Message;
         }
 
         foreach (var entry in await catalog.ListAsync(context.CancellationToken))
         {
             var function = new FunctionStatus { Name = entry.Name, ManifestError = entry.Error ?? "" };
-            if (entry.Manifest is { } manifest)
+            // Without the engine, no image can be looked at: the functions are listed all the same.
+            if (entry.Manifest is { } manifest && status.DockerError.Length == 0)
             {
                 try
                 {

@@ -10,7 +10,7 @@ namespace Mlops.Runner.Invocations;
 /// stays, and may leave at any time without stopping it. On shutdown the runner stops them and waits for their
 /// teardown.
 /// </summary>
-public sealed class DetachedInvocations : IHostedService
+public sealed class DetachedInvocations(IHostApplicationLifetime lifetime) : IHostedService
 {
     /// <summary>Events a slow caller may be behind by before the run waits for it (as an attached run would).</summary>
     private const int Buffered = 256;
@@ -46,7 +46,15 @@ public sealed class DetachedInvocations : IHostedService
         return ReadAsync(events.Reader, callerGone, callerToken);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Runs are stopped as soon as the host begins to stop, not when this service's turn comes: the web server
+    /// stops first and waits for open streams, and an attached caller's stream ends only when its run does.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStopping.Register(() => _stopping.Cancel());
+        return Task.CompletedTask;
+    }
 
     /// <summary>Stops what still runs (their containers are torn down, history says cancelled) and waits for it, within the host's limit.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ internal sealed class HistoryDatabase
             error_kind TEXT, error_message TEXT, log_path TEXT NOT NULL, result_bytes INTEGER NOT NULL DEFAULT 0);
         CREATE INDEX IF NOT EXISTS invocations_by_function ON invocations (function, seq);
         CREATE INDEX IF NOT EXISTS invocations_unfinished ON invocations (seq) WHERE ended_ms IS NULL;
+        CREATE INDEX IF NOT EXISTS invocations_by_end ON invocations (ended_ms, seq) WHERE ended_ms IS NOT NULL;
         """;
 
     private readonly string _connectionString;
@@ -114,7 +115,7 @@ internal sealed class HistoryDatabase
     }
 
     /// <summary>
-    /// Deletes the oldest finished rows until at most <paramref name="maxFinished"/> remain and their results
+    /// Deletes the earliest finished rows until at most <paramref name="maxFinished"/> remain and their results
     /// take at most <paramref name="maxResultBytes"/>; returns the ids whose result files are to go too.
     /// </summary>
     public IReadOnlyList<string> Prune(int maxFinished, long maxResultBytes)
@@ -131,31 +132,35 @@ internal sealed class HistoryDatabase
             }
         }
 
-        // Newest first: keep rows while both budgets allow, everything older goes.
-        long cutoff = -1, kept = 0, bytes = 0;
+        // The most recently finished first (a long training that just ended is new, however early it began): keep
+        // rows while both budgets allow; everything that finished before goes.
+        long cutoffEnded = -1, cutoffSeq = -1, kept = 0, bytes = 0;
         using (var walk = connection.CreateCommand())
         {
-            walk.CommandText = "SELECT seq, result_bytes FROM invocations WHERE ended_ms IS NOT NULL ORDER BY seq DESC";
+            walk.CommandText = "SELECT ended_ms, seq, result_bytes FROM invocations WHERE ended_ms IS NOT NULL ORDER BY ended_ms DESC, seq DESC";
             using var reader = walk.ExecuteReader();
             while (reader.Read())
             {
                 kept++;
-                bytes += reader.GetInt64(1);
+                bytes += reader.GetInt64(2);
                 if (kept > maxFinished || bytes > maxResultBytes)
                 {
-                    cutoff = reader.GetInt64(0);
+                    (cutoffEnded, cutoffSeq) = (reader.GetInt64(0), reader.GetInt64(1));
                     break;
                 }
             }
         }
+
+        const string Older = "ended_ms IS NOT NULL AND (ended_ms < $ended OR (ended_ms = $ended AND seq <= $seq))";
 
         using var transaction = connection.BeginTransaction();
         var removed = new List<string>();
         using (var select = connection.CreateCommand())
         {
             select.Transaction = transaction;
-            select.CommandText = "SELECT id FROM invocations WHERE ended_ms IS NOT NULL AND seq <= $cutoff AND result_bytes > 0";
-            Add(select, "$cutoff", cutoff);
+            select.CommandText = $"SELECT id FROM invocations WHERE {Older} AND result_bytes > 0";
+            Add(select, "$ended", cutoffEnded);
+            Add(select, "$seq", cutoffSeq);
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
@@ -166,8 +171,9 @@ internal sealed class HistoryDatabase
         using (var delete = connection.CreateCommand())
         {
             delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM invocations WHERE ended_ms IS NOT NULL AND seq <= $cutoff";
-            Add(delete, "$cutoff", cutoff);
+            delete.CommandText = $"DELETE FROM invocations WHERE {Older}";
+            Add(delete, "$ended", cutoffEnded);
+            Add(delete, "$seq", cutoffSeq);
             delete.ExecuteNonQuery();
         }
 

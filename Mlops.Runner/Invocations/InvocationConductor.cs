@@ -188,6 +188,10 @@ public sealed class InvocationConductor(
             }
 
             exit = await container.WaitAsync(cancellationToken);
+            if (exit.Reason == ExitReason.Exited && limits.OutputExceeded())
+            {
+                exit = exit with { Reason = ExitReason.OutputLimit };
+            }
         }
 
         // Removed before the verdict, so that the completed event can say how long removal took.
@@ -205,7 +209,9 @@ public sealed class InvocationConductor(
         var outcome = InvocationOutcome.Judge(manifest, exit, output, live.LastErrorLine, containerOptions.Value);
         if (model is { Produces: true } && outcome.Status != InvocationStatus.Cancelled)
         {
-            output = await RecordTrainingAsync(live, model, resolved, parameters, outcome, output, workspace, finishing.Token);
+            // A training runs on the runner's token: a shutdown mid-upload keeps it in the outbox rather than losing it.
+            using var recording = CancellationTokenSource.CreateLinkedTokenSource(finishing.Token, cancellationToken);
+            output = await RecordTrainingAsync(live, model, resolved, parameters, outcome, output, workspace, recording.Token);
         }
 
         if (outcome.Status == InvocationStatus.Succeeded && output.Result is { } result)

@@ -33,7 +33,7 @@ public sealed record InvocationOutcome(InvocationStatus Status, RunnerException?
         // Only the kernel kills a function's process so (the runner's own kills end as timeouts or cancels): the
         // engine does not always see the OOM kill of a process that is not the container's first.
         _ when exit.ExitCode == KilledBySigKill && output.Error is null => new(InvocationStatus.OomKilled, new RunnerException(ErrorKind.ResourceExhausted,
-            $"function '{manifest.Name}' was killed (SIGKILL), most likely for running out of memory (limit {manifest.MemoryMb} MB)")),
+            $"function '{manifest.Name}' was killed by SIGKILL, not by the runner: most likely the kernel's, for running out of memory (limit {manifest.MemoryMb} MB)")),
         _ when exit.ExitCode == FileTooLarge => Failed(new RunnerException(ErrorKind.ResourceExhausted,
             $"function '{manifest.Name}' wrote a file larger than {limits.MaxOutputMb} MB and was stopped (Containers:MaxOutputMb)")),
         _ when output.Error is { } error => Failed(new RunnerException(error.Kind, error.Message)),

@@ -77,28 +77,29 @@ public sealed partial class InvocationStore
     {
         lock (_sync)
         {
-            if (record.IsFinished)
-            {
-                _live.Remove(record.Id);
-            }
-            else
-            {
-                _live[record.Id] = record;
-            }
+            _live[record.Id] = record;
         }
 
         try
         {
             var resultBytes = record.IsFinished && record.Result is { } result ? _results.Write(record.Id, result) : 0;
             _database.Upsert(record, resultBytes);
-            if (record.IsFinished)
-            {
-                Prune();
-            }
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
+            // Kept in memory instead (until the runner stops), so that its caller can still look it up.
             _logger.HistoryWriteFailed(ex, record.Id, record.Status.ToString());
+            return;
+        }
+
+        if (record.IsFinished)
+        {
+            lock (_sync)
+            {
+                _live.Remove(record.Id);
+            }
+
+            Prune();
         }
     }
 
@@ -107,7 +108,7 @@ public sealed partial class InvocationStore
     {
         lock (_sync)
         {
-            return _live.ContainsKey(id);
+            return _live.TryGetValue(id, out var record) && !record.IsFinished;
         }
     }
 
@@ -142,20 +143,21 @@ public sealed partial class InvocationStore
     /// <summary>Changes a finished invocation's result data (a training recorded after the fact); nothing when it has none any more.</summary>
     public void AmendResult(string id, Action<System.Text.Json.Nodes.JsonObject> change)
     {
-        var (record, hasResult) = Read(() => _database.Get(id));
-        if (record is null || !hasResult || _results.Read(id) is not { } result)
-        {
-            return;
-        }
-
-        change(result.Data);
         try
         {
+            var (record, hasResult) = _database.Get(id);
+            if (record is null || !hasResult || _results.Read(id) is not { } result)
+            {
+                return;
+            }
+
+            change(result.Data);
             _database.Upsert(record, _results.Write(id, result));
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
-            _logger.HistoryWriteFailed(ex, id, record.Status.ToString());
+            // Best effort: the registry has the training either way.
+            _logger.HistoryWriteFailed(ex, id, "amended");
         }
     }
 
@@ -171,9 +173,17 @@ public sealed partial class InvocationStore
 
     private void Prune()
     {
-        foreach (var id in _database.Prune(_options.HistorySize, _options.HistoryResultsMb * Megabyte))
+        try
         {
-            _results.Delete(id);
+            foreach (var id in _database.Prune(_options.HistorySize, _options.HistoryResultsMb * Megabyte))
+            {
+                _results.Delete(id);
+            }
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // Too much kept for a while is no one's loss; the next finished invocation prunes again.
+            _logger.HistoryPruneFailed(ex);
         }
     }
 

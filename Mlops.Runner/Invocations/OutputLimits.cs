@@ -16,6 +16,7 @@ internal sealed class OutputLimits : IAsyncDisposable
 
     private readonly FunctionContainer _container;
     private readonly ContainerOptions _options;
+    private readonly string _outputDirectory;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _watch;
 
@@ -23,7 +24,8 @@ internal sealed class OutputLimits : IAsyncDisposable
     {
         _container = container;
         _options = options;
-        _watch = WatchAsync(outputDirectory, time, _stop.Token);
+        _outputDirectory = outputDirectory;
+        _watch = WatchAsync(time, _stop.Token);
     }
 
     /// <summary>Starts measuring <paramref name="outputDirectory"/> for the started <paramref name="container"/>.</summary>
@@ -56,6 +58,16 @@ internal sealed class OutputLimits : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Measures the output now, once the container has exited: a function that wrote past the limit and ended
+    /// within one tick must not pass for one that kept to it.
+    /// </summary>
+    public bool OutputExceeded()
+    {
+        var (bytes, entries) = UntrustedFile.Measure(_outputDirectory, _options.MaxOutputFiles);
+        return bytes > _options.MaxOutputMb * Megabyte || entries > _options.MaxOutputFiles;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -63,18 +75,17 @@ internal sealed class OutputLimits : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task WatchAsync(string outputDirectory, TimeProvider time, CancellationToken cancellationToken)
+    private async Task WatchAsync(TimeProvider time, CancellationToken cancellationToken)
     {
-        var maxBytes = _options.MaxOutputMb * Megabyte;
         using var timer = new PeriodicTimer(MeasureEvery, time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                long bytes, entries;
+                bool exceeded;
                 try
                 {
-                    (bytes, entries) = UntrustedFile.Measure(outputDirectory, _options.MaxOutputFiles);
+                    exceeded = OutputExceeded();
                 }
                 catch (IOException)
                 {
@@ -82,7 +93,7 @@ internal sealed class OutputLimits : IAsyncDisposable
                     continue;
                 }
 
-                if (bytes > maxBytes || entries > _options.MaxOutputFiles)
+                if (exceeded)
                 {
                     _container.Stop(ExitReason.OutputLimit);
                     return;

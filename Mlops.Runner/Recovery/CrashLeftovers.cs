@@ -30,6 +30,7 @@ public sealed class CrashLeftovers(IOptions<RunnerOptions> options, InvocationSt
         removed += Remove(Files(Path.Combine(data, EmbeddedRegistry.Folder, EmbeddedRegistry.ArtifactsFolder), $"*{EmbeddedRegistry.PartialSuffix}", SearchOption.AllDirectories));
         removed += Remove(Files(history.ResultsDirectory, $"*{InvocationStore.PartialSuffix}", SearchOption.TopDirectoryOnly));
         removed += Remove(Children(Path.Combine(data, TrainingOutbox.Folder), $"{TrainingOutbox.PartialPrefix}*"));
+        removed += Remove(Children(Path.Combine(data, TrainingOutbox.Folder), $"{TrainingOutbox.DeliveredPrefix}*"));
         removed += Remove(Files(Path.GetTempPath(), $"{ImageBuilder.ContextTarPrefix}*.tar", SearchOption.TopDirectoryOnly)
             .Where(tar => clock.GetUtcNow() - File.GetLastWriteTimeUtc(tar) > ContextTarAge));
         if (removed > 0)

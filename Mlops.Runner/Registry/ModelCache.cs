@@ -24,6 +24,8 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
     /// <summary>A use and an eviction of the same version never interleave.</summary>
     private readonly Lock _use = new();
 
+    private readonly Lock _evicting = new();
+
     /// <summary>The folder holding the version's files (ready to copy, never to modify).</summary>
     public async Task<string> GetAsync(ModelVersion version, CancellationToken cancellationToken)
     {
@@ -87,43 +89,70 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
     /// <summary>Removes the least recently used versions until the cache fits its budget, sparing those in use.</summary>
     private void Evict()
     {
-        var versions = Directory.EnumerateDirectories(_root)
-            .SelectMany(model => new DirectoryInfo(model).EnumerateDirectories().Where(v => !v.Name.StartsWith(DownloadPrefix, StringComparison.Ordinal)))
-            .Select(version => (Folder: version, Bytes: UntrustedFile.Measure(version.FullName, long.MaxValue).Bytes))
-            .OrderByDescending(v => v.Folder.LastWriteTimeUtc)
-            .ToList();
-        var budget = options.Value.ModelCacheMb * 1024L * 1024L;
-        var spared = time.GetUtcNow().UtcDateTime - InUse;
-        long kept = 0;
-        foreach (var (folder, bytes) in versions)
+        // One eviction at a time: two downloads finishing together must not measure what the other deletes.
+        lock (_evicting)
         {
-            kept += bytes;
-            if (kept <= budget || folder.LastWriteTimeUtc >= spared)
+            var versions = Directory.EnumerateDirectories(_root)
+                .SelectMany(model => new DirectoryInfo(model).EnumerateDirectories().Where(v => !v.Name.StartsWith(DownloadPrefix, StringComparison.Ordinal)))
+                .Select(version => (Folder: version, Bytes: SizeOf(version)))
+                .OrderByDescending(v => v.Folder.LastWriteTimeUtc)
+                .ToList();
+            var budget = options.Value.ModelCacheMb * 1024L * 1024L;
+            var spared = time.GetUtcNow().UtcDateTime - InUse;
+            long kept = 0;
+            foreach (var (folder, bytes) in versions)
             {
-                continue;
-            }
-
-            try
-            {
-                lock (_use)
+                kept += bytes;
+                if (kept > budget && folder.LastWriteTimeUtc < spared && TryEvict(folder, spared))
                 {
-                    // Looked at again under the lock: a use since the listing spares it.
-                    folder.Refresh();
-                    if (folder.LastWriteTimeUtc >= spared)
-                    {
-                        continue;
-                    }
+                    kept -= bytes;
+                    logger.CachedModelEvicted(folder.FullName, bytes);
+                }
+            }
+        }
+    }
 
-                    folder.Delete(recursive: true);
+    /// <summary>A folder removed by hand meanwhile takes no room.</summary>
+    private static long SizeOf(DirectoryInfo folder)
+    {
+        try
+        {
+            return UntrustedFile.Measure(folder.FullName, long.MaxValue).Bytes;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Takes the version out of the cache by one rename, under the use lock (a use since the listing spares it),
+    /// then deletes it outside the lock: cache hits never wait on a delete.
+    /// </summary>
+    private bool TryEvict(DirectoryInfo folder, DateTime spared)
+    {
+        var doomed = Path.Combine(folder.Parent!.FullName, $"{DownloadPrefix}evicted-{Guid.NewGuid():N}");
+        try
+        {
+            lock (_use)
+            {
+                folder.Refresh();
+                if (!folder.Exists || folder.LastWriteTimeUtc >= spared)
+                {
+                    return false;
                 }
 
-                kept -= bytes;
-                logger.CachedModelEvicted(folder.FullName, bytes);
+                folder.MoveTo(doomed);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                logger.CachedModelKept(ex, folder.FullName);
-            }
+
+            Directory.Delete(doomed, recursive: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // What could not be deleted now is a download leftover (its prefix): the next start removes it.
+            logger.CachedModelKept(ex, folder.FullName);
+            return false;
         }
     }
 

@@ -64,11 +64,15 @@ public sealed class OutboxDelivery(
             }
             catch (RunnerException ex) when (ex.Kind != ErrorKind.Unavailable)
             {
-                // The registry refuses this one for good (say, a parameter it will not take): kept, and said, not retried blindly.
+                // The registry refuses this one for good (say, a parameter it will not take): set aside with the reason.
                 logger.OutboxEntryRefused(ex, entry.Context.InvocationId);
+                outbox.SetAside(entry.Folder, ex.Message);
                 continue;
             }
 
+            // Out of the outbox before anything else can fail: recorded twice would be two versions.
+            outbox.Remove(entry);
+            logger.OutboxDelivered(entry.Context.InvocationId, recorded.Version?.Uri ?? recorded.RunId ?? "");
             if (entry.Result is not null)
             {
                 history.AmendResult(entry.Context.InvocationId, data =>
@@ -78,9 +82,6 @@ public sealed class OutboxDelivery(
                     recorded.DescribeIn(data);
                 });
             }
-
-            outbox.Remove(entry);
-            logger.OutboxDelivered(entry.Context.InvocationId, recorded.Version?.Uri ?? recorded.RunId ?? "");
         }
     }
 
@@ -95,8 +96,20 @@ public sealed class OutboxDelivery(
                 continue;
             }
 
-            await registry.FinishRunAsync(run.Id, RunStatus.Failed, time.GetUtcNow(), cancellationToken);
-            logger.StaleRunFinished(run.Id, invocationId);
+            // The run the invocation's answer named was recorded whole (its version exists): only its last step failed.
+            var recorded = history.Get(invocationId) is { Status: InvocationStatus.Succeeded, Result.Data: var data } &&
+                           data["run_id"]?.GetValue<string>() == run.Id;
+            var status = recorded ? RunStatus.Finished : RunStatus.Failed;
+            try
+            {
+                await registry.FinishRunAsync(run.Id, status, time.GetUtcNow(), cancellationToken);
+                logger.StaleRunFinished(run.Id, invocationId, status.ToString());
+            }
+            catch (RunnerException ex) when (ex.Kind != ErrorKind.Unavailable)
+            {
+                // Deleted meanwhile, say: one run must not stop the others, nor delivery.
+                logger.StaleRunKept(ex, run.Id);
+            }
         }
     }
 }

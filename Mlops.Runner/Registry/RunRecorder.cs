@@ -43,8 +43,9 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
             throw;
         }
 
-        // The version exists now: the run is finished even if the caller has gone.
-        await registry.FinishRunAsync(run.Id, RunStatus.Finished, time.GetUtcNow(), CancellationToken.None);
+        // The version exists now: recorded, whatever happens to the run's last step. A run the registry will not
+        // finish now stays RUNNING, for the reconciliation at the next start, never a second version from the outbox.
+        await TryFinishAsync(run.Id, RunStatus.Finished);
         span?.SetTag(RunnerTelemetry.RunId, run.Id);
         span?.SetTag(RunnerTelemetry.ModelVersion, version.Version);
         return new RecordedTraining(run.Id, version);

@@ -13,10 +13,14 @@ public sealed class TrainingOutbox
 {
     public const string Folder = "outbox";
 
-    /// <summary>An entry being written; it becomes an entry by one rename.</summary>
+    /// <summary>An entry being written; it becomes an entry by one rename. Names starting with '.' are never entries.</summary>
     public const string PartialPrefix = ".partial-";
 
+    /// <summary>A recorded entry being deleted.</summary>
+    public const string DeliveredPrefix = ".delivered-";
+
     private const string EntryFile = "training.json";
+    private const string RefusedFolder = "refused";
     private const string LogFile = "invocation.log";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -50,33 +54,64 @@ public sealed class TrainingOutbox
         await using (var copy = File.Create(Path.Combine(partial, LogFile)))
         {
             await log.CopyToAsync(copy, cancellationToken);
+            copy.Flush(flushToDisk: true);
         }
 
         var stored = new StoredEntry(context with { LogPath = LogFile }, result is null ? null : new StoredResult(result.Metrics, result.Params, result.Data), reason);
-        await File.WriteAllBytesAsync(Path.Combine(partial, EntryFile), JsonSerializer.SerializeToUtf8Bytes(stored, Json), cancellationToken);
+        await using (var entry = File.Create(Path.Combine(partial, EntryFile)))
+        {
+            await entry.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(stored, Json), cancellationToken);
+            // On disk before the rename makes it an entry: after a power loss an entry is whole or not there.
+            entry.Flush(flushToDisk: true);
+        }
+
         Directory.Move(partial, Path.Combine(Root, context.InvocationId));
     }
 
-    /// <summary>What waits, oldest first.</summary>
+    /// <summary>What waits, oldest first. An entry that cannot be read is set aside (see <see cref="SetAside"/>), not retried.</summary>
     public IReadOnlyList<Entry> List()
     {
-        if (!Directory.Exists(Root))
+        var entries = new List<Entry>();
+        foreach (var folder in Waiting().OrderBy(folder => folder.CreationTimeUtc))
         {
-            return [];
+            try
+            {
+                entries.Add(Read(folder));
+            }
+            catch (Exception ex) when (ex is JsonException or IOException or InvalidDataException)
+            {
+                SetAside(folder.FullName, $"unreadable: {ex.Message}");
+            }
         }
 
-        return new DirectoryInfo(Root).EnumerateDirectories()
-            .Where(folder => !folder.Name.StartsWith(PartialPrefix, StringComparison.Ordinal))
-            .OrderBy(folder => folder.CreationTimeUtc)
-            .Select(Read)
-            .ToList();
+        return entries;
     }
 
-    public int Count => Directory.Exists(Root)
-        ? Directory.EnumerateDirectories(Root).Count(folder => !Path.GetFileName(folder).StartsWith(PartialPrefix, StringComparison.Ordinal))
-        : 0;
+    public int Count => Waiting().Count();
 
-    public void Remove(Entry entry) => Directory.Delete(entry.Folder, recursive: true);
+    /// <summary>Recorded: out of the outbox at once (one rename), so that no later pass records it again.</summary>
+    public void Remove(Entry entry)
+    {
+        var done = Path.Combine(Root, $"{DeliveredPrefix}{Path.GetFileName(entry.Folder)}");
+        Directory.Move(entry.Folder, done);
+        Directory.Delete(done, recursive: true);
+    }
+
+    /// <summary>
+    /// An entry the registry refuses for good (or that cannot be read) moves to outbox/refused/, with the reason
+    /// beside it: kept for a person to look at, never retried.
+    /// </summary>
+    public void SetAside(string folder, string reason)
+    {
+        var refused = Directory.CreateDirectory(Path.Combine(Root, RefusedFolder)).FullName;
+        var target = Path.Combine(refused, Path.GetFileName(folder));
+        Directory.Move(folder, target);
+        File.WriteAllText(Path.Combine(target, "refused.txt"), reason);
+    }
+
+    private IEnumerable<DirectoryInfo> Waiting() => Directory.Exists(Root)
+        ? new DirectoryInfo(Root).EnumerateDirectories().Where(folder => !folder.Name.StartsWith('.') && folder.Name != RefusedFolder)
+        : [];
 
     private static Entry Read(DirectoryInfo folder)
     {

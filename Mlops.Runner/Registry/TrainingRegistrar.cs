@@ -19,9 +19,9 @@ public sealed class TrainingRegistrar(IRunRecorder recorder, TrainingOutbox outb
         {
             return await recorder.RecordFailureAsync(context, cancellationToken);
         }
-        catch (Exception ex) when (Unreachable(ex) is { } reason)
+        catch (Exception ex) when (Unreachable(ex, cancellationToken) is { } reason)
         {
-            await outbox.KeepAsync(context, null, null, reason, cancellationToken);
+            await outbox.KeepAsync(context, null, null, reason, CancellationToken.None);
             return RecordedTraining.Pending(reason);
         }
     }
@@ -53,18 +53,23 @@ public sealed class TrainingRegistrar(IRunRecorder recorder, TrainingOutbox outb
         {
             return await recorder.RecordSuccessAsync(context, result, ownCopy, cancellationToken);
         }
-        catch (Exception ex) when (Unreachable(ex) is { } reason)
+        catch (Exception ex) when (Unreachable(ex, cancellationToken) is { } reason)
         {
-            // The model is the one thing that cannot be made again for free: kept until the registry is back.
-            await outbox.KeepAsync(context, result, ownCopy, reason, cancellationToken);
+            // The model is the one thing that cannot be made again for free: kept until the registry is back. Keeping
+            // it is a local move, finished whatever stopped the recording.
+            await outbox.KeepAsync(context, result, ownCopy, reason, CancellationToken.None);
             return RecordedTraining.Pending(reason);
         }
     }
 
-    /// <summary>Why the registry cannot take anything now (MLflow unreachable, the embedded database busy); null for any other failure.</summary>
-    private static string? Unreachable(Exception exception) => exception switch
+    /// <summary>
+    /// Why the registry cannot take the training now (MLflow unreachable, the embedded database busy, the runner
+    /// stopping or the recording's time up mid-way); null for any other failure.
+    /// </summary>
+    private static string? Unreachable(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         RunnerException { Kind: ErrorKind.Unavailable } unavailable => unavailable.Message,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => "the recording was interrupted (the runner stopped, or it took too long)",
         Microsoft.Data.Sqlite.SqliteException sqlite when StorageFailures.Translate(sqlite, "registry") is { Kind: ErrorKind.Unavailable } translated => translated.Message,
         _ => null,
     };

@@ -39,6 +39,20 @@ public sealed class InvocationStoreTests : IDisposable
     }
 
     [Fact]
+    public void Put_ALongRunThatFinishesLast_IsKept_ThoughItBeganFirst()
+    {
+        var store = Store(history: 2);
+        var longTraining = Finished("train") with { EndedAt = null, Status = InvocationStatus.Running };
+        store.Begin(longTraining);
+        Keep(store, Finished("predict"), Finished("predict"), Finished("predict"));
+
+        store.Put(longTraining with { Status = InvocationStatus.Succeeded, EndedAt = DateTimeOffset.UtcNow.AddSeconds(1) });
+
+        Assert.Equal(InvocationStatus.Succeeded, store.Get(longTraining.Id).Status);
+        Assert.Equal(2, store.List(null, 10).Count);
+    }
+
+    [Fact]
     public void Put_BeyondTheResultBudget_EvictsTheOldestAndDeletesTheirResultFiles()
     {
         var store = Store(resultsMb: 1);

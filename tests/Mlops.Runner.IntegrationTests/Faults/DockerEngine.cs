@@ -9,9 +9,13 @@ internal static class DockerEngine
 {
     private const string PidFile = "/var/run/docker.pid";
 
-    /// <summary>Why the engine cannot be restarted from here, or null when it can (a local dockerd this user may signal).</summary>
+    /// <summary>Set by scripts/test.sh, which runs the test projects one at a time: a restart stops every container on the engine.</summary>
+    public const string OptIn = "MLOPS_TEST_RESTART_ENGINE";
+
+    /// <summary>Why the engine is not to be restarted from here, or null when it may be (asked for, a local dockerd, root).</summary>
     public static string? WhyNotRestartable =>
-        !File.Exists(PidFile) ? $"no local dockerd ({PidFile} does not exist)"
+        Environment.GetEnvironmentVariable(OptIn) != "1" ? $"restarts the machine's Docker engine: set {OptIn}=1 to allow it (scripts/test.sh does)"
+        : !File.Exists(PidFile) ? $"no local dockerd ({PidFile} does not exist)"
         : Environment.UserName != "root" ? "restarting dockerd needs root, as scripts/bootstrap.sh does"
         : null;
 
@@ -26,6 +30,16 @@ internal static class DockerEngine
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"mlops.runner={instance}"] = true } },
         });
+    }
+
+    /// <summary>Removes what an instance left (a test that failed half-way): the engine is shared with every other test.</summary>
+    public static async Task RemoveContainersOfAsync(string instance)
+    {
+        using var docker = Client();
+        foreach (var container in await ContainersOfAsync(instance))
+        {
+            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        }
     }
 
     /// <summary>Polls until the instance has no containers; how many are left after <paramref name="timeout"/>.</summary>

@@ -15,6 +15,9 @@ internal sealed class FakeRunRecorder : IRunRecorder
     /// <summary>The registry cannot be reached: every recording fails Unavailable, as the MLflow backend's do.</summary>
     public bool Down { get; set; }
 
+    /// <summary>The registry answers, and refuses every recording (say, a parameter value it will not take).</summary>
+    public bool Refuses { get; set; }
+
     public async Task<RecordedTraining> RecordSuccessAsync(TrainingContext context, TrainingResult result, string modelDirectory, CancellationToken cancellationToken)
     {
         ThrowIfDown();
@@ -34,6 +37,11 @@ internal sealed class FakeRunRecorder : IRunRecorder
 
     private void ThrowIfDown()
     {
+        if (Refuses)
+        {
+            throw RunnerException.InvalidArgument("params.kind", "was already logged for this run with another value");
+        }
+
         if (Down)
         {
             throw new RunnerException(ErrorKind.Unavailable, "the MLflow server is not reachable (no answer from http://127.0.0.1:1/)");

@@ -15,7 +15,7 @@ namespace Mlops.Runner.Tests.Invocations;
 /// The real conductor with fakes at its seams (engine, images, run recorder) and everything else real, in a
 /// temp folder: catalog, validation, admission, journal, workspaces, the container handle and its teardown.
 /// </summary>
-internal sealed class ConductorHarness : IDisposable
+internal sealed class ConductorHarness : IAsyncDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("mlops-conductor-test-");
 
@@ -58,7 +58,7 @@ internal sealed class ConductorHarness : IDisposable
 
     public FakeContainerEngine Engine { get; } = new();
 
-    public DetachedInvocations Detached { get; } = new();
+    public DetachedInvocations Detached { get; } = new(new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance));
 
     public TrainingOutbox Outbox { get; }
 
@@ -117,8 +117,10 @@ internal sealed class ConductorHarness : IDisposable
     /// <summary>The event kinds in order, with the runs of log lines kept: the shape of the story.</summary>
     public static string[] Kinds(IEnumerable<InvocationEvent> events) => events.Select(e => e.GetType().Name.Replace("Invocation", "")).ToArray();
 
-    public void Dispose()
+    /// <summary>Detached runs (a training whose caller left) end first: they still write into the folder.</summary>
+    public async ValueTask DisposeAsync()
     {
+        await Detached.StopAsync(CancellationToken.None).WaitAsync(Bound);
         _root.Delete(recursive: true);
     }
 

@@ -5,7 +5,7 @@ using Mlops.Runner.Invocations;
 namespace Mlops.Runner.Tests.Invocations;
 
 /// <summary>The conductor's event order and teardown for every way an invocation can end, with no engine at all.</summary>
-public sealed class InvocationConductorTests : IDisposable
+public sealed class InvocationConductorTests : IAsyncLifetime
 {
     private readonly ConductorHarness _harness = new();
 
@@ -121,7 +121,7 @@ public sealed class InvocationConductorTests : IDisposable
     [Fact]
     public async Task Invoke_PastItsTimeout_IsKilledAndEndsTimedOut()
     {
-        using var harness = new ConductorHarness(timeoutSeconds: 1);
+        await using var harness = new ConductorHarness(timeoutSeconds: 1);
         harness.Engine.RunsUntilKilled = true;
 
         var (events, error) = await harness.InvokeAsync("work");
@@ -136,7 +136,7 @@ public sealed class InvocationConductorTests : IDisposable
     [Fact]
     public async Task Invoke_KillRefusedTwice_LikeAForkBomb_StillKillsRemovesAndReportsTheTimeout()
     {
-        using var harness = new ConductorHarness(timeoutSeconds: 1);
+        await using var harness = new ConductorHarness(timeoutSeconds: 1);
         harness.Engine.RunsUntilKilled = true;
         harness.Engine.KillFailures = 2;
 
@@ -152,7 +152,7 @@ public sealed class InvocationConductorTests : IDisposable
     public async Task Invoke_DiskNearlyFull_IsResourceExhaustedBeforeAnyContainer()
     {
         // More free space than any disk here has: the guard must refuse.
-        using var harness = new ConductorHarness(minFreeDiskMb: 10_000_000);
+        await using var harness = new ConductorHarness(minFreeDiskMb: 10_000_000);
 
         var (events, error) = await harness.InvokeAsync("work");
 
@@ -417,7 +417,9 @@ public sealed class InvocationConductorTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, mode);
     }
 
-    public void Dispose() => _harness.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     [Fact]
     public async Task Invoke_PrintsPastTheLogLimit_IsStoppedResourceExhausted_AndTheLogKeepsOnlyTheBudget()
@@ -450,6 +452,21 @@ public sealed class InvocationConductorTests : IDisposable
         Assert.Contains("/mlops/output", error!.Message);
         Assert.Empty(_harness.Recorder.Successes);
         Engine.TornDownOnce();
+    }
+
+    [Fact]
+    public async Task Invoke_WritesPastTheOutputLimitAndExitsAtOnce_IsStillResourceExhausted()
+    {
+        _harness.Engine.OnStart = spec =>
+        {
+            WriteOutput(spec, "result.json", "{}");
+            WriteOutput(spec, "big.bin", new string('w', 1_200_000));
+        };
+
+        var (events, error) = await _harness.InvokeAsync("work");
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error?.Kind);
+        Assert.DoesNotContain(events, e => e is InvocationResult);
     }
 
     [Fact]

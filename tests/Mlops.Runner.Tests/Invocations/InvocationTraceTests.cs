@@ -9,7 +9,7 @@ namespace Mlops.Runner.Tests.Invocations;
 /// One trace per invocation, whatever context its caller resumes the event stream under: an async
 /// iterator does not keep Activity.Current across its yields, so this is easy to break.
 /// </summary>
-public sealed class InvocationTraceTests : IDisposable
+public sealed class InvocationTraceTests : IAsyncLifetime
 {
     private readonly ConcurrentBag<Activity> _spans = [];
     private readonly ActivityListener _listener;
@@ -42,9 +42,11 @@ public sealed class InvocationTraceTests : IDisposable
         Assert.Equal($"00-{invoke.TraceId}-{invoke.SpanId}-01", _harness.Engine.LastSpec!.Environment["TRACEPARENT"]);
     }
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         _listener.Dispose();
-        _harness.Dispose();
+        await _harness.DisposeAsync();
     }
 }

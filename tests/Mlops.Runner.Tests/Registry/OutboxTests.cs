@@ -7,11 +7,13 @@ using Mlops.Runner.Tests.Invocations;
 namespace Mlops.Runner.Tests.Registry;
 
 /// <summary>A training that ends while the registry is down is kept, answered as pending, and recorded once it is back.</summary>
-public sealed class OutboxTests : IDisposable
+public sealed class OutboxTests : IAsyncLifetime
 {
     private readonly ConductorHarness _harness = new();
 
-    public void Dispose() => _harness.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     [Fact]
     public async Task Invoke_RegistryDown_SucceedsSayingTheRegistrationIsPending_AndKeepsTheModel()
@@ -40,7 +42,8 @@ public sealed class OutboxTests : IDisposable
         var id = Assert.IsType<InvocationAccepted>(events[0]).InvocationId;
         var delivery = Delivery();
 
-        await delivery.DeliverAsync(CancellationToken.None).WaitAsync(ConductorHarness.Bound).ContinueWith(_ => { });
+        var stillDown = await Assert.ThrowsAsync<RunnerException>(() => delivery.DeliverAsync(CancellationToken.None).WaitAsync(ConductorHarness.Bound));
+        Assert.Equal(ErrorKind.Unavailable, stillDown.Kind);
         Assert.Single(_harness.Outbox.List());
         _harness.Recorder.Down = false;
         await delivery.DeliverAsync(CancellationToken.None).WaitAsync(ConductorHarness.Bound);
@@ -85,6 +88,40 @@ public sealed class OutboxTests : IDisposable
 
         Assert.Equal(RunStatus.Failed, (await _harness.Registry.GetRunAsync(stale.Id, CancellationToken.None)).Status);
         Assert.Equal(RunStatus.Running, (await _harness.Registry.GetRunAsync(foreign.Id, CancellationToken.None)).Status);
+    }
+
+    [Fact]
+    public async Task Deliver_AnEntryTheRegistryRefuses_IsSetAsideWithTheReason_AndNotRetried()
+    {
+        _harness.Recorder.Down = true;
+        _harness.Engine.OnStart = spec => WriteModel(spec, "weights");
+        await _harness.InvokeAsync("trainer");
+        (_harness.Recorder.Down, _harness.Recorder.Refuses) = (false, true);
+
+        await Delivery().DeliverAsync(CancellationToken.None).WaitAsync(ConductorHarness.Bound);
+
+        Assert.Empty(_harness.Outbox.List());
+        var refused = Assert.Single(Directory.EnumerateDirectories(Path.Combine(_harness.Outbox.Root, "refused")));
+        Assert.Contains("already logged", File.ReadAllText(Path.Combine(refused, "refused.txt")));
+        Assert.True(File.Exists(Path.Combine(refused, "model", "model.zip")));
+    }
+
+    [Fact]
+    public async Task Deliver_ADamagedEntry_IsSetAside_AndTheOthersAreStillRecorded()
+    {
+        _harness.Recorder.Down = true;
+        _harness.Engine.OnStart = spec => WriteModel(spec, "weights");
+        await _harness.InvokeAsync("trainer");
+        await _harness.InvokeAsync("trainer");
+        var damaged = _harness.Outbox.List()[0];
+        File.WriteAllText(Path.Combine(damaged.Folder, "training.json"), "{\"cont");
+        _harness.Recorder.Down = false;
+
+        await Delivery().DeliverAsync(CancellationToken.None).WaitAsync(ConductorHarness.Bound);
+
+        Assert.Single(_harness.Recorder.Successes);
+        Assert.Empty(_harness.Outbox.List());
+        Assert.Single(Directory.EnumerateDirectories(Path.Combine(_harness.Outbox.Root, "refused")));
     }
 
     private OutboxDelivery Delivery() =>

@@ -39,6 +39,9 @@ public sealed class RunnerProcess : IAsyncDisposable
 
     public string LogsDirectory => Path.Combine(Root, "logs");
 
+    /// <summary>Its TMPDIR.</summary>
+    public string TempDirectory => Path.Combine(Root, "tmp");
+
     public int ProcessId => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -68,6 +71,7 @@ public sealed class RunnerProcess : IAsyncDisposable
     /// <param name="settings">Configuration, as keys with ':' (e.g. Tracking:MlflowUri).</param>
     public static async Task<RunnerProcess> StartAsync(string? root = null, string? instance = null, IReadOnlyDictionary<string, string>? settings = null)
     {
+        var ownRoot = root is null;
         root ??= Directory.CreateTempSubdirectory("mlops-runner-process-").FullName;
         var functions = Path.Combine(root, "functions");
         if (!Directory.Exists(functions))
@@ -89,6 +93,9 @@ public sealed class RunnerProcess : IAsyncDisposable
             ["Runner:InstanceName"] = instance,
             ["Auth:DataPath"] = Path.Combine(root, "data"),
         };
+        // Its own temp folder (build-context tars): what it leaves there is its own to answer for.
+        Directory.CreateDirectory(Path.Combine(root, "tmp"));
+        info.Environment["TMPDIR"] = Path.Combine(root, "tmp");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
@@ -112,13 +119,18 @@ public sealed class RunnerProcess : IAsyncDisposable
                     return runner;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or not answering yet.
             }
         }
 
         await runner.KillAsync();
+        if (ownRoot)
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
         throw new InvalidOperationException($"the runner did not come up at {address}:\n{runner.Output}");
     }
 
