@@ -144,20 +144,30 @@ function appendLog(text, kind) {
   log.scrollTop = log.scrollHeight;
 }
 
+// What the source documents' UI shows after a training, from the answer's data (macro averages), then the rest.
+const trainingFigures = [["accuracy", "Accuracy"], ["precision", "Precision"], ["recall", "Recall"], ["f1_score", "F1 score"]];
+
 function showTrainResult(result) {
   const metrics = result.metrics || {};
+  const data = result.data || {};
+  const shown = trainingFigures.filter(([key]) => typeof data[key] === "number").map(([key, label]) => [label, data[key].toFixed(4)]);
+  if (typeof data.training_time === "number") shown.push(["Training time", `${data.training_time} s`]);
+  if (data.model_uri) shown.push(["Model URI", data.model_uri]);
+  for (const [name, value] of Object.entries(metrics)) {
+    if (!["accuracy", "macro_precision", "macro_recall", "macro_f1"].includes(name)) {
+      shown.push([name, typeof value === "number" ? value.toFixed(4) : String(value)]);
+    }
+  }
   const table = $("train-metrics");
-  table.replaceChildren(...Object.entries(metrics).map(([name, value]) => {
+  table.replaceChildren(...shown.map(([name, value]) => {
     const row = document.createElement("tr");
     row.innerHTML = "<th></th><td></td>";
     row.children[0].textContent = name;
-    row.children[1].textContent = typeof value === "number" ? value.toFixed(4) : String(value);
+    row.children[1].textContent = value;
     return row;
   }));
-  barChart($("train-chart"), ["accuracy", "macro_precision", "macro_recall", "macro_f1"]
-    .filter((k) => typeof metrics[k] === "number").map((k) => [k, metrics[k]]));
+  barChart($("train-chart"), trainingFigures.filter(([key]) => typeof data[key] === "number").map(([key, label]) => [label, data[key]]));
 
-  const data = result.data || {};
   const confusion = data.confusion_matrix;
   const matrix = $("train-confusion");
   matrix.replaceChildren();
@@ -173,8 +183,9 @@ function showTrainResult(result) {
       matrix.append(row);
     });
   }
-  $("train-summary").textContent =
-    `Trained in ${data.training_seconds ?? "?"} s · run ${data.run_id ?? "?"} · model ${data.model_name ?? "?"} version ${data.model_version ?? "?"} (${data.model_uri ?? ""})`;
+  $("train-summary").textContent = data.registration === "pending"
+    ? `Trained in ${data.training_time ?? "?"} s · not registered yet: ${data.registration_message ?? ""}`
+    : `Trained in ${data.training_time ?? "?"} s · run ${data.run_id ?? "?"} · model ${data.model_name ?? "?"} version ${data.model_version ?? "?"}`;
   $("train-result").hidden = false;
 }
 

@@ -30,6 +30,14 @@ public sealed class EndToEndTests
 
         using var train = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "train", ["parameters"] = new JsonObject { ["n_estimators"] = 20 } });
         Assert.Equal(HttpStatusCode.OK, train.StatusCode);
+        // What the source documents promise after a training, under their names, in /invoke's data.
+        var trained = (await train.Content.ReadFromJsonAsync<JsonObject>())!["data"]!.AsObject();
+        foreach (var figure in new[] { "accuracy", "precision", "recall", "f1_score", "training_time" })
+        {
+            Assert.InRange(trained[figure]!.GetValue<double>(), double.Epsilon, figure == "training_time" ? 600 : 1);
+        }
+
+        Assert.StartsWith("models:/iris_model/", trained["model_uri"]!.GetValue<string>());
         using var predict = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "predict", ["parameters"] = new JsonObject { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) } });
         Assert.Equal("setosa", (await predict.Content.ReadFromJsonAsync<JsonObject>())!["data"]!["class"]!.GetValue<string>());
 

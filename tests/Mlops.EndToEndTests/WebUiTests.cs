@@ -53,7 +53,12 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
         await page.Locator("input[name=n_estimators]").FillAsync("20");
         await page.ClickAsync("#train-button");
         await Expect(page.Locator("#train-result")).ToBeVisibleAsync(new() { Timeout = 300_000 });
-        await Expect(page.Locator("#train-metrics")).ToContainTextAsync("accuracy");
+        // The source documents' result view: accuracy, precision, recall, F1 score, training time, model URI.
+        foreach (var figure in new[] { "Accuracy", "Precision", "Recall", "F1 score", "Training time", "models:/iris_model/1" })
+        {
+            await Expect(page.Locator("#train-metrics")).ToContainTextAsync(figure);
+        }
+
         await Expect(page.Locator("#train-confusion")).ToContainTextAsync("setosa");
         await Expect(page.Locator("#train-summary")).ToContainTextAsync("model iris_model version 1");
         await Expect(page.Locator("#train-log")).ToContainTextAsync("test accuracy");

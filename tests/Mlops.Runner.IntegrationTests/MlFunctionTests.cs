@@ -40,6 +40,12 @@ public sealed class MlFunctionTests(MlFunctionsFixture fixture)
         Assert.Equal(Species, data["per_class"].StructValue.Fields.Keys.Order());
         Assert.Equal(120, data["rows"].StructValue.Fields["train"].NumberValue);
         Assert.True(data["training_seconds"].NumberValue > 0);
+        // The source documents' names for the same figures, beside the rest.
+        Assert.Equal(result.Metrics.Fields["accuracy"].NumberValue, data["accuracy"].NumberValue);
+        Assert.Equal(result.Metrics.Fields["macro_precision"].NumberValue, data["precision"].NumberValue);
+        Assert.Equal(result.Metrics.Fields["macro_recall"].NumberValue, data["recall"].NumberValue);
+        Assert.Equal(result.Metrics.Fields["macro_f1"].NumberValue, data["f1_score"].NumberValue);
+        Assert.Equal(data["training_seconds"].NumberValue, data["training_time"].NumberValue);
         Assert.Equal(100, result.Params.Fields["n_estimators"].NumberValue);
     }
 
