@@ -32,6 +32,7 @@ public static class GatewayServiceExtensions
         // Field violations travel as google.rpc.BadRequest details; REST answers show them as JSON.
         builder.Services.AddGrpc().AddJsonTranscoding(transcoding =>
             transcoding.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor));
+        builder.Services.AddGrpcReflection();
 
         var address = new Uri(RunnerAddress(builder.Configuration));
         // No standard resilience handler on these (ServiceDefaults adds one to every client): its 30 s total

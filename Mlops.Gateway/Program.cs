@@ -4,6 +4,7 @@ using Mlops.Gateway.Forwarding;
 using Mlops.Gateway.Invoke;
 using Mlops.Gateway.Security;
 using Mlops.Gateway.Serving;
+using Mlops.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -24,6 +25,8 @@ app.MapGrpcService<RegistryForwarder>();
 app.MapGrpcService<EndpointsForwarder>();
 app.MapGrpcService<KeysForwarder>();
 app.MapGrpcService<InferenceService>();
+// What NGINX's gRPC port serves, described: these services, and the runner's behind them.
+app.MapGrpcReflectionService().RequireAuthorization(Permissions.Read);
 app.MapInvoke();
 app.MapServing();
 app.MapDebug();

@@ -1,6 +1,7 @@
 using Mlops.Runner;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Grpc;
+using Mlops.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +18,7 @@ app.MapGrpcService<RegistryService>();
 app.MapGrpcService<EndpointsService>();
 app.MapGrpcService<KeysService>();
 app.MapGrpcHealthChecksService().AllowAnonymous();
+app.MapGrpcReflectionService().RequireAuthorization(Permissions.Read);
 app.MapDefaultEndpoints();
 
 app.Run();

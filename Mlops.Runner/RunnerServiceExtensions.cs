@@ -72,6 +72,8 @@ public static class RunnerServiceExtensions
         builder.AddModelRegistry();
 
         services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>());
+        // grpcurl and other clients can list and describe the services without the protos.
+        services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<DockerHealthCheck>("docker");
         return builder;
     }

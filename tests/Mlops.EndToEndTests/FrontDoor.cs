@@ -32,10 +32,16 @@ public sealed class FrontDoor : IAsyncDisposable
     public string GrpcUrl { get; }
 
     /// <param name="mlflowUri">Rendered as /mlflow/ when set, as the AppHost does with --Tracking:MlflowUri.</param>
-    public static async Task<FrontDoor> StartAsync(string gatewayAddress, string runnerAddress, string? mlflowUri = null)
+    /// <param name="gatewayGrpcAddress">The gateway's cleartext HTTP/2 port, for what NGINX's gRPC port passes to it.</param>
+    public static async Task<FrontDoor> StartAsync(string gatewayAddress, string runnerAddress, string? mlflowUri = null, string? gatewayGrpcAddress = null)
     {
         var configuration = new ConfigurationBuilder().Build();
         var gateway = new ProjectResource("gateway", "Mlops.Gateway", configuration).WithEndpoint("http", new Uri(gatewayAddress).Port);
+        if (gatewayGrpcAddress is not null)
+        {
+            gateway.WithEndpoint("grpc", new Uri(gatewayGrpcAddress).Port, http2: true);
+        }
+
         var runner = new ProjectResource("runner", "Mlops.Runner", configuration).WithEndpoint("grpc", new Uri(runnerAddress).Port, http2: true);
         var (httpPort, grpcPort) = AppHostProcess.FreePorts(2) is [var h, var g] ? (h, g) : throw new InvalidOperationException();
         var nginx = new NginxResource("nginx", configuration);

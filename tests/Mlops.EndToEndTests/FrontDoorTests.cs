@@ -14,7 +14,7 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
     private FrontDoor _door = null!;
 
     // "MLflow" here is the gateway itself: what is tested is that only an admin's key gets through to it.
-    public async Task InitializeAsync() => _door = await FrontDoor.StartAsync(fixture.Gateway.Address, fixture.Host.Address, mlflowUri: fixture.Gateway.Address);
+    public async Task InitializeAsync() => _door = await FrontDoor.StartAsync(fixture.Gateway.Address, fixture.Host.Address, mlflowUri: fixture.Gateway.Address, gatewayGrpcAddress: fixture.Gateway.GrpcAddress);
 
     public async Task DisposeAsync() => await _door.DisposeAsync();
 
@@ -56,6 +56,22 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
         Assert.Contains(functions.Functions, f => f.Name == "echo");
         Assert.Null(call.Error);
         Assert.Equal(InvocationStatus.Succeeded, call.Completed.Status);
+    }
+
+    [Fact]
+    public async Task Reflection_ThroughNginx_ListsEveryServiceOfTheGrpcPort_AndDescribesThem()
+    {
+        using var channel = GrpcChannel.ForAddress(_door.GrpcUrl, new GrpcChannelOptions { HttpHandler = new BearerHandler(fixture.Host.AdminKey) });
+
+        var services = await Reflection.ListServicesAsync(channel);
+        var files = await Reflection.FilesOfAsync(channel, "inference.GRPCInferenceService");
+
+        foreach (var service in new[] { "inference.GRPCInferenceService", "mlops.v1.Runner", "mlops.v1.Registry", "mlops.v1.Endpoints", "mlops.v1.Keys" })
+        {
+            Assert.Contains(service, services);
+        }
+
+        Assert.Contains(files, file => Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(file).Name == "inference/grpc_predict_v2.proto");
     }
 
     [Fact]

@@ -112,6 +112,20 @@ public sealed class AuthTests(RunnerFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reflection_OnTheRunner_ListsItsServicesToAnyKey_ButNotWithoutOne()
+    {
+        using var anonymous = fixture.Host.ChannelWith(null);
+        using var viewer = fixture.Host.ChannelWith(_keys["viewer"]);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Reflection.ListServicesAsync(anonymous));
+        var services = await Reflection.ListServicesAsync(viewer);
+
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Equal(["grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "mlops.v1.Endpoints", "mlops.v1.Keys", "mlops.v1.Registry", "mlops.v1.Runner"],
+            services.Where(s => s != "grpc.reflection.v1.ServerReflection"));
+    }
+
+    [Fact]
     public async Task Keys_AreListedWithoutSecrets_AndARevokedKeyStopsWorking()
     {
         var keys = new V1.Keys.KeysClient(fixture.Host.Channel);
