@@ -53,6 +53,9 @@ public sealed class RunnerOptions
     [Range(1, 1_000_000)]
     public int HistoryResultsMb { get; set; } = 256;
 
+    /// <summary>Hosts (besides loopback) that InvokeAsync callbacks may be sent to; none by default.</summary>
+    public string[] CallbackHosts { get; set; } = [];
+
     /// <summary>
     /// Distinguishes this runner's containers from another runner's on the same engine; the start-up
     /// reaper removes only containers carrying this name.

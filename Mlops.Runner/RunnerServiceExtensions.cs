@@ -60,7 +60,15 @@ public static class RunnerServiceExtensions
         services.AddSingleton<Workspaces>();
         services.AddSingleton<DetachedInvocations>();
         services.AddHostedService(sp => sp.GetRequiredService<DetachedInvocations>());
+        services.AddSingleton<InvocationFeeds>();
+        services.AddSingleton<InvocationWatch>();
+        services.AddSingleton<InvocationCallbacks>();
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: a callback is POSTed once, never retried.
+        services.AddHttpClient(InvocationCallbacks.ClientName).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         services.AddSingleton<InvocationConductor>();
+        // After the detached runs' host and the janitor: what an earlier runner accepted and never started runs now.
+        services.AddHostedService<QueuedInvocations>();
         services.AddHostedService<LogRetention>();
 
         // After the janitor: its start-up sweep removes the replicas of a previous run before these start new ones.

@@ -17,6 +17,19 @@ public sealed class RunnerForwarder(Runner.RunnerClient runner) : Runner.RunnerB
     public override Task<Invocation> GetInvocation(GetInvocationRequest request, ServerCallContext context) =>
         UnaryAsync(() => runner.GetInvocationAsync(request, Relay.Options(context)).ResponseAsync);
 
+    [Authorize(Policy = Permissions.Invoke)]
+    [EnableRateLimiting(KeyRateLimits.InvocationsPolicy)]
+    public override async Task<InvokeAsyncResponse> InvokeAsync(InvokeRequest request, ServerCallContext context)
+    {
+        var accepted = await UnaryAsync(() => runner.InvokeAsyncAsync(request, Relay.Options(context)).ResponseAsync);
+        Accepted.Answer(context.GetHttpContext(), accepted.InvocationId);
+        return accepted;
+    }
+
+    [Authorize(Policy = Permissions.Read)]
+    public override Task WatchInvocation(WatchInvocationRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context) =>
+        StreamAsync(runner.WatchInvocation(request, Relay.Options(context)), responseStream, context);
+
     [Authorize(Policy = Permissions.Read)]
     public override Task<ListInvocationsResponse> ListInvocations(ListInvocationsRequest request, ServerCallContext context) =>
         UnaryAsync(() => runner.ListInvocationsAsync(request, Relay.Options(context)).ResponseAsync);

@@ -73,6 +73,29 @@ public static class InvokeEndpoint
         }
 
         var invoke = new InvokeRequest { Function = name.GetValue<string>(), Parameters = parsed };
+        switch (fields["async"])
+        {
+            case null:
+                break;
+            case JsonValue flag when flag.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
+                if (flag.GetValue<bool>())
+                {
+                    if (fields["callback_url"] is JsonValue url && url.GetValueKind() == JsonValueKind.String)
+                    {
+                        invoke.CallbackUrl = url.GetValue<string>();
+                    }
+                    else if (fields["callback_url"] is not null)
+                    {
+                        return Error(StatusCodes.Status400BadRequest, "'callback_url' must be a string");
+                    }
+
+                    return await StartAsync(runner, invoke, request.HttpContext);
+                }
+
+                break;
+            default:
+                return Error(StatusCodes.Status400BadRequest, "'async' must be true or false");
+        }
 
         InvocationResult? result = null;
         InvocationCompleted? completed = null;
@@ -97,6 +120,23 @@ public static class InvokeEndpoint
             ["data"] = data,
             ["execution_time"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
         });
+    }
+
+    /// <summary>"async": true: 202 with the id and where to poll, or the refusal (bad input, full queue) at once.</summary>
+    private static async Task<IResult> StartAsync(Runner.RunnerClient runner, InvokeRequest invoke, HttpContext context)
+    {
+        try
+        {
+            var accepted = await runner.InvokeAsyncAsync(invoke, Relay.Options(context));
+            var location = Accepted.Location(accepted.InvocationId);
+            context.Response.Headers.Location = location;
+            return Results.Json(new JsonObject { ["status"] = "accepted", ["invocation_id"] = accepted.InvocationId, ["location"] = location },
+                statusCode: StatusCodes.Status202Accepted);
+        }
+        catch (RpcException ex)
+        {
+            return Error(StatusOf(ex, null), MessageOf(ex));
+        }
     }
 
     internal static int StatusOf(RpcException error, InvocationCompleted? completed) => error.StatusCode switch

@@ -115,4 +115,13 @@ internal static partial class Log
 
     [LoggerMessage(56, LogLevel.Warning, "Invocation history could not be pruned; the next finished invocation tries again")]
     public static partial void HistoryPruneFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(57, LogLevel.Warning, "The callback of invocation {InvocationId} at {Url} answered {Status}")]
+    public static partial void CallbackRefused(this ILogger logger, string invocationId, string url, int status);
+
+    [LoggerMessage(58, LogLevel.Warning, "The callback of invocation {InvocationId} at {Url} could not be delivered")]
+    public static partial void CallbackFailed(this ILogger logger, Exception exception, string invocationId, string url);
+
+    [LoggerMessage(59, LogLevel.Warning, "Queued invocation {InvocationId} of {Function} could not be started again after the restart: {Reason}")]
+    public static partial void QueuedInvocationRefused(this ILogger logger, string invocationId, string function, string reason);
 }

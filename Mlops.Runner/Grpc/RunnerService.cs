@@ -18,6 +18,7 @@ public sealed class RunnerService(
     ImageService images,
     InvocationConductor conductor,
     InvocationStore store,
+    InvocationWatch watch,
     AdmissionGate gate,
     IDockerClient docker,
     IModelRegistry registry,
@@ -56,9 +57,34 @@ public sealed class RunnerService(
         }
     }
 
+    [Authorize(Policy = Permissions.Invoke)]
+    [EnableRateLimiting(KeyRateLimits.InvocationsPolicy)]
+    public override async Task<InvokeAsyncResponse> InvokeAsync(InvokeRequest request, ServerCallContext context)
+    {
+        var id = await conductor.StartAsync(request.Function, StructMapper.ToJson(request.Parameters), request.CallbackUrl, context.CancellationToken);
+        return new InvokeAsyncResponse { Status = "accepted", InvocationId = id };
+    }
+
     [Authorize(Policy = Permissions.Read)]
-    public override Task<Invocation> GetInvocation(GetInvocationRequest request, ServerCallContext context) =>
-        Task.FromResult(ProtoMapper.ToProto(store.Get(request.Id)));
+    public override async Task<Invocation> GetInvocation(GetInvocationRequest request, ServerCallContext context)
+    {
+        var wait = request.Wait?.ToTimeSpan() ?? TimeSpan.Zero;
+        if (wait < TimeSpan.Zero)
+        {
+            throw RunnerException.InvalidArgument("wait", "must not be negative");
+        }
+
+        return ProtoMapper.ToProto(await watch.GetAsync(request.Id, wait, context.CancellationToken));
+    }
+
+    [Authorize(Policy = Permissions.Read)]
+    public override async Task WatchInvocation(WatchInvocationRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context)
+    {
+        await foreach (var item in watch.WatchAsync(request.Id, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(ProtoMapper.ToProto(item), context.CancellationToken);
+        }
+    }
 
     [Authorize(Policy = Permissions.Read)]
     public override Task<ListInvocationsResponse> ListInvocations(ListInvocationsRequest request, ServerCallContext context)

@@ -21,6 +21,9 @@ internal sealed class HistoryDatabase
         CREATE INDEX IF NOT EXISTS invocations_by_end ON invocations (ended_ms, seq) WHERE ended_ms IS NOT NULL;
         """;
 
+    /// <summary>Columns added after the first schema, each with what a row written before it means.</summary>
+    private static readonly (string Name, string Definition)[] Added = [("async_request", "TEXT")];
+
     private readonly string _connectionString;
 
     public HistoryDatabase(string path)
@@ -31,6 +34,46 @@ internal sealed class HistoryDatabase
         using var create = connection.CreateCommand();
         create.CommandText = Schema;
         create.ExecuteNonQuery();
+        foreach (var (name, definition) in Added)
+        {
+            using var exists = connection.CreateCommand();
+            exists.CommandText = "SELECT COUNT(*) FROM pragma_table_info('invocations') WHERE name = $name";
+            Add(exists, "$name", name);
+            if ((long)exists.ExecuteScalar()! == 0)
+            {
+                using var alter = connection.CreateCommand();
+                alter.CommandText = $"ALTER TABLE invocations ADD COLUMN {name} {definition}";
+                alter.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>Keeps what an InvokeAsync caller asked, beside its row.</summary>
+    public void SetAsyncRequest(string id, string request)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE invocations SET async_request = $request WHERE id = $id";
+        Add(command, "$id", id);
+        Add(command, "$request", request);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Accepted asynchronous invocations that never started running, oldest first, with what they were asked.</summary>
+    public IReadOnlyList<(InvocationRecord Record, string Request)> Queued()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns}, async_request FROM invocations WHERE ended_ms IS NULL AND status = $pending AND async_request IS NOT NULL ORDER BY seq";
+        Add(command, "$pending", nameof(InvocationStatus.Pending));
+        using var reader = command.ExecuteReader();
+        var queued = new List<(InvocationRecord, string)>();
+        while (reader.Read())
+        {
+            queued.Add((ReadRecord(reader), reader.GetString(18)));
+        }
+
+        return queued;
     }
 
     public void Upsert(InvocationRecord record, long resultBytes)
@@ -97,7 +140,10 @@ internal sealed class HistoryDatabase
         return records;
     }
 
-    /// <summary>Ends every unfinished row as failed with <paramref name="message"/>; returns how many there were.</summary>
+    /// <summary>
+    /// Ends every unfinished row as failed with <paramref name="message"/>, but asynchronous ones still queued (they
+    /// run again); returns how many it ended.
+    /// </summary>
     public int FailUnfinished(DateTimeOffset now, ErrorKind kind, string message)
     {
         using var connection = Open();
@@ -105,8 +151,9 @@ internal sealed class HistoryDatabase
         command.CommandText = """
             UPDATE invocations SET status = $status, ended_ms = $now, error_kind = $kind, error_message = $message,
                 total_ms = MAX(0, $now - created_ms)
-            WHERE ended_ms IS NULL
+            WHERE ended_ms IS NULL AND NOT (status = $pending AND async_request IS NOT NULL)
             """;
+        Add(command, "$pending", nameof(InvocationStatus.Pending));
         Add(command, "$status", nameof(InvocationStatus.Failed));
         Add(command, "$now", now.ToUnixTimeMilliseconds());
         Add(command, "$kind", kind.ToString());

@@ -27,6 +27,7 @@ public sealed class InvocationConductor(
     TrainingRegistrar registrar,
     IOptions<ContainerOptions> containerOptions,
     DetachedInvocations detached,
+    InvocationCallbacks callbacks,
     TimeProvider time)
 {
     /// <summary>How long reading a finished function's output and recording its training may take, caller or not.</summary>
@@ -39,8 +40,61 @@ public sealed class InvocationConductor(
     /// for a training: it belongs to the runner once admitted, so a caller who leaves does not lose the model
     /// (the run goes on, and history and the registry get its outcome).
     /// </summary>
-    public async IAsyncEnumerable<InvocationEvent> InvokeAsync(
-        string? function, JsonObject? parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<InvocationEvent> InvokeAsync(string? function, JsonObject? parameters, CancellationToken cancellationToken) =>
+        InvokeAsync(function, parameters, Start.Attached, cancellationToken);
+
+    /// <summary>
+    /// Starts an invocation that belongs to the runner from the first (InvokeAsync) and returns its id once it is
+    /// accepted; refusals throw as they do for <see cref="InvokeAsync(string?, JsonObject?, CancellationToken)"/>.
+    /// Its caller's callback, if any, is told how it ended.
+    /// </summary>
+    public async Task<string> StartAsync(string? function, JsonObject? parameters, string? callbackUrl, CancellationToken cancellationToken)
+    {
+        var start = new Start(Detached: true, Callback: callbacks.Validate(callbackUrl), KeepRequest: true, Resumed: null);
+        await foreach (var item in InvokeAsync(function, parameters, start, cancellationToken))
+        {
+            if (item is InvocationAccepted accepted)
+            {
+                // Leaving the events here leaves the invocation running: it is detached.
+                return accepted.InvocationId;
+            }
+        }
+
+        throw new UnreachableException("an invocation ended without being accepted");
+    }
+
+    /// <summary>
+    /// Runs an accepted asynchronous invocation again, under its own id, after the runner that accepted it stopped
+    /// before starting it. Refused now (its function gone, say), it ends as failed with the reason.
+    /// </summary>
+    public async Task ResumeAsync(InvocationRecord queued, AsyncRequest request, CancellationToken cancellationToken)
+    {
+        var start = new Start(Detached: true, request.CallbackUrl, KeepRequest: true, Resumed: (queued.Id, queued.CreatedAt));
+        try
+        {
+            await foreach (var item in InvokeAsync(queued.Function, request.Parameters, start, cancellationToken))
+            {
+                if (item is InvocationAccepted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (RunnerException ex)
+        {
+            journal.Refused(queued, ex);
+        }
+    }
+
+    /// <param name="Detached">Runs on the runner's token: the caller may leave (trainings always are).</param>
+    /// <param name="KeepRequest">Keeps what was asked in history, so that it runs again after a restart if still queued.</param>
+    private sealed record Start(bool Detached, Uri? Callback, bool KeepRequest, (string Id, DateTimeOffset CreatedAt)? Resumed)
+    {
+        public static readonly Start Attached = new(false, null, false, null);
+    }
+
+    private async IAsyncEnumerable<InvocationEvent> InvokeAsync(
+        string? function, JsonObject? parameters, Start start, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var manifest = await catalog.GetAsync(function, cancellationToken);
         // One span per invocation, parent of everything it does; refusals are recorded on it too.
@@ -57,9 +111,9 @@ public sealed class InvocationConductor(
             throw;
         }
 
-        var events = admitted.Model is { Produces: true }
-            ? detached.Run(token => RunAsync(manifest, admitted, activity, token), cancellationToken)
-            : RunAsync(manifest, admitted, activity, cancellationToken);
+        var events = start.Detached || admitted.Model is { Produces: true }
+            ? detached.Run(token => RunAsync(manifest, admitted, start, activity, token), cancellationToken)
+            : RunAsync(manifest, admitted, start, activity, cancellationToken);
         await foreach (var item in events.WithCancellation(cancellationToken))
         {
             yield return item;
@@ -68,11 +122,12 @@ public sealed class InvocationConductor(
 
     /// <summary>One admitted invocation, from its journal entry to its completed event; owns its span and its slot.</summary>
     private async IAsyncEnumerable<InvocationEvent> RunAsync(
-        FunctionManifest manifest, Admission admitted, Activity? activity, [EnumeratorCancellation] CancellationToken cancellationToken)
+        FunctionManifest manifest, Admission admitted, Start start, Activity? activity, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var span = activity;
         using var ticket = admitted.Ticket;
-        await using var live = journal.Begin(manifest, activity);
+        var request = start.KeepRequest ? new AsyncRequest(admitted.Parameters, start.Callback) : null;
+        await using var live = journal.Begin(manifest, activity, request, start.Resumed);
         await using var steps = StepsAsync(live, manifest, admitted.Parameters, admitted.Model, ticket, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -108,6 +163,11 @@ public sealed class InvocationConductor(
         if (!cancellationToken.IsCancellationRequested)
         {
             yield return completed;
+        }
+
+        if (start.Callback is { } callback)
+        {
+            await callbacks.NotifyAsync(callback, live.Record, CancellationToken.None);
         }
 
         if (live.Error is { } error)

@@ -13,13 +13,15 @@ namespace Mlops.Runner.Invocations;
 public sealed class InvocationLogFile : IAsyncDisposable
 {
     private const int ResultGlimpse = 4_000;
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     private readonly StreamWriter _writer;
 
-    private InvocationLogFile(string path)
+    private InvocationLogFile(string path, bool append)
     {
         Path = path;
-        _writer = new StreamWriter(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)) { AutoFlush = true };
+        var mode = append ? FileMode.Append : FileMode.CreateNew;
+        _writer = new StreamWriter(new FileStream(path, mode, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)) { AutoFlush = true };
     }
 
     public string Path { get; }
@@ -27,10 +29,11 @@ public sealed class InvocationLogFile : IAsyncDisposable
     public static string PathFor(string logsDirectory, string function, string invocationId) =>
         System.IO.Path.Combine(logsDirectory, $"{function}-{invocationId}.log");
 
-    public static InvocationLogFile Create(string path)
+    /// <param name="append">An invocation that runs again after a restart goes on in its own log.</param>
+    public static InvocationLogFile Open(string path, bool append)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        return new InvocationLogFile(path);
+        return new InvocationLogFile(path, append);
     }
 
     /// <summary>One line for the event, stamped with its own time where it has one and <paramref name="now"/> otherwise.</summary>
@@ -69,9 +72,31 @@ public sealed class InvocationLogFile : IAsyncDisposable
         }
     }
 
+    /// <summary>A line this file wrote, back as the build or container output event it was; null for the runner's own lines.</summary>
+    public static InvocationEvent? Parse(string line)
+    {
+        // yyyy-MM-ddTHH:mm:ss.fffZ source | text
+        var bar = line.IndexOf(" | ", StringComparison.Ordinal);
+        var space = line.IndexOf(' ');
+        if (bar < 0 || space < 0 || space > bar ||
+            !DateTimeOffset.TryParseExact(line[..space], TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return null;
+        }
+
+        var text = line[(bar + 3)..];
+        return line[(space + 1)..bar] switch
+        {
+            "stdout" => new InvocationLog(OutputStream.Stdout, text, time),
+            "stderr" => new InvocationLog(OutputStream.Stderr, text, time),
+            "build" => new InvocationBuildLog(text, time),
+            _ => null,
+        };
+    }
+
     private void Write(DateTimeOffset time, string source, string line)
     {
-        _writer.Write(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        _writer.Write(time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
         _writer.Write(' ');
         _writer.Write(source);
         _writer.Write(" | ");

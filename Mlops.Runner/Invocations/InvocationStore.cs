@@ -47,7 +47,7 @@ public sealed partial class InvocationStore
 
     /// <summary>Records a new invocation; the store must take it, or the invocation is refused.</summary>
     /// <exception cref="RunnerException">ResourceExhausted when the disk is full; Unavailable when the database cannot be written.</exception>
-    public void Begin(InvocationRecord record)
+    public void Begin(InvocationRecord record, AsyncRequest? request = null)
     {
         lock (_sync)
         {
@@ -57,6 +57,10 @@ public sealed partial class InvocationStore
         try
         {
             _database.Upsert(record, resultBytes: 0);
+            if (request is not null)
+            {
+                _database.SetAsyncRequest(record.Id, AsyncRequests.Serialize(request));
+            }
         }
         catch (SqliteException ex)
         {
@@ -136,6 +140,10 @@ public sealed partial class InvocationStore
 
         return hasResult ? record with { Result = _results.Read(id!) } : record;
     }
+
+    /// <summary>Accepted asynchronous invocations a runner that stopped never started, oldest first: they run now.</summary>
+    public IReadOnlyList<(InvocationRecord Record, AsyncRequest Request)> Queued() =>
+        Read(() => _database.Queued()).Select(q => (q.Record, AsyncRequests.Deserialize(q.Request))).ToList();
 
     /// <summary>Whether history has the invocation (running or kept).</summary>
     public bool Knows(string id) => IsLive(id) || Read(() => _database.Get(id)).Record is not null;

@@ -14,13 +14,18 @@ public sealed class LiveInvocation : IAsyncDisposable
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly InvocationLogFile _log;
+    private readonly InvocationFeeds _feeds;
+    private readonly InvocationFeed _feed;
     private readonly InvocationStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private InvocationOutcome? _outcome;
 
-    internal LiveInvocation(InvocationRecord record, InvocationLogFile log, InvocationStore store, Activity? activity, TimeProvider time, ILogger logger)
+    internal LiveInvocation(
+        InvocationRecord record, InvocationLogFile log, InvocationStore store, InvocationFeeds feeds, Activity? activity, TimeProvider time, ILogger logger)
     {
+        _feeds = feeds;
+        _feed = feeds.Open(record.Id);
         _log = log;
         _store = store;
         _time = time;
@@ -43,6 +48,7 @@ public sealed class LiveInvocation : IAsyncDisposable
     public InvocationEvent Note(InvocationEvent item)
     {
         _log.Write(item, _time.GetUtcNow());
+        _feed.Add(item);
         if (item is InvocationLog { Stream: OutputStream.Stderr } line && !string.IsNullOrWhiteSpace(line.Line))
         {
             LastErrorLine = line.Line;
@@ -121,5 +127,6 @@ public sealed class LiveInvocation : IAsyncDisposable
         }
 
         await _log.DisposeAsync();
+        _feeds.Close(Id);
     }
 }

@@ -94,6 +94,52 @@ public sealed class FaultTests(ITestOutputHelper output)
         Report("kill -9 of the runner during 3 invocations", second.Instance, "3 containers until the next start, then 0; 3 invocations FAILED in history ('the runner stopped while this invocation was running')");
     }
 
+    [Fact]
+    public async Task RunnerKilledWithAsyncInvocations_QueuedOnesRunWhenItStartsAgain_TheRunningOneEndsFailed()
+    {
+        var first = await RunnerProcess.StartAsync(settings: new Dictionary<string, string> { ["Runner:MaxConcurrentInvocations"] = "1" });
+        string running, queued;
+        try
+        {
+            using var channel = first.Channel();
+            var client = new Mlops.V1.Runner.RunnerClient(channel);
+            running = (await client.InvokeAsyncAsync(new InvokeRequest { Function = "sleep-long" })).InvocationId;
+            await WaitAsync(async () => (await client.GetInvocationAsync(new GetInvocationRequest { Id = running })).Status == InvocationStatus.Running);
+            queued = (await client.InvokeAsyncAsync(new InvokeRequest { Function = "echo", Parameters = InvokeCall.Parameters("""{"message": "after the restart"}""") })).InvocationId;
+            Assert.Equal(InvocationStatus.Pending, (await client.GetInvocationAsync(new GetInvocationRequest { Id = queued })).Status);
+
+            await first.KillAsync();
+        }
+        catch
+        {
+            await first.KillAsync();
+            await DockerEngine.RemoveContainersOfAsync(first.Instance);
+            Directory.Delete(first.Root, recursive: true);
+            throw;
+        }
+
+        await using var second = await RunnerProcess.StartAsync(first.Root, first.Instance);
+        try
+        {
+            using var secondChannel = second.Channel();
+            var client = new Mlops.V1.Runner.RunnerClient(secondChannel);
+            var ran = await client.GetInvocationAsync(new GetInvocationRequest { Id = queued, Wait = Duration.FromTimeSpan(TimeSpan.FromSeconds(60)) });
+            var cut = await client.GetInvocationAsync(new GetInvocationRequest { Id = running });
+
+            Assert.Equal(InvocationStatus.Succeeded, ran.Status);
+            Assert.Equal("after the restart", ran.Result.Data.Fields["message"].StringValue);
+            Assert.Equal(InvocationStatus.Failed, cut.Status);
+            Assert.Contains("runner stopped", cut.ErrorMessage);
+            Assert.Equal(0, await DockerEngine.WaitForNoContainersAsync(second.Instance, TimeSpan.FromSeconds(30)));
+            Report("kill -9 of the runner with an async invocation running and one queued", second.Instance,
+                "the queued one ran after the restart (SUCCEEDED, same id); the running one FAILED ('the runner stopped…'); 0 containers");
+        }
+        finally
+        {
+            await DockerEngine.RemoveContainersOfAsync(second.Instance);
+        }
+    }
+
     [EngineRestartFact]
     public async Task EngineRestartedMidInvocation_TheCallerGetsUnavailable_AndTheRunnerCarriesOnWithoutARestart()
     {

@@ -46,14 +46,16 @@ internal sealed class ConductorHarness : IAsyncDisposable
             new ModelBinder(registry, new ModelCache(registry, options, time, NullLogger<ModelCache>.Instance), catalog),
             new AdmissionGate(options),
             new DiskGuard(options),
-            new InvocationJournal(Store, options, time, NullLogger<LiveInvocation>.Instance),
+            new InvocationJournal(Store, Feeds, options, time, NullLogger<LiveInvocation>.Instance),
             Images,
             new Workspaces(options, NullLogger<Workspace>.Instance),
             Runtime,
             new TrainingRegistrar(Recorder, Outbox = new TrainingOutbox(options), containerOptions),
             containerOptions,
             Detached,
+            new InvocationCallbacks(new PlainHttpClients(), options, NullLogger<InvocationCallbacks>.Instance),
             time);
+        Watch = new InvocationWatch(Store, Feeds, time);
     }
 
     public FakeContainerEngine Engine { get; } = new();
@@ -61,6 +63,10 @@ internal sealed class ConductorHarness : IAsyncDisposable
     public DetachedInvocations Detached { get; } = new(new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance));
 
     public TrainingOutbox Outbox { get; }
+
+    public InvocationFeeds Feeds { get; } = new();
+
+    public InvocationWatch Watch { get; }
 
     public EmbeddedRegistry Registry { get; }
 
@@ -129,4 +135,10 @@ internal sealed class ConductorHarness : IAsyncDisposable
         var folder = Directory.CreateDirectory(Path.Combine(functions, name)).FullName;
         File.WriteAllText(Path.Combine(folder, FunctionManifest.FileName), manifest);
     }
+}
+
+/// <summary>Callbacks in unit tests go to a loopback listener of the test's own, with a plain client.</summary>
+internal sealed class PlainHttpClients : IHttpClientFactory
+{
+    public HttpClient CreateClient(string name) => new();
 }
