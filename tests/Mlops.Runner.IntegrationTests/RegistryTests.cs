@@ -129,6 +129,7 @@ public sealed class RegistryTests(RunnerFixture fixture)
         var after = await Host.Registry.GetModelAsync(new GetModelRequest { Name = model });
 
         Assert.Equal(["champion"], set.Aliases);
+        Assert.Equal(0.75, set.Metrics["score"]);
         var entry = listed.Models.Single(m => m.Name == model);
         Assert.Equal((2, 2), (entry.LatestVersion, entry.Aliases["champion"]));
         Assert.Equal([2, 1], versions.Versions.Select(v => v.Version));

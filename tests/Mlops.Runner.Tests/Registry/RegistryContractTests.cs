@@ -1,5 +1,8 @@
 using System.Text;
+using Mlops.Runner.Grpc;
 using Mlops.Runner.Registry;
+using Mlops.Runner.Tests.Fakes;
+using V1 = Mlops.V1;
 
 namespace Mlops.Runner.Tests.Registry;
 
@@ -138,6 +141,26 @@ public sealed class RegistryContractTests
         var gone = await Assert.ThrowsAsync<RunnerException>(() => registry.Registry.GetVersionByAliasAsync(model, "champion", CancellationToken.None));
         Assert.Equal(ErrorKind.NotFound, gone.Kind);
         Assert.Contains("@champion", gone.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task SetModelAlias_AnswersTheVersionWithItsRunsMetrics_AsListingVersionsDoes(string backend)
+    {
+        using var registry = RegistryBackend.Create(backend);
+        var model = RegistryBackend.Unique("model");
+        var run = await registry.Registry.CreateRunAsync(RegistryBackend.Unique("exp"), "r", Start, NoTags, CancellationToken.None);
+        await registry.Registry.LogAsync(run.Id, new Dictionary<string, string>(), new Dictionary<string, double> { ["accuracy"] = 0.93, ["log_loss"] = 0.21 }, Start, CancellationToken.None);
+        await registry.Registry.CreateModelVersionAsync(model, run.Id, "model", CancellationToken.None);
+        var service = new RegistryService(registry.Registry);
+
+        var set = await service.SetModelAlias(new V1.SetModelAliasRequest { Name = model, Alias = "champion", Version = 1 }, new FakeServerCallContext());
+        var listed = await service.ListModelVersions(new V1.ListModelVersionsRequest { Name = model }, new FakeServerCallContext());
+
+        Assert.Equal((1, run.Id), (set.Version, set.RunId));
+        Assert.Equal(["champion"], set.Aliases);
+        Assert.Equal(new Dictionary<string, double> { ["accuracy"] = 0.93, ["log_loss"] = 0.21 }, set.Metrics);
+        Assert.Equal(set.Metrics, listed.Versions.Single().Metrics);
     }
 
     [Theory]
