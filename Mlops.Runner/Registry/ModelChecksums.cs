@@ -26,6 +26,7 @@ public static class ModelChecksums
 
     public static byte[] Serialize(SortedDictionary<string, string> sums) => JsonSerializer.SerializeToUtf8Bytes(sums);
 
+    /// <summary>Ordinal, as <see cref="ComputeAsync"/> sorts: a download is checked by comparing the two in order.</summary>
     public static SortedDictionary<string, string> Deserialize(byte[] content) =>
-        JsonSerializer.Deserialize<SortedDictionary<string, string>>(content) ?? throw new JsonException("empty checksum file");
+        new(JsonSerializer.Deserialize<Dictionary<string, string>>(content) ?? throw new JsonException("empty checksum file"), StringComparer.Ordinal);
 }
