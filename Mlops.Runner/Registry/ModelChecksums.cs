@@ -24,6 +24,9 @@ public static class ModelChecksums
         return sums;
     }
 
+    /// <summary>The sum of a file the runner adds to a model without writing it to the folder (its MLmodel).</summary>
+    public static string Of(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
     public static byte[] Serialize(SortedDictionary<string, string> sums) => JsonSerializer.SerializeToUtf8Bytes(sums);
 
     /// <summary>Ordinal, as <see cref="ComputeAsync"/> sorts: a download is checked by comparing the two in order.</summary>

@@ -26,7 +26,7 @@ public sealed class RegistryTests(RunnerFixture fixture)
         Assert.StartsWith("sha256:", run.Tags["mlops.image_digest"]);
         Assert.Equal(("1", "toy", model), (run.Params["value"], run.Params["kind"], run.Params["model_name"]));
         Assert.Equal(0.75, run.Metrics["score"]);
-        Assert.Equal(["invocation.log", "model.sha256.json", "model/nested/extra.txt", "model/weights.txt", "result.json"], run.Artifacts);
+        Assert.Equal(["invocation.log", "model.sha256.json", "model/MLmodel", "model/nested/extra.txt", "model/weights.txt", "result.json"], run.Artifacts);
     }
 
     [Fact]
