@@ -20,7 +20,7 @@ internal static class RegistryMapper
         return message;
     }
 
-    public static V1.ModelVersion ToProto(ModelVersion version, IReadOnlyDictionary<string, double>? metrics)
+    public static V1.ModelVersion ToProto(ModelVersion version, IReadOnlyDictionary<string, double> metrics)
     {
         var message = new V1.ModelVersion
         {
@@ -31,11 +31,7 @@ internal static class RegistryMapper
             ModelUri = version.Uri,
         };
         message.Aliases.AddRange(version.Aliases);
-        if (metrics is not null)
-        {
-            message.Metrics.Add(metrics.ToDictionary());
-        }
-
+        message.Metrics.Add(metrics.ToDictionary());
         return message;
     }
 

@@ -32,9 +32,7 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
         var response = new ListModelVersionsResponse();
         foreach (var version in versions)
         {
-            // Each version with its run's metrics: what a table of versions is read for.
-            var run = await registry.GetRunAsync(version.RunId, context.CancellationToken);
-            response.Versions.Add(RegistryMapper.ToProto(version, run.Metrics));
+            response.Versions.Add(await WithMetricsAsync(version, context.CancellationToken));
         }
 
         return response;
@@ -51,7 +49,7 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
         }
 
         await registry.SetAliasAsync(name, alias, request.Version, context.CancellationToken);
-        return RegistryMapper.ToProto(await registry.GetVersionAsync(name, request.Version, context.CancellationToken), null);
+        return await WithMetricsAsync(await registry.GetVersionAsync(name, request.Version, context.CancellationToken), context.CancellationToken);
     }
 
     [Authorize(Policy = Permissions.Admin)]
@@ -83,4 +81,11 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
         var run = await registry.GetRunAsync(id, context.CancellationToken);
         return RegistryMapper.ToProto(run, await registry.ListArtifactsAsync(id, "", context.CancellationToken));
     }
+
+    /// <summary>
+    /// A version with its run's metrics, whichever call answers with it: neither backend keeps metrics on a
+    /// version (MLflow has none there), so they always come from the run.
+    /// </summary>
+    private async Task<V1.ModelVersion> WithMetricsAsync(Registry.ModelVersion version, CancellationToken cancellationToken) =>
+        RegistryMapper.ToProto(version, (await registry.GetRunAsync(version.RunId, cancellationToken)).Metrics);
 }

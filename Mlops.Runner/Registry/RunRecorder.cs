@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mlops.Runner.Diagnostics;
@@ -7,7 +8,8 @@ namespace Mlops.Runner.Registry;
 /// <summary>
 /// A training invocation becomes a run in the experiment named after its function (params, metrics,
 /// tags, and the model, result and log as artifacts) and, when it succeeded, the next version of its
-/// registered model. A failed one becomes a FAILED run and no version.
+/// registered model, whose folder gets an MLmodel file so that MLflow recognises it. A failed one becomes a
+/// FAILED run and no version.
 /// </summary>
 public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILogger<RunRecorder> logger) : IRunRecorder
 {
@@ -19,6 +21,8 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
         span?.SetTag(RunnerTelemetry.FaasInvocationId, context.InvocationId);
         span?.SetTag(RunnerTelemetry.ModelName, context.ModelName);
         span?.SetTag(RunnerTelemetry.RegistryBackend, registry.Backend);
+        // Read before the run exists: a description the function got wrong leaves no run behind.
+        var description = ModelDescription.Read(modelDirectory);
         var run = await StartAsync(context, result, cancellationToken);
         ModelVersion? version = null;
         try
@@ -30,6 +34,16 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
             }
 
             var sums = await ModelChecksums.ComputeAsync(modelDirectory, cancellationToken);
+            if (!File.Exists(Path.Combine(modelDirectory, MlmodelFile.FileName)))
+            {
+                // Uploaded from memory, never written into the folder: a training kept in the outbox is recorded again
+                // later as another run, and must not carry this run's file. Its sum goes with the others, so that a
+                // download is checked whole. A function that wrote its own MLmodel (an MLflow library, say) keeps it.
+                var mlmodel = Encoding.UTF8.GetBytes(MlmodelFile.Render(description, run.Id, ModelArtifactPath, Guid.NewGuid().ToString("N"), time.GetUtcNow()));
+                await registry.UploadArtifactAsync(run.Id, $"{ModelArtifactPath}/{MlmodelFile.FileName}", new MemoryStream(mlmodel), cancellationToken);
+                sums[MlmodelFile.FileName] = ModelChecksums.Of(mlmodel);
+            }
+
             await registry.UploadArtifactAsync(run.Id, ModelChecksums.ArtifactPathFor(ModelArtifactPath), new MemoryStream(ModelChecksums.Serialize(sums)), cancellationToken);
             var resultJson = new JsonObject { ["metrics"] = result.Metrics.DeepClone(), ["params"] = result.Params.DeepClone(), ["data"] = result.Data.DeepClone() };
             await registry.UploadArtifactAsync(run.Id, "result.json", new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(resultJson)), cancellationToken);

@@ -51,6 +51,17 @@ public sealed class TrainingRegistrar(IRunRecorder recorder, TrainingOutbox outb
 
         try
         {
+            // The function's description of its model is its output too: one it got wrong is a FAILED run, as a missing model is.
+            ModelDescription.Read(ownCopy);
+        }
+        catch (RunnerException ex) when (ex.Kind == ErrorKind.FunctionFailed)
+        {
+            await RecordFailureAsync(context, cancellationToken);
+            throw new RunnerException(ErrorKind.FunctionFailed, $"function '{context.Function}' left a model that cannot be registered: {ex.Message}");
+        }
+
+        try
+        {
             return await recorder.RecordSuccessAsync(context, result, ownCopy, cancellationToken);
         }
         catch (Exception ex) when (Unreachable(ex, cancellationToken) is { } reason)

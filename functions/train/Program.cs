@@ -48,15 +48,17 @@ try
 
     Directory.CreateDirectory(io.ModelOutput);
     ml.Model.Save(model, trainData.Schema, Path.Combine(io.ModelOutput, "model.zip"));
+    var mlnetVersion = typeof(MLContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
     io.WriteJson("model/model.json", new JsonObject
     {
         ["format"] = "ML.NET",
-        ["framework_version"] = typeof(MLContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0],
+        ["framework_version"] = mlnetVersion,
         ["trainer"] = "OneVersusAll(FastForest)",
         ["class_names"] = new JsonArray(classes.Select(c => (JsonNode)c).ToArray()),
         ["feature_names"] = new JsonArray(TrainParameters.FeatureNames.Select(f => (JsonNode)f).ToArray()),
         ["input_columns"] = new JsonArray(IrisRow.FeatureNames.Select(f => (JsonNode)f).ToArray()),
     });
+    io.WriteJson("model/mlflow.json", MlflowDescription.Of(mlnetVersion ?? "unknown", TrainParameters.FeatureNames, classes));
 
     // Timing stays out of "metrics", so that the same seed gives identical metrics. The answer's data also carries
     // the figures the source documents' API shows after a training, under their names (macro averages).

@@ -92,6 +92,29 @@ public sealed class MlFunctionTests(MlFunctionsFixture fixture)
     }
 
     [Fact]
+    public async Task Train_RegistersAnMlflowModel_WhoseMLmodelNamesTheRunAndTheSignature_AndPredictStillLoadsIt()
+    {
+        var train = await InvokeCall.RunAsync(Host.Client, "train", InvokeCall.Parameters("""{"n_estimators": 20, "model_name": "iris_mlmodel_check"}"""));
+        Assert.Null(train.Error);
+        var runId = ResultOf(train).Data.Fields["run_id"].StringValue;
+        var uri = ResultOf(train).Data.Fields["model_uri"].StringValue;
+
+        var run = await Host.Registry.GetRunAsync(new GetRunRequest { Id = runId });
+        var mlmodel = (await File.ReadAllLinesAsync(Path.Combine(Host.DataDirectory, "registry", "artifacts", runId, "model", "MLmodel")))
+            .Select(line => line.Split(": ", 2)).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1].Trim('\''));
+        var predict = await InvokeCall.RunAsync(Host.Client, "predict", InvokeCall.Parameters($$"""{"features": [5.1, 3.5, 1.4, 0.2], "model_version": "{{uri}}"}"""));
+
+        Assert.Contains("model/MLmodel", run.Artifacts);
+        Assert.Equal(("model", runId, "model.zip"), (mlmodel["artifact_path"], mlmodel["run_id"], mlmodel["    data"]));
+        var inputs = System.Text.Json.Nodes.JsonNode.Parse(mlmodel["  inputs"])!.AsArray();
+        var outputs = System.Text.Json.Nodes.JsonNode.Parse(mlmodel["  outputs"])!.AsArray();
+        Assert.Equal(["sepal_length:float", "sepal_width:float", "petal_length:float", "petal_width:float"], inputs.Select(c => $"{c!["name"]}:{c["type"]}"));
+        Assert.Equal(Species.Select(s => $"{s}:double"), outputs.Select(c => $"{c!["name"]}:{c["type"]}"));
+        Assert.Null(predict.Error);
+        Assert.Equal("setosa", ResultOf(predict).Data.Fields["class"].StringValue);
+    }
+
+    [Fact]
     public async Task Predict_NamedFeatures_AreAcceptedInAnyOrder()
     {
         await TrainAsync();

@@ -26,7 +26,7 @@ public sealed class RegistryTests(RunnerFixture fixture)
         Assert.StartsWith("sha256:", run.Tags["mlops.image_digest"]);
         Assert.Equal(("1", "toy", model), (run.Params["value"], run.Params["kind"], run.Params["model_name"]));
         Assert.Equal(0.75, run.Metrics["score"]);
-        Assert.Equal(["invocation.log", "model.sha256.json", "model/nested/extra.txt", "model/weights.txt", "result.json"], run.Artifacts);
+        Assert.Equal(["invocation.log", "model.sha256.json", "model/MLmodel", "model/nested/extra.txt", "model/weights.txt", "result.json"], run.Artifacts);
     }
 
     [Fact]
@@ -129,6 +129,7 @@ public sealed class RegistryTests(RunnerFixture fixture)
         var after = await Host.Registry.GetModelAsync(new GetModelRequest { Name = model });
 
         Assert.Equal(["champion"], set.Aliases);
+        Assert.Equal(0.75, set.Metrics["score"]);
         var entry = listed.Models.Single(m => m.Name == model);
         Assert.Equal((2, 2), (entry.LatestVersion, entry.Aliases["champion"]));
         Assert.Equal([2, 1], versions.Versions.Select(v => v.Version));

@@ -383,6 +383,23 @@ public sealed class InvocationConductorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_TrainingDescribesItsModelWrongly_FailsNamingTheMistakeAndRecordsAFailedRun()
+    {
+        _harness.Engine.OnStart = spec =>
+        {
+            WriteOutput(spec, "model/model.zip", "weights");
+            WriteOutput(spec, "model/mlflow.json", """{"signature": {"inputs": [{"name": "x", "type": "float32"}], "outputs": [{"name": "y", "type": "double"}]}}""");
+        };
+
+        var (_, error) = await _harness.InvokeAsync("trainer");
+
+        Assert.Equal(ErrorKind.FunctionFailed, error?.Kind);
+        Assert.Contains("model/mlflow.json: signature.inputs[0].type: 'float32' is not an MLflow column type", error?.Message);
+        Assert.Single(_harness.Recorder.Failures);
+        Assert.Empty(_harness.Recorder.Successes);
+    }
+
+    [Fact]
     public async Task Invoke_TrainingExitsNonZero_RecordsAFailedRun()
     {
         _harness.Engine.ExitCode = 1;

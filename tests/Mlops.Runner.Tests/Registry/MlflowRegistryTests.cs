@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Mlops.Runner.Grpc;
 using Mlops.Runner.Registry;
 using Mlops.Runner.Registry.Mlflow;
+using Mlops.Runner.Tests.Fakes;
 
 namespace Mlops.Runner.Tests.Registry;
 
@@ -133,6 +135,23 @@ public sealed class MlflowRegistryTests : IDisposable
         await _registry.SetAliasAsync("iris_model", "champion", 2, CancellationToken.None);
 
         Assert.Equal("""{"name":"iris_model","alias":"champion","version":"2"}""", _handler.BodyOf(Api + "registered-models/alias"));
+    }
+
+    [Fact]
+    public async Task SetModelAlias_AnswersTheVersionWithItsRunsMetrics()
+    {
+        _handler
+            .On("GET", Api + "model-versions/get", """
+                {"model_version": {"name": "iris_model", "version": "2", "run_id": "RUN_ID", "source": "runs:/RUN_ID/model", "aliases": ["champion"]}}
+                """.Replace("RUN_ID", RunId))
+            .On("POST", Api + "registered-models/alias", "{}");
+
+        var set = await new RegistryService(_registry).SetModelAlias(
+            new Mlops.V1.SetModelAliasRequest { Name = "iris_model", Alias = "champion", Version = 2 }, new FakeServerCallContext());
+
+        Assert.Equal((2, RunId), (set.Version, set.RunId));
+        Assert.Equal(0.93, set.Metrics["accuracy"]);
+        Assert.Contains(_handler.Requests, r => r.Method == "GET" && r.PathAndQuery == $"{Api}runs/get?run_id={RunId}");
     }
 
     [Fact]

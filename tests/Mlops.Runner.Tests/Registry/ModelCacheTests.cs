@@ -36,6 +36,17 @@ public sealed class ModelCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_FileNamesWhoseCaseOrdersThemDifferently_StillMatchTheirChecksums()
+    {
+        // Ordinal order puts "Weights.bin" first, a culture's order puts "a.json" first.
+        var version = await RegisterAsync(new Dictionary<string, byte[]> { ["Weights.bin"] = [1, 2, 3], ["a.json"] = "{}"u8.ToArray() });
+
+        var folder = await _cache.GetAsync(version, CancellationToken.None);
+
+        Assert.Equal(["Weights.bin", "a.json"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Get_ADamagedArtifact_IsRefusedAndNotCached()
     {
         var version = await RegisterAsync(new Dictionary<string, byte[]> { ["model.zip"] = [1, 2, 3] });

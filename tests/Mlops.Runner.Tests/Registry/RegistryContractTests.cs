@@ -1,5 +1,11 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Mlops.Runner.Grpc;
 using Mlops.Runner.Registry;
+using Mlops.Runner.Tests.Fakes;
+using V1 = Mlops.V1;
 
 namespace Mlops.Runner.Tests.Registry;
 
@@ -138,6 +144,64 @@ public sealed class RegistryContractTests
         var gone = await Assert.ThrowsAsync<RunnerException>(() => registry.Registry.GetVersionByAliasAsync(model, "champion", CancellationToken.None));
         Assert.Equal(ErrorKind.NotFound, gone.Kind);
         Assert.Contains("@champion", gone.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task SetModelAlias_AnswersTheVersionWithItsRunsMetrics_AsListingVersionsDoes(string backend)
+    {
+        using var registry = RegistryBackend.Create(backend);
+        var model = RegistryBackend.Unique("model");
+        var run = await registry.Registry.CreateRunAsync(RegistryBackend.Unique("exp"), "r", Start, NoTags, CancellationToken.None);
+        await registry.Registry.LogAsync(run.Id, new Dictionary<string, string>(), new Dictionary<string, double> { ["accuracy"] = 0.93, ["log_loss"] = 0.21 }, Start, CancellationToken.None);
+        await registry.Registry.CreateModelVersionAsync(model, run.Id, "model", CancellationToken.None);
+        var service = new RegistryService(registry.Registry);
+
+        var set = await service.SetModelAlias(new V1.SetModelAliasRequest { Name = model, Alias = "champion", Version = 1 }, new FakeServerCallContext());
+        var listed = await service.ListModelVersions(new V1.ListModelVersionsRequest { Name = model }, new FakeServerCallContext());
+
+        Assert.Equal((1, run.Id), (set.Version, set.RunId));
+        Assert.Equal(["champion"], set.Aliases);
+        Assert.Equal(new Dictionary<string, double> { ["accuracy"] = 0.93, ["log_loss"] = 0.21 }, set.Metrics);
+        Assert.Equal(set.Metrics, listed.Versions.Single().Metrics);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task RecordedVersion_HasAnMLmodelNamingItsRun_AndDownloadsWholeAgainstItsChecksums(string backend)
+    {
+        using var registry = RegistryBackend.Create(backend);
+        var scratch = Directory.CreateTempSubdirectory("mlops-record-test-");
+        try
+        {
+            var model = Directory.CreateDirectory(Path.Combine(scratch.FullName, "model")).FullName;
+            await File.WriteAllBytesAsync(Path.Combine(model, "model.zip"), [1, 2, 3]);
+            await File.WriteAllTextAsync(Path.Combine(model, ModelDescription.FileName), """
+                {"flavors": {"mlnet": {"data": "model.zip", "mlnet_version": "5.0.1"}},
+                 "signature": {"inputs": [{"name": "sepal_length", "type": "float"}], "outputs": [{"name": "setosa", "type": "double"}]}}
+                """);
+            var log = Path.Combine(scratch.FullName, "invocation.log");
+            await File.WriteAllTextAsync(log, "trained\n");
+            var recorder = new RunRecorder(registry.Registry, TimeProvider.System, NullLogger<RunRecorder>.Instance);
+            var context = new TrainingContext("0123456789abcdef", "train", RegistryBackend.Unique("model"), null, Start, [], log);
+
+            var recorded = await recorder.RecordSuccessAsync(context, new TrainingResult([], [], []), model, CancellationToken.None);
+
+            var version = recorded.Version!;
+            Assert.Contains("model/MLmodel", await registry.Registry.ListArtifactsAsync(version.RunId, "model", CancellationToken.None));
+            using var mlmodel = new MemoryStream();
+            await registry.Registry.DownloadArtifactAsync(version.RunId, "model/MLmodel", mlmodel, CancellationToken.None);
+            var lines = Encoding.UTF8.GetString(mlmodel.ToArray()).Split('\n');
+            Assert.Contains(lines, l => l.StartsWith("run_id: ", StringComparison.Ordinal) && l.Contains(version.RunId, StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("  inputs: ", StringComparison.Ordinal) && l.Contains("sepal_length", StringComparison.Ordinal));
+            var cache = new ModelCache(registry.Registry, Options.Create(new RunnerOptions { DataPath = Path.Combine(scratch.FullName, "data") }), TimeProvider.System, NullLogger<ModelCache>.Instance);
+            var cached = await cache.GetAsync(version, CancellationToken.None);
+            Assert.Equal(["MLmodel", "mlflow.json", "model.zip"], Directory.GetFiles(cached).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
     }
 
     [Theory]
