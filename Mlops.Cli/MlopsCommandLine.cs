@@ -17,6 +17,10 @@ internal static class MlopsCommandLine
             InvokeCommand.Create(),
             InvocationsCommand.Create(),
             LogsCommand.Create(),
+            ModelsCommand.Create(),
+            VersionsCommand.Create(),
+            AliasCommand.Create(),
+            RunsCommand.Create(),
         };
         return root;
     }
