@@ -21,6 +21,9 @@ internal static class MlopsCommandLine
             VersionsCommand.Create(),
             AliasCommand.Create(),
             RunsCommand.Create(),
+            EndpointsCommand.Create(),
+            DeployCommand.Create(),
+            PredictCommand.Create(),
         };
         return root;
     }
