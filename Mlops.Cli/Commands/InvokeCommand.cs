@@ -76,6 +76,12 @@ internal static class InvokeCommand
         {
             await story.TellAsync(events, cancellationToken);
         }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested && story.Invocation.Id.Length > 0)
+        {
+            // Ctrl+C leaves the stream; a training (and anything watched) runs on, so say where to find it again.
+            context.Terminal.Error.WriteLine($"left invocation {story.Invocation.Id} (mlops logs {story.Invocation.Id} shows how it ends)");
+            throw;
+        }
         catch (RpcException) when (story.Ended)
         {
             // Invoke ends a failed invocation with its status after `completed`: show how it ended, then the
