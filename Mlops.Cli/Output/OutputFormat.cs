@@ -1,0 +1,7 @@
+namespace Mlops.Cli.Output;
+
+internal enum OutputFormat
+{
+    Table,
+    Json,
+}

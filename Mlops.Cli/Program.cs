@@ -1,0 +1,3 @@
+using Mlops.Cli;
+
+return await MlopsCommandLine.RunAsync(args);
