@@ -90,6 +90,20 @@ public sealed class InvocationLogFile : IAsyncDisposable
             "stdout" => new InvocationLog(OutputStream.Stdout, text, time),
             "stderr" => new InvocationLog(OutputStream.Stderr, text, time),
             "build" => new InvocationBuildLog(text, time),
+            "runner" => ParseRunnerLine(text),
+            _ => null,
+        };
+    }
+
+    /// <summary>The image and container lines this file writes for the runner; its other lines have their events elsewhere.</summary>
+    private static InvocationEvent? ParseRunnerLine(string text)
+    {
+        var words = text.Split(' ');
+        return words switch
+        {
+            ["image", var image, "(cached)"] => new InvocationImageResolved(image, CacheHit: true),
+            ["image", var image, "(built)"] => new InvocationImageResolved(image, CacheHit: false),
+            ["container", var id, "started"] => new InvocationContainerStarted(id),
             _ => null,
         };
     }

@@ -39,7 +39,9 @@ public sealed class InvocationFeedTests
     [Theory]
     [InlineData("2026-12-04T10:00:00.123Z stdout | hello | world", "Log", "hello | world")]
     [InlineData("2026-12-04T10:00:00.123Z build | Step 1/2", "BuildLog", "Step 1/2")]
-    [InlineData("2026-12-04T10:00:00.123Z runner | container c1 started", null, null)]
+    [InlineData("2026-12-04T10:00:00.123Z runner | container c1 started", "ContainerStarted", null)]
+    [InlineData("2026-12-04T10:00:00.123Z runner | image mlops/echo:abc (cached)", "ImageResolved", null)]
+    [InlineData("2026-12-04T10:00:00.123Z runner | queued at position 2", null, null)]
     [InlineData("not a log line", null, null)]
     public void Parse_ALogFileLine_GivesBackTheEventItWas(string line, string? kind, string? text)
     {
