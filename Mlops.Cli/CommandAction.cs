@@ -27,12 +27,7 @@ internal static class CommandAction
             ErrorReport.Write(terminal.Error, $"error: {ex.Message}");
             return ex.ExitCode;
         }
-        catch (RpcException ex) when (cancellationToken.IsCancellationRequested && ex.StatusCode == StatusCode.Cancelled)
-        {
-            ErrorReport.Write(terminal.Error, "cancelled");
-            return ExitCodes.Cancelled;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             ErrorReport.Write(terminal.Error, "cancelled");
             return ExitCodes.Cancelled;

@@ -70,6 +70,7 @@ public static class RunnerServiceExtensions
         // After the detached runs' host and the janitor: what an earlier runner accepted and never started runs now.
         services.AddHostedService<QueuedInvocations>();
         services.AddHostedService<LogRetention>();
+        services.AddHostedService<OutboxDelivery>();
 
         // After the janitor: its start-up sweep removes the replicas of a previous run before these start new ones.
         services.AddSingleton<EndpointStore>();

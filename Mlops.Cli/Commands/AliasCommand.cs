@@ -29,11 +29,7 @@ internal static class AliasCommand
                 Version = context.Parsed.GetValue(version),
             };
             var pointed = await context.Connection.Registry.SetModelAliasAsync(request, cancellationToken: cancellationToken);
-            if (context.Json)
-            {
-                Json.Write(context.Terminal.Out, pointed);
-            }
-            else
+            if (!context.AnsweredAsJson(pointed))
             {
                 context.Terminal.Out.WriteLine($"{pointed.Name}@{request.Alias} -> version {pointed.Version} ({pointed.ModelUri})");
             }
@@ -52,11 +48,7 @@ internal static class AliasCommand
         {
             var request = new DeleteModelAliasRequest { Name = context.Parsed.GetRequiredValue(model), Alias = Bare(context.Parsed.GetRequiredValue(alias)) };
             var response = await context.Connection.Registry.DeleteModelAliasAsync(request, cancellationToken: cancellationToken);
-            if (context.Json)
-            {
-                Json.Write(context.Terminal.Out, response);
-            }
-            else
+            if (!context.AnsweredAsJson(response))
             {
                 context.Terminal.Out.WriteLine($"{request.Name}@{request.Alias} deleted");
             }

@@ -53,9 +53,8 @@ internal static class BuildCommand
                 throw new CliException("the build stream ended without saying how the build went", ExitCodes.Failure);
             }
 
-            if (context.Json)
+            if (context.AnsweredAsJson(completed))
             {
-                Json.Write(context.Terminal.Out, completed);
                 return ExitCodes.Success;
             }
 

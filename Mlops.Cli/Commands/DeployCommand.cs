@@ -40,11 +40,7 @@ internal static class DeployCommand
             var endpoint = console.Profile.Capabilities.Interactive
                 ? await console.Status().Spinner(Spinner.Known.Dots).StartAsync($"deploying {Markup.Escape(request.Name)}: starting replicas", _ => Put())
                 : await Put();
-            if (context.Json)
-            {
-                Json.Write(context.Terminal.Out, endpoint);
-            }
-            else
+            if (!context.AnsweredAsJson(endpoint))
             {
                 context.Terminal.Out.Write(EndpointsCommand.Table([endpoint]));
             }

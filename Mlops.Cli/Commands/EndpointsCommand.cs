@@ -14,9 +14,8 @@ internal static class EndpointsCommand
         command.SetBody(async (context, cancellationToken) =>
         {
             var response = await context.Connection.Endpoints.ListEndpointsAsync(new ListEndpointsRequest(), cancellationToken: cancellationToken);
-            if (context.Json)
+            if (context.AnsweredAsJson(response))
             {
-                Json.Write(context.Terminal.Out, response);
                 return ExitCodes.Success;
             }
 
@@ -60,11 +59,7 @@ internal static class EndpointsCommand
         {
             var request = new DeleteEndpointRequest { Name = context.Parsed.GetRequiredValue(name) };
             var response = await context.Connection.Endpoints.DeleteEndpointAsync(request, cancellationToken: cancellationToken);
-            if (context.Json)
-            {
-                Json.Write(context.Terminal.Out, response);
-            }
-            else
+            if (!context.AnsweredAsJson(response))
             {
                 context.Terminal.Out.WriteLine($"endpoint {request.Name} deleted");
             }

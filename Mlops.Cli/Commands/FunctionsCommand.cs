@@ -13,9 +13,8 @@ internal static class FunctionsCommand
         command.SetBody(async (context, cancellationToken) =>
         {
             var response = await context.Connection.Runner.ListFunctionsAsync(new ListFunctionsRequest(), cancellationToken: cancellationToken);
-            if (context.Json)
+            if (context.AnsweredAsJson(response))
             {
-                Json.Write(context.Terminal.Out, response);
                 return ExitCodes.Success;
             }
 

@@ -17,9 +17,8 @@ internal static class InvocationsCommand
             var response = await context.Connection.Runner.ListInvocationsAsync(
                 new ListInvocationsRequest { Function = context.Parsed.GetValue(function) ?? "", PageSize = context.Parsed.GetValue(limit) },
                 cancellationToken: cancellationToken);
-            if (context.Json)
+            if (context.AnsweredAsJson(response))
             {
-                Json.Write(context.Terminal.Out, response);
                 return ExitCodes.Success;
             }
 

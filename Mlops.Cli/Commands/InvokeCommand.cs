@@ -50,11 +50,7 @@ internal static class InvokeCommand
             var accepted = await context.Connection.Runner.InvokeAsyncAsync(request, cancellationToken: cancellationToken);
             if (!context.Parsed.GetValue(follow))
             {
-                if (context.Json)
-                {
-                    Json.Write(context.Terminal.Out, accepted);
-                }
-                else
+                if (!context.AnsweredAsJson(accepted))
                 {
                     context.Terminal.Out.WriteLine(accepted.InvocationId);
                 }

@@ -13,9 +13,8 @@ internal static class ModelsCommand
         command.SetBody(async (context, cancellationToken) =>
         {
             var response = await context.Connection.Registry.ListModelsAsync(new ListModelsRequest(), cancellationToken: cancellationToken);
-            if (context.Json)
+            if (context.AnsweredAsJson(response))
             {
-                Json.Write(context.Terminal.Out, response);
                 return ExitCodes.Success;
             }
 

@@ -25,9 +25,8 @@ internal static class PredictCommand
             var request = new PredictRequest { Endpoint = context.Parsed.GetRequiredValue(endpoint) };
             request.Instances.AddRange(PredictInstances.Parse(context.Parsed.GetValue(instances), context.Parsed.GetValue(features) ?? []));
             var response = await context.Connection.Endpoints.PredictAsync(request, cancellationToken: cancellationToken);
-            if (context.Json)
+            if (context.AnsweredAsJson(response))
             {
-                Json.Write(context.Terminal.Out, response);
                 return ExitCodes.Success;
             }
 

@@ -17,9 +17,8 @@ internal static class RunsCommand
             var response = await context.Connection.Registry.ListRunsAsync(
                 new ListRunsRequest { Experiment = context.Parsed.GetValue(experiment) ?? "", PageSize = context.Parsed.GetValue(limit) },
                 cancellationToken: cancellationToken);
-            if (context.Json)
+            if (context.AnsweredAsJson(response))
             {
-                Json.Write(context.Terminal.Out, response);
                 return ExitCodes.Success;
             }
 

@@ -15,9 +15,8 @@ internal static class VersionsCommand
         {
             var response = await context.Connection.Registry.ListModelVersionsAsync(
                 new ListModelVersionsRequest { Name = context.Parsed.GetRequiredValue(model) }, cancellationToken: cancellationToken);
-            if (context.Json)
+            if (context.AnsweredAsJson(response))
             {
-                Json.Write(context.Terminal.Out, response);
                 return ExitCodes.Success;
             }
 

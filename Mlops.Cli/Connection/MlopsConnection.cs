@@ -12,7 +12,6 @@ internal sealed class MlopsConnection : IDisposable
 
     public MlopsConnection(Uri address, string key)
     {
-        Address = address;
         _channel = GrpcChannel.ForAddress(address);
         var invoker = _channel.Intercept(metadata =>
         {
@@ -23,8 +22,6 @@ internal sealed class MlopsConnection : IDisposable
         Registry = new V1.Registry.RegistryClient(invoker);
         Endpoints = new V1.Endpoints.EndpointsClient(invoker);
     }
-
-    public Uri Address { get; }
 
     public V1.Runner.RunnerClient Runner { get; }
 

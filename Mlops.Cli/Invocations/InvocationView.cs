@@ -10,9 +10,8 @@ internal static class InvocationView
 {
     public static void Write(CommandContext context, Invocation invocation)
     {
-        if (context.Json)
+        if (context.AnsweredAsJson(invocation))
         {
-            Json.Write(context.Terminal.Out, invocation);
             return;
         }
 

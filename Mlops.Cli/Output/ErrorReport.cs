@@ -37,21 +37,6 @@ internal static class ErrorReport
 
     public static void Write(IAnsiConsole console, string message) => console.WriteLine(message, new Style(Color.Red));
 
-    /// <summary>The canonical gRPC name (NOT_FOUND), as the API's own error codes and invocation records spell it.</summary>
-    public static string CodeName(StatusCode code)
-    {
-        var name = code.ToString();
-        var upper = new StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (i > 0 && char.IsUpper(name[i]))
-            {
-                upper.Append('_');
-            }
-
-            upper.Append(char.ToUpperInvariant(name[i]));
-        }
-
-        return upper.ToString();
-    }
+    /// <summary>The canonical gRPC name (NOT_FOUND), as google.rpc.Code spells it, as the API's own error codes do.</summary>
+    public static string CodeName(StatusCode code) => Show.Enum((Google.Rpc.Code)(int)code, "");
 }

@@ -73,28 +73,31 @@ public static class InvokeEndpoint
         }
 
         var invoke = new InvokeRequest { Function = name.GetValue<string>(), Parameters = parsed };
-        switch (fields["async"])
+        bool? isAsync = fields["async"] switch
         {
-            case null:
-                break;
-            case JsonValue flag when flag.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
-                if (flag.GetValue<bool>())
-                {
-                    if (fields["callback_url"] is JsonValue url && url.GetValueKind() == JsonValueKind.String)
-                    {
-                        invoke.CallbackUrl = url.GetValue<string>();
-                    }
-                    else if (fields["callback_url"] is not null)
-                    {
-                        return Error(StatusCodes.Status400BadRequest, "'callback_url' must be a string");
-                    }
+            null => false,
+            JsonValue flag when flag.GetValueKind() is JsonValueKind.True or JsonValueKind.False => flag.GetValue<bool>(),
+            _ => null,
+        };
+        if (isAsync is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "'async' must be true or false");
+        }
 
-                    return await StartAsync(runner, invoke, request.HttpContext);
-                }
+        if (isAsync.Value)
+        {
+            switch (fields["callback_url"])
+            {
+                case null:
+                    break;
+                case JsonValue url when url.GetValueKind() == JsonValueKind.String:
+                    invoke.CallbackUrl = url.GetValue<string>();
+                    break;
+                default:
+                    return Error(StatusCodes.Status400BadRequest, "'callback_url' must be a string");
+            }
 
-                break;
-            default:
-                return Error(StatusCodes.Status400BadRequest, "'async' must be true or false");
+            return await StartAsync(runner, invoke, request.HttpContext);
         }
 
         InvocationResult? result = null;

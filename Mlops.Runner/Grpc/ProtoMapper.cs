@@ -190,7 +190,6 @@ internal static class ProtoMapper
     };
 
     /// <summary>The gRPC status code name a failed invocation ended with, e.g. DEADLINE_EXCEEDED.</summary>
-    private static string ErrorCode(ErrorKind? kind) => kind is { } k
-        ? string.Concat(ErrorInterceptor.ToStatusCode(k).ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant()
-        : "";
+    private static string ErrorCode(ErrorKind? kind) =>
+        kind is { } k ? Google.Rpc.CodeReflection.Descriptor.EnumTypes[0].FindValueByNumber((int)ErrorInterceptor.ToStatusCode(k)).Name : "";
 }

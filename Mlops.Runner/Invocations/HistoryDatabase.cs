@@ -48,17 +48,6 @@ internal sealed class HistoryDatabase
         }
     }
 
-    /// <summary>Keeps what an InvokeAsync caller asked, beside its row.</summary>
-    public void SetAsyncRequest(string id, string request)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE invocations SET async_request = $request WHERE id = $id";
-        Add(command, "$id", id);
-        Add(command, "$request", request);
-        command.ExecuteNonQuery();
-    }
-
     /// <summary>Accepted asynchronous invocations that never started running, oldest first, with what they were asked.</summary>
     public IReadOnlyList<(InvocationRecord Record, string Request)> Queued()
     {
@@ -76,17 +65,19 @@ internal sealed class HistoryDatabase
         return queued;
     }
 
-    public void Upsert(InvocationRecord record, long resultBytes)
+    /// <param name="asyncRequest">What an InvokeAsync caller asked (kept once, with the first write); null leaves it as it is.</param>
+    public void Upsert(InvocationRecord record, long resultBytes, string? asyncRequest = null)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO invocations ({Columns}) VALUES
-                ($id, $function, $status, $created, $ended, $image, $exit, $queue, $imageMs, $create, $start, $run, $remove, $total, $kind, $message, $log, $bytes)
+            INSERT INTO invocations ({Columns}, async_request) VALUES
+                ($id, $function, $status, $created, $ended, $image, $exit, $queue, $imageMs, $create, $start, $run, $remove, $total, $kind, $message, $log, $bytes, $request)
             ON CONFLICT(id) DO UPDATE SET status = excluded.status, ended_ms = excluded.ended_ms, image = excluded.image,
                 exit_code = excluded.exit_code, queue_ms = excluded.queue_ms, image_ms = excluded.image_ms, create_ms = excluded.create_ms,
                 start_ms = excluded.start_ms, run_ms = excluded.run_ms, remove_ms = excluded.remove_ms, total_ms = excluded.total_ms,
-                error_kind = excluded.error_kind, error_message = excluded.error_message, result_bytes = excluded.result_bytes
+                error_kind = excluded.error_kind, error_message = excluded.error_message, result_bytes = excluded.result_bytes,
+                async_request = COALESCE(excluded.async_request, async_request)
             """;
         var phases = record.Phases;
         Add(command, "$id", record.Id);
@@ -107,6 +98,7 @@ internal sealed class HistoryDatabase
         Add(command, "$message", record.ErrorMessage);
         Add(command, "$log", record.LogPath);
         Add(command, "$bytes", resultBytes);
+        Add(command, "$request", asyncRequest);
         command.ExecuteNonQuery();
     }
 

@@ -48,20 +48,8 @@ public sealed class InvocationConductor(
     /// accepted; refusals throw as they do for <see cref="InvokeAsync(string?, JsonObject?, CancellationToken)"/>.
     /// Its caller's callback, if any, is told how it ended.
     /// </summary>
-    public async Task<string> StartAsync(string? function, JsonObject? parameters, string? callbackUrl, CancellationToken cancellationToken)
-    {
-        var start = new Start(Detached: true, Callback: callbacks.Validate(callbackUrl), KeepRequest: true, Resumed: null);
-        await foreach (var item in InvokeAsync(function, parameters, start, cancellationToken))
-        {
-            if (item is InvocationAccepted accepted)
-            {
-                // Leaving the events here leaves the invocation running: it is detached.
-                return accepted.InvocationId;
-            }
-        }
-
-        throw new UnreachableException("an invocation ended without being accepted");
-    }
+    public Task<string> StartAsync(string? function, JsonObject? parameters, string? callbackUrl, CancellationToken cancellationToken) =>
+        AcceptedAsync(function, parameters, new Start(Async: true, callbacks.Validate(callbackUrl), Resumed: null), cancellationToken);
 
     /// <summary>
     /// Runs an accepted asynchronous invocation again, under its own id, after the runner that accepted it stopped
@@ -69,16 +57,9 @@ public sealed class InvocationConductor(
     /// </summary>
     public async Task ResumeAsync(InvocationRecord queued, AsyncRequest request, CancellationToken cancellationToken)
     {
-        var start = new Start(Detached: true, request.CallbackUrl, KeepRequest: true, Resumed: (queued.Id, queued.CreatedAt));
         try
         {
-            await foreach (var item in InvokeAsync(queued.Function, request.Parameters, start, cancellationToken))
-            {
-                if (item is InvocationAccepted)
-                {
-                    return;
-                }
-            }
+            await AcceptedAsync(queued.Function, request.Parameters, new Start(Async: true, request.CallbackUrl, (queued.Id, queued.CreatedAt)), cancellationToken);
         }
         catch (RunnerException ex)
         {
@@ -86,11 +67,25 @@ public sealed class InvocationConductor(
         }
     }
 
-    /// <param name="Detached">Runs on the runner's token: the caller may leave (trainings always are).</param>
-    /// <param name="KeepRequest">Keeps what was asked in history, so that it runs again after a restart if still queued.</param>
-    private sealed record Start(bool Detached, Uri? Callback, bool KeepRequest, (string Id, DateTimeOffset CreatedAt)? Resumed)
+    /// <param name="Async">Belongs to the runner from the first (its caller may leave at once) and what was asked is
+    /// kept in history, so that it runs again after a restart if it is still queued then.</param>
+    private sealed record Start(bool Async, Uri? Callback, (string Id, DateTimeOffset CreatedAt)? Resumed)
     {
-        public static readonly Start Attached = new(false, null, false, null);
+        public static readonly Start Attached = new(false, null, null);
+    }
+
+    /// <summary>Starts an asynchronous invocation and returns its id once accepted; leaving its events then leaves it running.</summary>
+    private async Task<string> AcceptedAsync(string? function, JsonObject? parameters, Start start, CancellationToken cancellationToken)
+    {
+        await foreach (var item in InvokeAsync(function, parameters, start, cancellationToken))
+        {
+            if (item is InvocationAccepted accepted)
+            {
+                return accepted.InvocationId;
+            }
+        }
+
+        throw new UnreachableException("an invocation ended without being accepted");
     }
 
     private async IAsyncEnumerable<InvocationEvent> InvokeAsync(
@@ -111,7 +106,7 @@ public sealed class InvocationConductor(
             throw;
         }
 
-        var events = start.Detached || admitted.Model is { Produces: true }
+        var events = start.Async || admitted.Model is { Produces: true }
             ? detached.Run(token => RunAsync(manifest, admitted, start, activity, token), cancellationToken)
             : RunAsync(manifest, admitted, start, activity, cancellationToken);
         await foreach (var item in events.WithCancellation(cancellationToken))
@@ -126,7 +121,7 @@ public sealed class InvocationConductor(
     {
         using var span = activity;
         using var ticket = admitted.Ticket;
-        var request = start.KeepRequest ? new AsyncRequest(admitted.Parameters, start.Callback) : null;
+        var request = start.Async ? new AsyncRequest(admitted.Parameters, start.Callback) : null;
         await using var live = journal.Begin(manifest, activity, request, start.Resumed);
         await using var steps = StepsAsync(live, manifest, admitted.Parameters, admitted.Model, ticket, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)

@@ -56,11 +56,7 @@ public sealed partial class InvocationStore
 
         try
         {
-            _database.Upsert(record, resultBytes: 0);
-            if (request is not null)
-            {
-                _database.SetAsyncRequest(record.Id, AsyncRequests.Serialize(request));
-            }
+            _database.Upsert(record, resultBytes: 0, request is null ? null : AsyncRequests.Serialize(request));
         }
         catch (SqliteException ex)
         {

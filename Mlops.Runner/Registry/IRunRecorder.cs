@@ -21,6 +21,9 @@ public sealed record TrainingResult(JsonObject Metrics, JsonObject Params, JsonO
 /// <param name="PendingReason">Why it is not recorded yet (the registry is down), when it waits in the outbox.</param>
 public sealed record RecordedTraining(string? RunId, ModelVersion? Version, string? PendingReason = null)
 {
+    private const string PendingKey = "registration";
+    private const string PendingMessageKey = "registration_message";
+
     public static RecordedTraining Pending(string reason) => new(null, null, reason);
 
     /// <summary>What a user needs to find the run, and to ask predict for exactly this model; or why that comes later.</summary>
@@ -28,11 +31,14 @@ public sealed record RecordedTraining(string? RunId, ModelVersion? Version, stri
     {
         if (PendingReason is { } reason)
         {
-            data["registration"] = "pending";
-            data["registration_message"] = $"{reason}; the run and the model are kept and will be recorded when the registry is back";
+            data[PendingKey] = "pending";
+            data[PendingMessageKey] = $"{reason}; the run and the model are kept and will be recorded when the registry is back";
             return;
         }
 
+        // Recorded after all (from the outbox): what said it was pending no longer holds.
+        data.Remove(PendingKey);
+        data.Remove(PendingMessageKey);
         data["run_id"] = RunId;
         if (Version is { } version)
         {

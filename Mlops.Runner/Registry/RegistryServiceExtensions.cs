@@ -43,7 +43,6 @@ public static class RegistryServiceExtensions
         services.AddSingleton<ModelBinder>();
         services.AddSingleton<TrainingRegistrar>();
         services.AddSingleton<TrainingOutbox>();
-        services.AddHostedService<OutboxDelivery>();
         return builder;
     }
 }

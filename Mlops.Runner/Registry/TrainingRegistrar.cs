@@ -45,19 +45,18 @@ public sealed class TrainingRegistrar(IRunRecorder recorder, TrainingOutbox outb
         }
         catch (IOException ex) when (!StorageFailures.IsDiskFull(ex))
         {
-            await RecordFailureAsync(context, cancellationToken);
-            throw new RunnerException(ErrorKind.FunctionFailed, $"function '{context.Function}' left a model that cannot be registered: {ex.Message}");
+            throw await CannotRegisterAsync(context, ex.Message, cancellationToken);
         }
 
         try
         {
-            // The function's description of its model is its output too: one it got wrong is a FAILED run, as a missing model is.
+            // The function's description of its model is its output too: one it got wrong is a FAILED run, as a missing
+            // model is, decided before the registry is asked (not kept in the outbox as if the registry were the matter).
             ModelDescription.Read(ownCopy);
         }
         catch (RunnerException ex) when (ex.Kind == ErrorKind.FunctionFailed)
         {
-            await RecordFailureAsync(context, cancellationToken);
-            throw new RunnerException(ErrorKind.FunctionFailed, $"function '{context.Function}' left a model that cannot be registered: {ex.Message}");
+            throw await CannotRegisterAsync(context, ex.Message, cancellationToken);
         }
 
         try
@@ -73,15 +72,21 @@ public sealed class TrainingRegistrar(IRunRecorder recorder, TrainingOutbox outb
         }
     }
 
+    /// <summary>A model the function left that cannot be registered: a FAILED run, and the error its caller gets.</summary>
+    private async Task<RunnerException> CannotRegisterAsync(TrainingContext context, string why, CancellationToken cancellationToken)
+    {
+        await RecordFailureAsync(context, cancellationToken);
+        return new RunnerException(ErrorKind.FunctionFailed, $"function '{context.Function}' left a model that cannot be registered: {why}");
+    }
+
     /// <summary>
-    /// Why the registry cannot take the training now (MLflow unreachable, the embedded database busy, the runner
+    /// Why the registry cannot take the training now (MLflow unreachable, the embedded database busy: both Unavailable; the runner
     /// stopping or the recording's time up mid-way); null for any other failure.
     /// </summary>
     private static string? Unreachable(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         RunnerException { Kind: ErrorKind.Unavailable } unavailable => unavailable.Message,
         OperationCanceledException when cancellationToken.IsCancellationRequested => "the recording was interrupted (the runner stopped, or it took too long)",
-        Microsoft.Data.Sqlite.SqliteException sqlite when StorageFailures.Translate(sqlite, "registry") is { Kind: ErrorKind.Unavailable } translated => translated.Message,
         _ => null,
     };
 }

@@ -41,7 +41,7 @@ public sealed class AsyncInvocationTests(RunnerFixture fixture)
     {
         var accepted = await Host.Client.InvokeAsyncAsync(new InvokeRequest { Function = "print-sleep" });
         // Past "first", before "second": the watcher has missed the start.
-        await WaitAsync(async () => (await Host.Client.GetInvocationAsync(new GetInvocationRequest { Id = accepted.InvocationId })).Status == InvocationStatus.Running);
+        await Eventually.HoldsAsync(async () => (await Host.Client.GetInvocationAsync(new GetInvocationRequest { Id = accepted.InvocationId })).Status == InvocationStatus.Running, Bound);
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         var events = await WatchAsync(accepted.InvocationId);
@@ -135,13 +135,5 @@ public sealed class AsyncInvocationTests(RunnerFixture fixture)
         }
 
         return events;
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        for (var deadline = DateTime.UtcNow + Bound; !await condition(); await Task.Delay(100))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-        }
     }
 }

@@ -221,6 +221,11 @@ public sealed partial class EmbeddedRegistry : IModelRegistry
             await transaction.CommitAsync(cancellationToken);
             return result;
         }
+        catch (SqliteException ex)
+        {
+            // As the MLflow backend's failures are: a busy or failing database is Unavailable, a full disk ResourceExhausted.
+            throw StorageFailures.Translate(ex, "embedded registry");
+        }
         finally
         {
             _writes.Release();

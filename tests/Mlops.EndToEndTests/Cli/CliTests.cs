@@ -217,6 +217,7 @@ public sealed partial class CliTests(CliFixture system) : IClassFixture<CliFixtu
     public async Task DeployPredictEndpointsDelete_ServeTheTrainedModel()
     {
         const string name = "cli-iris";
+        CliRun deleted;
         try
         {
             var deployed = await system.RunAsync("deploy", name, "--model", "iris_model", "--version", "latest", "--min", "1", "--max", "2");
@@ -237,10 +238,12 @@ public sealed partial class CliTests(CliFixture system) : IClassFixture<CliFixtu
         }
         finally
         {
-            // Also after a failed deploy, which may have left the endpoint; NOT_FOUND means there was none.
-            var deleted = await system.RunAsync("endpoints", "delete", name);
-            Assert.True(deleted.ExitCode == 0 || deleted.Err.Contains("NOT_FOUND"), deleted.ToString());
+            // Also after a failed deploy, which may have left the endpoint; NOT_FOUND means there was none. Checked
+            // after the block: an assertion here would hide the failure that brought us here.
+            deleted = await system.RunAsync("endpoints", "delete", name);
         }
+
+        Assert.True(deleted.ExitCode == 0 || deleted.Err.Contains("NOT_FOUND"), deleted.ToString());
 
         var after = await system.RunAsync("endpoints");
         Assert.DoesNotContain(name, after.Out);

@@ -25,35 +25,19 @@ internal static class DockerEngine
     public static async Task<IList<ContainerListResponse>> ContainersOfAsync(string instance)
     {
         using var docker = Client();
-        return await docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"mlops.runner={instance}"] = true } },
-        });
+        return await InstanceContainers.ListAsync(docker, instance);
     }
 
-    /// <summary>Removes what an instance left (a test that failed half-way): the engine is shared with every other test.</summary>
     public static async Task RemoveContainersOfAsync(string instance)
     {
         using var docker = Client();
-        foreach (var container in await ContainersOfAsync(instance))
-        {
-            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-        }
+        await InstanceContainers.RemoveAllAsync(docker, instance);
     }
 
-    /// <summary>Polls until the instance has no containers; how many are left after <paramref name="timeout"/>.</summary>
     public static async Task<int> WaitForNoContainersAsync(string instance, TimeSpan timeout)
     {
-        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(250))
-        {
-            if ((await ContainersOfAsync(instance)).Count == 0)
-            {
-                return 0;
-            }
-        }
-
-        return (await ContainersOfAsync(instance)).Count;
+        using var docker = Client();
+        return await InstanceContainers.WaitForNoneAsync(docker, instance, timeout);
     }
 
     /// <summary>Stops dockerd (SIGTERM, as a service manager would) and starts it again the way the bootstrap does.</summary>

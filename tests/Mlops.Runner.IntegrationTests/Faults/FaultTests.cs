@@ -36,7 +36,7 @@ public sealed class FaultTests(ITestOutputHelper output)
                 var invoke = gateway.Http.PostAsync("/invoke", Json("""{"function": "sleep-long"}"""));
                 var stream = gateway.Http.SendAsync(
                     new HttpRequestMessage(HttpMethod.Post, "/v1/functions/sleep-long:invoke") { Content = Json("{}") }, HttpCompletionOption.ResponseHeadersRead);
-                await WaitAsync(async () => (await DockerEngine.ContainersOfAsync(first.Instance)).Count == 3);
+                await Eventually.HoldsAsync(async () => (await DockerEngine.ContainersOfAsync(first.Instance)).Count == 3, Bound);
                 cutStream = await stream;
 
                 await first.KillAsync();
@@ -104,7 +104,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             using var channel = first.Channel();
             var client = new Mlops.V1.Runner.RunnerClient(channel);
             running = (await client.InvokeAsyncAsync(new InvokeRequest { Function = "sleep-long" })).InvocationId;
-            await WaitAsync(async () => (await client.GetInvocationAsync(new GetInvocationRequest { Id = running })).Status == InvocationStatus.Running);
+            await Eventually.HoldsAsync(async () => (await client.GetInvocationAsync(new GetInvocationRequest { Id = running })).Status == InvocationStatus.Running, Bound);
             queued = (await client.InvokeAsyncAsync(new InvokeRequest { Function = "echo", Parameters = InvokeCall.Parameters("""{"message": "after the restart"}""") })).InvocationId;
             Assert.Equal(InvocationStatus.Pending, (await client.GetInvocationAsync(new GetInvocationRequest { Id = queued })).Status);
 
@@ -227,11 +227,11 @@ public sealed class FaultTests(ITestOutputHelper output)
         var registry = new Mlops.V1.Registry.RegistryClient(secondChannel);
         var runner = new Mlops.V1.Runner.RunnerClient(secondChannel);
         Struct? amended = null;
-        await WaitAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             amended = (await runner.GetInvocationAsync(new GetInvocationRequest { Id = trained.InvocationId })).Result?.Data;
             return amended?.Fields.ContainsKey("model_version") == true;
-        });
+        }, Bound);
 
         var version = Assert.Single((await registry.ListModelVersionsAsync(new ListModelVersionsRequest { Name = model })).Versions);
         Assert.Equal($"models:/{model}/1", amended!.Fields["model_uri"].StringValue);
@@ -256,7 +256,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
 
         Invocation? ended = null;
-        await WaitAsync(async () => (ended = await host.Client.GetInvocationAsync(new GetInvocationRequest { Id = invocation })).EndTime is not null);
+        await Eventually.HoldsAsync(async () => (ended = await host.Client.GetInvocationAsync(new GetInvocationRequest { Id = invocation })).EndTime is not null, Bound);
 
         Assert.Equal(InvocationStatus.Succeeded, ended!.Status);
         Assert.Equal(model, ended.Result.Data.Fields["model_name"].StringValue);
@@ -355,14 +355,6 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
 
         throw new InvalidOperationException("the invocation ended before its container started");
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        for (var deadline = DateTime.UtcNow + Bound; !await condition(); await Task.Delay(250))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-        }
     }
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");

@@ -79,6 +79,8 @@ public sealed class ModelCacheTests : IDisposable
         var inUse = await RegisterAsync(new Dictionary<string, byte[]> { ["model.zip"] = new byte[700_000] });
         var other = await RegisterAsync(new Dictionary<string, byte[]> { ["model.zip"] = new byte[700_000] });
         var inUseFolder = await _cache.GetAsync(inUse, CancellationToken.None);
+        // Older than the other, so that only the ten-minute rule can spare it (not a tie of timestamps).
+        Directory.SetLastWriteTimeUtc(inUseFolder, DateTime.UtcNow.AddMinutes(-5));
 
         await _cache.GetAsync(other, CancellationToken.None);
 

@@ -115,37 +115,11 @@ public sealed class RunnerHost : IAsyncDisposable
     }
 
     /// <summary>Containers of this runner instance that still exist on the engine.</summary>
-    public async Task<IList<ContainerListResponse>> ContainersAsync(string? invocationId = null)
-    {
-        var labels = new Dictionary<string, bool> { [$"{Labels.Runner}={InstanceName}"] = true };
-        if (invocationId is not null)
-        {
-            labels[$"{Labels.Invocation}={invocationId}"] = true;
-        }
-
-        return await Docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels },
-        });
-    }
+    public Task<IList<ContainerListResponse>> ContainersAsync(string? invocationId = null) => InstanceContainers.ListAsync(Docker, InstanceName, invocationId);
 
     /// <summary>Polls until this instance has no containers left; false if some remain after <paramref name="timeout"/>.</summary>
-    public async Task<bool> WaitForNoContainersAsync(TimeSpan timeout, string? invocationId = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await ContainersAsync(invocationId)).Count == 0)
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return (await ContainersAsync(invocationId)).Count == 0;
-    }
+    public async Task<bool> WaitForNoContainersAsync(TimeSpan timeout, string? invocationId = null) =>
+        await InstanceContainers.WaitForNoneAsync(Docker, InstanceName, timeout, invocationId) == 0;
 
     /// <summary>Containers this instance created on the engine between <paramref name="since"/> and now, from the engine's event log.</summary>
     public async Task<int> ContainersCreatedSinceAsync(DateTimeOffset since)

@@ -1,12 +1,12 @@
 using Mlops.Runner.Diagnostics;
-using Mlops.Runner.Invocations;
+using Mlops.Runner.Registry;
 
-namespace Mlops.Runner.Registry;
+namespace Mlops.Runner.Invocations;
 
 /// <summary>
 /// Records what waits in the <see cref="TrainingOutbox"/> once the registry answers again, oldest first, and
-/// amends each invocation's result in history with its run and version. At its first pass that reaches the
-/// registry it also ends runs left RUNNING by an invocation that is over (a runner that died mid-recording).
+/// amends each invocation's result in history with its run and version (so it lives with invocations). At its
+/// first pass that reaches the registry it also ends runs left RUNNING by an invocation that is over.
 /// </summary>
 public sealed class OutboxDelivery(
     TrainingOutbox outbox, IRunRecorder recorder, IModelRegistry registry, InvocationStore history, TimeProvider time, ILogger<OutboxDelivery> logger)
@@ -75,12 +75,7 @@ public sealed class OutboxDelivery(
             logger.OutboxDelivered(entry.Context.InvocationId, recorded.Version?.Uri ?? recorded.RunId ?? "");
             if (entry.Result is not null)
             {
-                history.AmendResult(entry.Context.InvocationId, data =>
-                {
-                    data.Remove("registration");
-                    data.Remove("registration_message");
-                    recorded.DescribeIn(data);
-                });
+                history.AmendResult(entry.Context.InvocationId, recorded.DescribeIn);
             }
         }
     }
