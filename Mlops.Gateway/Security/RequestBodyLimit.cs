@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Mlops.ServiceDefaults.Security;
 
 namespace Mlops.Gateway.Security;
@@ -10,6 +11,11 @@ namespace Mlops.Gateway.Security;
 /// </summary>
 public sealed class RequestBodyLimit(RequestDelegate next)
 {
+    /// <summary>The most of a refused body that is read (and dropped) so that its sender can read the 413.</summary>
+    private const long MaxDrainBytes = 16 * 1024 * 1024;
+
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
@@ -19,10 +25,18 @@ public sealed class RequestBodyLimit(RequestDelegate next)
             return;
         }
 
+        // This class enforces the limit, and answers in JSON; the server's own bound is raised to what may be drained.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } serverLimit)
+        {
+            serverLimit.MaxRequestBodySize = MaxDrainBytes;
+        }
+
         if (request.ContentLength > GatewayServiceExtensions.MaxRequestBodyBytes || !await BufferAsync(request, context.RequestAborted))
         {
-            // The rest of the body is never read: the connection cannot carry another request after this one,
-            // and a client that is not told so reuses it and sees its next answer end before it starts.
+            // The rest is read and dropped (never parsed), up to a bound: a client still sending would otherwise
+            // meet a closed socket (broken pipe) before it reads this answer. The connection then closes: a
+            // client not told so would reuse it and see its next answer end before it starts.
+            await DrainAsync(request, context.RequestAborted);
             context.Response.Headers.Connection = "close";
             await EdgeErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, 8, "PAYLOAD_TOO_LARGE",
                 $"the request body is larger than {GatewayServiceExtensions.MaxRequestBodyBytes / 1024} KiB");
@@ -30,6 +44,37 @@ public sealed class RequestBodyLimit(RequestDelegate next)
         }
 
         await next(context);
+    }
+
+    /// <summary>Reads what is left of a refused body and drops it, at most <see cref="MaxDrainBytes"/> and for at most 5 s.</summary>
+    private static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxDrainBytes)
+        {
+            return;
+        }
+
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(DrainTimeout);
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            for (long drained = 0; drained < MaxDrainBytes;)
+            {
+                var read = await request.Body.ReadAsync(chunk, bound.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                drained += read;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or BadHttpRequestException)
+        {
+            // A client that keeps sending past the bound (or breaks its own framing) gets the closed connection
+            // and, if it still reads, the answer, which is written anyway.
+        }
     }
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
