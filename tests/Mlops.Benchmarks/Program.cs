@@ -8,13 +8,15 @@ using Mlops.Benchmarks;
 using Mlops.Testing;
 using Mlops.V1;
 
-// Usage: dotnet run -c Release --project tests/Mlops.Benchmarks [-- --cold-builds] [--quick] [--results DIR]
+// Usage: dotnet run -c Release --project tests/Mlops.Benchmarks [-- --cold-builds] [--quick] [--serving] [--cold-path] [--results DIR]
 //   --cold-builds  first builds start from nothing (the functions' images and build stages are removed)
 //   --quick        a few samples of everything (the test suite runs this, so the benchmark cannot rot)
 //   --serving      online serving only (trains one model for it first)
+//   --cold-path    predict's cold path only, one start-up setting at a time (trains one model for it first)
 var quick = args.Contains("--quick");
 var servingOnly = args.Contains("--serving");
 var coldBuilds = args.Contains("--cold-builds");
+var coldPath = args.Contains("--cold-path");
 var invocations = quick ? 3 : 20;
 var trains = quick ? 1 : 5;
 var throughputRequests = quick ? 4 : 40;
@@ -37,6 +39,11 @@ foreach (var function in new[] { "hello", "train", "predict" })
     }
 }
 
+if (coldPath)
+{
+    ColdPathMeasurements.Prepare(functions);
+}
+
 try
 {
     Console.WriteLine("Starting the system (the AppHost, on free ports)...");
@@ -48,16 +55,16 @@ try
     var runner = app.RunnerProcessId ?? throw new InvalidOperationException("the runner's process was not found");
     var idle = Engine.Memory(runner);
 
-    foreach (var (function, changed) in servingOnly ? [] : new[] { ("hello", "hello.sh"), ("train", "Program.cs"), ("predict", "Program.cs") })
+    foreach (var (function, changed) in servingOnly || coldPath ? [] : new[] { ("hello", "hello.sh"), ("train", "Program.cs"), ("predict", "Program.cs") })
     {
         Console.WriteLine($"building {function}...");
         await measure.BuildsAsync(function, functions, changed, coldBuilds);
     }
 
     var flower = Struct.Parser.ParseJson("""{"features": [5.1, 3.5, 1.4, 0.2]}""");
-    if (servingOnly)
+    if (servingOnly || coldPath)
     {
-        // The endpoints need a registered model.
+        // The endpoints and predict need a registered model.
         await measure.RestInvocationsAsync("train", "train (100 trees/class)", 1, []);
     }
     else
@@ -75,9 +82,17 @@ try
         }
     }
 
-    Console.WriteLine("serving...");
-    var serving = new ServingMeasurements(app, channel, samples, measure.Figures, quick);
-    await serving.RunAsync();
+    if (coldPath)
+    {
+        await new ColdPathMeasurements(new Runner.RunnerClient(channel), frontDoor, samples).RunAsync(invocations, CancellationToken.None);
+        await ColdPathMeasurements.ForgetAsync();
+    }
+    else
+    {
+        Console.WriteLine("serving...");
+        var serving = new ServingMeasurements(app, channel, samples, measure.Figures, quick);
+        await serving.RunAsync();
+    }
 
     var peak = Engine.Memory(runner);
     measure.Figures.Add(("runner RSS, idle after start", idle.Rss, "MB"));

@@ -185,7 +185,18 @@ public sealed class AppHostProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            await InterruptAsync(TimeSpan.FromSeconds(60));
+            try
+            {
+                await InterruptAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (OperationCanceledException)
+            {
+                // A process started in the background by a non-interactive shell ignores SIGINT: end it anyway,
+                // and what it started, rather than leave them running.
+                Console.Error.WriteLine($"the AppHost ({_process.Id}) did not stop within 60 s of SIGINT: killing it and its children");
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
         }
 
         _process.Dispose();
