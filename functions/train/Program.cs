@@ -11,9 +11,10 @@ using Train;
 var io = FunctionIo.FromEnvironment();
 try
 {
-    var parameters = TrainParameters.From(io.ReadParameters());
+    var requested = TrainParameters.From(io.ReadParameters());
     var rows = IrisData.Load(Path.Combine(AppContext.BaseDirectory, "data", "iris.csv"));
-    var (train, test) = IrisData.StratifiedSplit(rows, parameters.TestSize, parameters.Seed);
+    var (train, test) = IrisData.StratifiedSplit(rows, requested.TestSize, requested.Seed);
+    var parameters = requested with { LeavesTheDataCanFill = train.Count / requested.MinLeaf };
     Console.WriteLine($"Iris: {rows.Count} rows; training on {train.Count}, testing on {test.Count} (stratified, seed {parameters.Seed})");
     Console.WriteLine($"OneVersusAll(FastForest): {parameters.Trees} trees per class, up to {parameters.Leaves} leaves, at least {parameters.MinLeaf} row(s) per leaf");
 

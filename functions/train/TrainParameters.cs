@@ -14,7 +14,14 @@ internal sealed record TrainParameters(int Trees, int? MaxDepth, int MinLeaf, do
 
     public static readonly string[] FeatureNames = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
 
-    public int Leaves => MaxDepth is { } depth ? Math.Max(2, 1 << depth) : DefaultLeaves;
+    /// <summary>
+    /// The most leaves the training data can fill: one per <see cref="MinLeaf"/> rows. FastForest sizes each
+    /// tree's arrays by its leaf cap, so a cap far past this only costs memory (2,000 trees of 4,096 leaves per
+    /// class did not fit in 2 GB, for 120 rows).
+    /// </summary>
+    public int LeavesTheDataCanFill { get; init; } = int.MaxValue;
+
+    public int Leaves => Math.Min(MaxDepth is { } depth ? Math.Max(2, 1 << depth) : DefaultLeaves, Math.Max(2, LeavesTheDataCanFill));
 
     public static TrainParameters From(JsonObject json) => new(
         Integer(json, "n_estimators", 100, 1, 2000),

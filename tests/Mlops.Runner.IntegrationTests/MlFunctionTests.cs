@@ -63,6 +63,18 @@ public sealed class MlFunctionTests(MlFunctionsFixture fixture)
     }
 
     [Fact]
+    public async Task Train_AtTheLargestValuesItsManifestAllows_FitsItsMemory()
+    {
+        // 2^12 leaves per tree would be 4,096; 120 training rows fill at most 120 (one row per leaf), and
+        // FastForest sizes its trees by the cap: 2,000 such trees per class did not fit in 2 GB.
+        var call = await InvokeCall.RunAsync(Host.Client, "train", InvokeCall.Parameters("""{"n_estimators": 2000, "max_depth": 12, "model_name": "largest_check"}"""));
+
+        Assert.Null(call.Error);
+        Assert.Equal(120, ResultOf(call).Params.Fields["num_leaves"].NumberValue);
+        Assert.Equal(12, ResultOf(call).Params.Fields["max_depth"].NumberValue);
+    }
+
+    [Fact]
     public async Task Predict_AfterTrain_ClassifiesASetosaWithProbabilitiesThatSumToOne()
     {
         await TrainAsync();
