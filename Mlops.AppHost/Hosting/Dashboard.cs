@@ -1,15 +1,16 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Mlops.AppHost.Telemetry;
+using Mlops.AppHost.Telemetry.Metrics;
 using Mlops.AppHost.Telemetry.Otlp;
 
 namespace Mlops.AppHost.Hosting;
 
 /// <summary>
-/// The AppHost's own web server: an OTLP/HTTP (protobuf) receiver for every service's traces and logs, and
-/// a dashboard over them and over the resources: state, health, endpoints, live console output.
+/// The AppHost's own web server: an OTLP/HTTP (protobuf) receiver for every service's traces, logs and metrics,
+/// and a dashboard over them and over the resources: state, health, endpoints, live console output.
 /// </summary>
-internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, TelemetryStore telemetry, DashboardAccess access)
+internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, TelemetryStore telemetry, MetricStore metrics, DashboardAccess access)
 {
     private const string Protobuf = "application/x-protobuf";
     private WebApplication? _app;
@@ -42,8 +43,8 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
             ReceiveAsync(request, ExportTraceServiceRequest.Parser, telemetry.Add, token));
         _app.MapPost("/v1/logs", (HttpRequest request, CancellationToken token) =>
             ReceiveAsync(request, ExportLogsServiceRequest.Parser, telemetry.Add, token));
-        // Metrics are accepted (exporters retry what is refused) but not shown: use an OTLP backend for them.
-        _app.MapPost("/v1/metrics", () => Results.Bytes([], Protobuf));
+        _app.MapPost("/v1/metrics", (HttpRequest request, CancellationToken token) =>
+            ReceiveAsync(request, ExportMetricsServiceRequest.Parser, metrics.Add, token));
 
         _app.MapGet("/api/resources", () => resources.Select(r => new
         {
