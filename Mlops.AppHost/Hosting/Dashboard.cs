@@ -45,6 +45,7 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
             ReceiveAsync(request, ExportLogsServiceRequest.Parser, telemetry.Add, token));
         _app.MapPost("/v1/metrics", (HttpRequest request, CancellationToken token) =>
             ReceiveAsync(request, ExportMetricsServiceRequest.Parser, metrics.Add, token));
+        _app.MapMetricsApi(metrics);
 
         _app.MapGet("/api/resources", () => resources.Select(r => new
         {
