@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using Microsoft.Extensions.FileProviders;
 using Mlops.AppHost.Telemetry;
 using Mlops.AppHost.Telemetry.Metrics;
 using Mlops.AppHost.Telemetry.Otlp;
@@ -69,6 +70,8 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
             ? Results.Ok(spans)
             : Results.NotFound(new { error = $"no trace {traceId}" }));
         _app.MapGet("/", () => Results.File(Path.Combine(AppContext.BaseDirectory, "Dashboard", "index.html"), "text/html; charset=utf-8"));
+        // The page's scripts (behind the same token as everything else: the guard runs first).
+        _app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard")) });
         await _app.StartAsync(cancellationToken);
     }
 
