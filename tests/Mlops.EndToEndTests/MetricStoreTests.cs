@@ -74,4 +74,20 @@ public sealed class MetricStoreTests
         Assert.Equal(InstrumentType.Gauge, read.Info.Type);
         Assert.Equal([1.0], read.Series.Single().Points.Select(p => p.Value));
     }
+
+    [Fact]
+    public void Add_HistogramPointsWithTheSameBounds_ShareOneListOfThem()
+    {
+        var store = new MetricStore();
+        MetricSample Histogram(double seconds) => Sample("d", seconds, 0) with
+        {
+            Type = InstrumentType.Histogram,
+            Point = new MetricPoint(T0, T0.AddSeconds(seconds), 0, new HistogramBuckets(1, [1.0, 2.0], [0, 1, 0])),
+        };
+
+        store.Add([Histogram(1), Histogram(2)]);
+
+        var points = store.Read("runner", "d")!.Value.Series.Single().Points;
+        Assert.Same(points[0].Histogram!.Bounds, points[1].Histogram!.Bounds);
+    }
 }

@@ -2,14 +2,11 @@ using Mlops.AppHost.Telemetry.Otlp;
 
 namespace Mlops.AppHost.Telemetry.Metrics;
 
-/// <summary>One series of an instrument: its attribute set and its points, oldest first.</summary>
-public sealed record SeriesSnapshot(IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<MetricPoint> Points);
-
 /// <summary>
 /// Metric points the services sent over OTLP, in memory and bounded three ways, the oldest going first: points per
 /// series, series per instrument (the one updated longest ago), and points overall.
 /// </summary>
-public sealed class MetricStore(int maxPointsPerSeries = 600, int maxSeriesPerInstrument = 50, int maxPoints = 60_000)
+public sealed class MetricStore(int maxPointsPerSeries = 600, int maxSeriesPerInstrument = 50, int maxPoints = 200_000)
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<(string Service, string Name), Instrument> _instruments = [];
@@ -25,7 +22,7 @@ public sealed class MetricStore(int maxPointsPerSeries = 600, int maxSeriesPerIn
             {
                 var instrument = InstrumentOf(sample);
                 var series = instrument.SeriesOf(sample.Attributes, maxSeriesPerInstrument, dropped => _points -= dropped);
-                series.Points.Enqueue(sample.Point);
+                series.Append(sample.Point);
                 _points++;
                 if (series.Points.Count > maxPointsPerSeries)
                 {
@@ -126,7 +123,7 @@ public sealed class MetricStore(int maxPointsPerSeries = 600, int maxSeriesPerIn
 
             if (Series.Count >= maxSeries)
             {
-                var stalest = Series.Values.MinBy(s => s.Points.Count == 0 ? DateTimeOffset.MinValue : s.Points.Last().Time)!;
+                var stalest = Series.Values.MinBy(s => s.Last?.Time ?? DateTimeOffset.MinValue)!;
                 Series.Remove(stalest.Key);
                 dropped(stalest.Points.Count);
             }
@@ -142,5 +139,19 @@ public sealed class MetricStore(int maxPointsPerSeries = 600, int maxSeriesPerIn
         public IReadOnlyDictionary<string, string> Attributes { get; } = attributes;
 
         public Queue<MetricPoint> Points { get; } = new();
+
+        public MetricPoint? Last { get; private set; }
+
+        /// <summary>A histogram's bounds rarely change: points share the previous one's list instead of a copy each.</summary>
+        public void Append(MetricPoint point)
+        {
+            if (point.Histogram is { } histogram && Last?.Histogram is { } previous && histogram.Bounds.SequenceEqual(previous.Bounds))
+            {
+                point = point with { Histogram = histogram with { Bounds = previous.Bounds } };
+            }
+
+            Points.Enqueue(point);
+            Last = point;
+        }
     }
 }
