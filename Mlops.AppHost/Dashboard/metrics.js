@@ -9,12 +9,12 @@ const seriesLabel = (attributes) => Object.entries(attributes).map(([k, v]) => `
 async function metrics() {
   const list = await get("/api/metrics");
   const services = $("metric-service");
-  for (const service of new Set(list.map((i) => i.service))) {
+  for (const service of new Set(list.map((i) => i.instrument.service))) {
     if (![...services.options].some((o) => o.value === service)) services.append(new Option(service, service));
   }
   const chosen = services.value;
-  $("metric-rows").replaceChildren(...list.filter((i) => !chosen || i.service === chosen).map((i) => {
-    const tr = row([i.service, i.name, i.type.toLowerCase(), i.unit, i.description, i.series]);
+  $("metric-rows").replaceChildren(...list.filter((s) => !chosen || s.instrument.service === chosen).map(({ instrument: i, series }) => {
+    const tr = row([i.service, i.name, i.type.toLowerCase(), i.unit, i.description, series]);
     // The open instrument stays marked as the list is read again.
     tr.className = openMetric && openMetric.service === i.service && openMetric.name === i.name ? "click open" : "click";
     tr.dataset.metric = i.name;

@@ -10,7 +10,7 @@ internal static class MetricsApi
     public static void MapMetricsApi(this WebApplication app, MetricStore metrics)
     {
         app.MapGet("/api/metrics", (string? service) =>
-            metrics.Instruments().Where(i => service is null || i.Service == service));
+            metrics.Instruments().Where(i => service is null || i.Instrument.Service == service));
 
         app.MapGet("/api/metrics/chart", (string? service, string? name, int? minutes) =>
         {

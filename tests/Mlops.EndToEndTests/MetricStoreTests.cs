@@ -10,7 +10,7 @@ public sealed class MetricStoreTests
     private static readonly DateTimeOffset T0 = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
 
     private static MetricSample Sample(string name, double seconds, double value, string series = "a", string service = "runner") =>
-        new(service, name, "{invocation}", "Invocations", InstrumentType.Counter, true, "Mlops.Runner",
+        new(new InstrumentInfo(service, name, "{invocation}", "Invocations", InstrumentType.Counter, true, "Mlops.Runner"),
             new Dictionary<string, string> { ["faas.name"] = series }, new MetricPoint(T0, T0.AddSeconds(seconds), value));
 
     [Fact]
@@ -20,8 +20,8 @@ public sealed class MetricStoreTests
 
         store.Add([Sample("mlops.invocations", 1, 1), Sample("mlops.invocations", 2, 3), Sample("mlops.invocations", 1, 7, series: "b")]);
 
-        var instrument = Assert.Single(store.Instruments());
-        Assert.Equal(("runner", "mlops.invocations", InstrumentType.Counter, 2, 3), (instrument.Service, instrument.Name, instrument.Type, instrument.Series, instrument.Points));
+        var listed = Assert.Single(store.Instruments());
+        Assert.Equal(("runner", "mlops.invocations", InstrumentType.Counter, 2, 3), (listed.Instrument.Service, listed.Instrument.Name, listed.Instrument.Type, listed.Series, listed.Points));
         var read = store.Read("runner", "mlops.invocations")!.Value;
         Assert.Equal([1.0, 3.0], read.Series.Single(s => s.Attributes["faas.name"] == "a").Points.Select(p => p.Value));
         Assert.Null(store.Read("gateway", "mlops.invocations"));
@@ -57,7 +57,7 @@ public sealed class MetricStoreTests
         store.Add([Sample("old", 1, 1), Sample("old", 2, 2), Sample("new", 3, 1), Sample("new", 4, 2), Sample("new", 5, 3)]);
         store.Add([Sample("new", 6, 4)]);
 
-        Assert.Equal(["new"], store.Instruments().Select(i => i.Name));
+        Assert.Equal(["new"], store.Instruments().Select(i => i.Instrument.Name));
         Assert.Equal(4, store.Instruments().Sum(i => i.Points));
         Assert.Equal([1.0, 2.0, 3.0, 4.0], store.Read("runner", "new")!.Value.Series.Single().Points.Select(p => p.Value));
     }
@@ -68,7 +68,8 @@ public sealed class MetricStoreTests
         var store = new MetricStore();
         store.Add([Sample("m", 1, 5)]);
 
-        store.Add([Sample("m", 2, 1) with { Type = InstrumentType.Gauge, Cumulative = false }]);
+        var gauge = Sample("m", 2, 1);
+        store.Add([gauge with { Instrument = gauge.Instrument with { Type = InstrumentType.Gauge, Cumulative = false } }]);
 
         var read = store.Read("runner", "m")!.Value;
         Assert.Equal(InstrumentType.Gauge, read.Info.Type);
@@ -81,7 +82,7 @@ public sealed class MetricStoreTests
         var store = new MetricStore();
         MetricSample Histogram(double seconds) => Sample("d", seconds, 0) with
         {
-            Type = InstrumentType.Histogram,
+            Instrument = Sample("d", 0, 0).Instrument with { Type = InstrumentType.Histogram },
             Point = new MetricPoint(T0, T0.AddSeconds(seconds), 0, new HistogramBuckets(1, [1.0, 2.0], [0, 1, 0])),
         };
 

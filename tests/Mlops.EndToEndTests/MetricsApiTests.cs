@@ -13,10 +13,12 @@ public sealed class MetricsApiTests(MetricsAppFixture fixture)
     {
         var instruments = await fixture.InstrumentsAsync("runner", "mlops.invocations", "mlops.invocation.duration", "dotnet.process.memory.working_set");
 
-        var invocations = instruments.Single(i => i!["name"]!.GetValue<string>() == "mlops.invocations")!;
+        var listed = instruments.Single(i => i!["instrument"]!["name"]!.GetValue<string>() == "mlops.invocations")!;
+        Assert.True(listed["series"]!.GetValue<int>() >= 2 && listed["points"]!.GetValue<int>() >= 2);
+        var invocations = listed["instrument"]!;
         Assert.Equal(("Counter", "{invocation}", "Invocations by function and outcome"),
             (invocations["type"]!.GetValue<string>(), invocations["unit"]!.GetValue<string>(), invocations["description"]!.GetValue<string>()));
-        Assert.Contains(instruments, i => i!["name"]!.GetValue<string>() == "dotnet.gc.collections");
+        Assert.Contains(instruments, i => i!["instrument"]!["name"]!.GetValue<string>() == "dotnet.gc.collections");
 
         using var dashboard = fixture.App.DashboardHttp();
         var rates = await ChartAsync(dashboard, "mlops.invocations");

@@ -41,7 +41,7 @@ public sealed class MetricsAppFixture : IAsyncLifetime
         for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(500))
         {
             instruments = (await dashboard.GetFromJsonAsync<JsonArray>($"/api/metrics?service={service}"))!;
-            if (names.All(name => instruments.Any(i => i!["name"]!.GetValue<string>() == name)))
+            if (names.All(name => instruments.Any(i => i!["instrument"]!["name"]!.GetValue<string>() == name)))
             {
                 break;
             }

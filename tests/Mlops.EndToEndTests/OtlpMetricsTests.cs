@@ -99,13 +99,14 @@ public sealed class OtlpMetricsTests
 
         Assert.Equal(3, samples.Count);
         var invocations = samples[0];
-        Assert.Equal(("runner", "mlops.invocations", "{invocation}", "Mlops.Runner"), (invocations.Service, invocations.Name, invocations.Unit, invocations.Scope));
-        Assert.Equal((InstrumentType.Counter, true, 3.0), (invocations.Type, invocations.Cumulative, invocations.Point.Value));
+        var instrument = invocations.Instrument;
+        Assert.Equal(("runner", "mlops.invocations", "{invocation}", "Mlops.Runner"), (instrument.Service, instrument.Name, instrument.Unit, instrument.Scope));
+        Assert.Equal((InstrumentType.Counter, true, 3.0), (instrument.Type, instrument.Cumulative, invocations.Point.Value));
         Assert.Equal("predict", invocations.Attributes["faas.name"]);
         Assert.Equal(TimeSpan.FromSeconds(2), invocations.Point.Time - invocations.Point.Start);
-        Assert.Equal((InstrumentType.Gauge, 1.5), (samples[1].Type, samples[1].Point.Value));
+        Assert.Equal((InstrumentType.Gauge, 1.5), (samples[1].Instrument.Type, samples[1].Point.Value));
         var duration = samples[2];
-        Assert.Equal((InstrumentType.Histogram, false), (duration.Type, duration.Cumulative));
+        Assert.Equal((InstrumentType.Histogram, false), (duration.Instrument.Type, duration.Instrument.Cumulative));
         Assert.Equal([1.0, 2.0], duration.Point.Histogram!.Bounds);
         Assert.Equal([0UL, 4UL, 0UL], duration.Point.Histogram.Counts);
         Assert.Equal((4UL, 1.2, 1.8), (duration.Point.Histogram.Count, duration.Point.Histogram.Min!.Value, duration.Point.Histogram.Max!.Value));

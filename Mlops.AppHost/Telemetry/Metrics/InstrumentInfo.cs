@@ -19,14 +19,5 @@ public enum InstrumentType
     Histogram,
 }
 
-/// <summary>One instrument of one service, and how much of it is kept.</summary>
-public sealed record InstrumentInfo(
-    string Service,
-    string Name,
-    string Unit,
-    string Description,
-    InstrumentType Type,
-    bool Cumulative,
-    string? Scope,
-    int Series,
-    int Points);
+/// <summary>One instrument of one service as its exporter describes it.</summary>
+public sealed record InstrumentInfo(string Service, string Name, string Unit, string Description, InstrumentType Type, bool Cumulative, string? Scope);

@@ -38,14 +38,14 @@ public sealed class MetricStore(int maxPointsPerSeries = 600, int maxSeriesPerIn
         }
     }
 
-    public IReadOnlyList<InstrumentInfo> Instruments()
+    public IReadOnlyList<InstrumentSummary> Instruments()
     {
         lock (_sync)
         {
             return _instruments.Values
-                .Select(i => i.Info with { Series = i.Series.Count, Points = i.Series.Values.Sum(s => s.Points.Count) })
-                .OrderBy(i => i.Service, StringComparer.Ordinal)
-                .ThenBy(i => i.Name, StringComparer.Ordinal)
+                .Select(i => new InstrumentSummary(i.Info, i.Series.Count, i.Series.Values.Sum(s => s.Points.Count)))
+                .OrderBy(i => i.Instrument.Service, StringComparer.Ordinal)
+                .ThenBy(i => i.Instrument.Name, StringComparer.Ordinal)
                 .ToList();
         }
     }
@@ -60,15 +60,14 @@ public sealed class MetricStore(int maxPointsPerSeries = 600, int maxSeriesPerIn
                 return null;
             }
 
-            var series = instrument.Series.Values.Select(s => new SeriesSnapshot(s.Attributes, [.. s.Points])).ToList();
-            return (instrument.Info with { Series = series.Count, Points = series.Sum(s => s.Points.Count) }, series);
+            return (instrument.Info, instrument.Series.Values.Select(s => new SeriesSnapshot(s.Attributes, [.. s.Points])).ToList());
         }
     }
 
     private Instrument InstrumentOf(MetricSample sample)
     {
-        var key = (sample.Service, sample.Name);
-        var info = new InstrumentInfo(sample.Service, sample.Name, sample.Unit, sample.Description, sample.Type, sample.Cumulative, sample.Scope, 0, 0);
+        var info = sample.Instrument;
+        var key = (info.Service, info.Name);
         if (!_instruments.TryGetValue(key, out var instrument))
         {
             _instruments[key] = instrument = new Instrument(info);

@@ -29,7 +29,7 @@ public static class OtlpMetrics
     private static IEnumerable<MetricSample> Read(string service, string? scope, Metric metric)
     {
         MetricSample Sample(InstrumentType type, bool cumulative, IEnumerable<KeyValue> attributes, MetricPoint point) =>
-            new(service, Bounded(metric.Name), Bounded(metric.Unit), Bounded(metric.Description), type, cumulative, scope, Attributes(attributes), point);
+            new(new InstrumentInfo(service, Bounded(metric.Name), Bounded(metric.Unit), Bounded(metric.Description), type, cumulative, scope), Attributes(attributes), point);
 
         switch (metric.DataCase)
         {
