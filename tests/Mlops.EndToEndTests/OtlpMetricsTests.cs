@@ -112,6 +112,33 @@ public sealed class OtlpMetricsTests
         Assert.Equal((4UL, 1.2, 1.8), (duration.Point.Histogram.Count, duration.Point.Histogram.Min!.Value, duration.Point.Histogram.Max!.Value));
     }
 
+    [Fact]
+    public void Read_HistogramsWithMalformedBuckets_AreLeftOut_AndTheRestOfTheBatchKept()
+    {
+        static HistogramDataPoint Point(double[] bounds, ulong[] counts) =>
+            new() { TimeUnixNano = Time, StartTimeUnixNano = Start, Count = 1, ExplicitBounds = { bounds }, BucketCounts = { counts } };
+        var histogram = new Histogram
+        {
+            AggregationTemporality = AggregationTemporality.Cumulative,
+            DataPoints =
+            {
+                Point([1, 2], [0, 1]),                       // one count short
+                Point([2, 1], [0, 1, 0]),                    // bounds not increasing
+                Point([1, double.PositiveInfinity], [0, 1, 0]),
+                Point([1, 2], [0, 1, 0]),
+            },
+        };
+        var request = new ExportMetricsServiceRequest
+        {
+            ResourceMetrics = { new ResourceMetrics { ScopeMetrics = { new ScopeMetrics { Metrics = { new Metric { Name = "d", Histogram = histogram } } } } } },
+        };
+
+        var sample = Assert.Single(OtlpMetrics.Read(request));
+
+        Assert.Equal("unknown", sample.Instrument.Service);
+        Assert.Equal([1.0, 2.0], sample.Point.Histogram!.Bounds);
+    }
+
     private static byte[] Message(Action<CodedOutputStream> write)
     {
         using var stream = new MemoryStream();

@@ -51,8 +51,8 @@ public static class OtlpMetrics
                 break;
             case Metric.DataOneofCase.Histogram:
                 var histogramCumulative = metric.Histogram.AggregationTemporality != AggregationTemporality.Delta;
-                // Without buckets (or with a malformed count of them) there is nothing to take quantiles from.
-                foreach (var point in metric.Histogram.DataPoints.Where(p => p.TimeUnixNano != 0 && p.BucketCounts.Count == p.ExplicitBounds.Count + 1))
+                // Without buckets (or with malformed ones) there is nothing to take quantiles from.
+                foreach (var point in metric.Histogram.DataPoints.Where(p => p.TimeUnixNano != 0 && WellFormed(p)))
                 {
                     var buckets = new HistogramBuckets(
                         point.Count,
@@ -68,6 +68,12 @@ public static class OtlpMetrics
                 break;
         }
     }
+
+    /// <summary>One more count than bounds, and bounds finite and strictly increasing, as the protocol requires.</summary>
+    private static bool WellFormed(HistogramDataPoint point) =>
+        point.BucketCounts.Count == point.ExplicitBounds.Count + 1 &&
+        point.ExplicitBounds.All(double.IsFinite) &&
+        point.ExplicitBounds.Zip(point.ExplicitBounds.Skip(1)).All(pair => pair.First < pair.Second);
 
     private static bool Usable(NumberDataPoint point) =>
         point.TimeUnixNano != 0 && point.ValueCase != NumberDataPoint.ValueOneofCase.None && double.IsFinite(ValueOf(point));
