@@ -1,15 +1,17 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf;
+using Microsoft.Extensions.FileProviders;
 using Mlops.AppHost.Telemetry;
+using Mlops.AppHost.Telemetry.Metrics;
 using Mlops.AppHost.Telemetry.Otlp;
 
 namespace Mlops.AppHost.Hosting;
 
 /// <summary>
-/// The AppHost's own web server: an OTLP/HTTP (protobuf) receiver for every service's traces and logs, and
-/// a dashboard over them and over the resources: state, health, endpoints, live console output.
+/// The AppHost's own web server: an OTLP/HTTP (protobuf) receiver for every service's traces, logs and metrics,
+/// and a dashboard over them and over the resources: state, health, endpoints, live console output.
 /// </summary>
-internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, TelemetryStore telemetry, DashboardAccess access)
+internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, TelemetryStore telemetry, MetricStore metrics, DashboardAccess access)
 {
     private const string Protobuf = "application/x-protobuf";
     private WebApplication? _app;
@@ -42,8 +44,9 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
             ReceiveAsync(request, ExportTraceServiceRequest.Parser, telemetry.Add, token));
         _app.MapPost("/v1/logs", (HttpRequest request, CancellationToken token) =>
             ReceiveAsync(request, ExportLogsServiceRequest.Parser, telemetry.Add, token));
-        // Metrics are accepted (exporters retry what is refused) but not shown: use an OTLP backend for them.
-        _app.MapPost("/v1/metrics", () => Results.Bytes([], Protobuf));
+        _app.MapPost("/v1/metrics", (HttpRequest request, CancellationToken token) =>
+            ReceiveAsync(request, ExportMetricsServiceRequest.Parser, metrics.Add, token));
+        _app.MapMetricsApi(metrics);
 
         _app.MapGet("/api/resources", () => resources.Select(r => new
         {
@@ -67,6 +70,8 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
             ? Results.Ok(spans)
             : Results.NotFound(new { error = $"no trace {traceId}" }));
         _app.MapGet("/", () => Results.File(Path.Combine(AppContext.BaseDirectory, "Dashboard", "index.html"), "text/html; charset=utf-8"));
+        // The page's scripts (behind the same token as everything else: the guard runs first).
+        _app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard")) });
         await _app.StartAsync(cancellationToken);
     }
 

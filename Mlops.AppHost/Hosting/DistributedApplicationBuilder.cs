@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Mlops.AppHost.Telemetry;
+using Mlops.AppHost.Telemetry.Metrics;
 
 namespace Mlops.AppHost.Hosting;
 
@@ -43,7 +44,7 @@ public sealed class DistributedApplicationBuilder
         var otlpPort = _configuration.GetValue("Endpoints:dashboard:otlp", 4318);
         var console = new ConsoleLog();
         var external = _configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } endpoint ? endpoint : null;
-        var dashboard = new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore(), DashboardAccess.From(_configuration));
+        var dashboard = new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore(), new MetricStore(), DashboardAccess.From(_configuration));
         return new DistributedApplication(_resources, dashboard, console, external, DataPath);
     }
 }

@@ -13,10 +13,14 @@ public static class RunnerTelemetry
 
     public static readonly Counter<long> Invocations =
         Meter.CreateCounter<long>("mlops.invocations", "{invocation}", "Invocations by function and outcome");
+    // Buckets in seconds: the SDK's default ones (0, 5, 10, 25, ... 10000) are made for milliseconds and put
+    // every warm invocation into one bucket, so no percentile could tell them apart.
     public static readonly Histogram<double> InvocationDuration =
-        Meter.CreateHistogram<double>("mlops.invocation.duration", "s", "Wall time of an invocation, queue to teardown");
+        Meter.CreateHistogram("mlops.invocation.duration", "s", "Wall time of an invocation, queue to teardown",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 20, 30, 60, 120, 300, 600] });
     public static readonly Histogram<double> BuildDuration =
-        Meter.CreateHistogram<double>("mlops.build.duration", "s", "Wall time of an image build");
+        Meter.CreateHistogram("mlops.build.duration", "s", "Wall time of an image build",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1200] });
     public static readonly UpDownCounter<long> ActiveContainers =
         Meter.CreateUpDownCounter<long>("mlops.containers.active", "{container}", "Function containers that exist right now");
     public static readonly UpDownCounter<long> QueuedInvocations =
