@@ -24,6 +24,14 @@ public sealed class DistributedApplicationBuilder
         return resource;
     }
 
+    /// <summary>An image run as a container on the Docker engine, as Aspire's AddContainer.</summary>
+    public ContainerResource AddContainer(string name, string image, string tag = "latest")
+    {
+        var resource = new ContainerResource(name, image, tag, _configuration);
+        _resources.Add(resource);
+        return resource;
+    }
+
     public IConfiguration Configuration => _configuration;
 
     /// <summary>Where keys.db and secrets/ live for every service (Auth:DataPath), by default the repository's data/.</summary>
@@ -44,6 +52,6 @@ public sealed class DistributedApplicationBuilder
         var console = new ConsoleLog();
         var external = _configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } endpoint ? endpoint : null;
         var dashboard = new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore(), DashboardAccess.From(_configuration));
-        return new DistributedApplication(_resources, dashboard, console, external, DataPath);
+        return new DistributedApplication(_resources, dashboard, console, external, DataPath, ContainerRuntime.Create());
     }
 }
