@@ -24,7 +24,7 @@ internal static class ContainerImages
         catch (DockerApiException ex)
         {
             // The engine refuses at once when the registry cannot be reached (no such host, no route).
-            why = ex.ResponseBody is { Length: > 0 } body ? body.Trim() : ex.Message;
+            why = EngineError.Message(ex);
         }
 
         if (why is null && await ExistsAsync(docker, resource.ImageReference, cancellationToken))

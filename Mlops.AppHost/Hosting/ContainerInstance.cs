@@ -62,7 +62,7 @@ internal sealed class ContainerInstance : IResourceInstance
             // Such as a published port that another container holds, or an image that went away.
             if (ex is DockerApiException api)
             {
-                throw new StartException($"{resource.Name} could not be started: {(api.ResponseBody is { Length: > 0 } body ? body.Trim() : api.Message)}");
+                throw new StartException($"{resource.Name} could not be started: {EngineError.Message(api)}");
             }
 
             throw;

@@ -69,7 +69,11 @@ public sealed class DistributedApplication
         }
         catch (StartException ex)
         {
-            Console.Error.WriteLine($"apphost  | {ex.Message}");
+            foreach (var line in ex.Message.Split(Environment.NewLine))
+            {
+                Console.Error.WriteLine($"apphost  | {line}");
+            }
+
             return 1;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
