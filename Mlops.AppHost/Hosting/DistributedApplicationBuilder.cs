@@ -14,7 +14,11 @@ public sealed class DistributedApplicationBuilder
 
     internal DistributedApplicationBuilder(string[] args)
     {
-        _configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        _configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(Tracking.ExpandSwitches(args))
+            .Build();
     }
 
     public ProjectResource AddProject(string name, string projectName)
@@ -24,12 +28,18 @@ public sealed class DistributedApplicationBuilder
         return resource;
     }
 
+    /// <summary>Any resource, as Aspire's AddResource: what the Add* methods do after making theirs.</summary>
+    public T AddResource<T>(T resource)
+        where T : Resource
+    {
+        _resources.Add(resource);
+        return resource;
+    }
+
     /// <summary>An image run as a container on the Docker engine, as Aspire's AddContainer.</summary>
     public ContainerResource AddContainer(string name, string image, string tag = "latest")
     {
-        var resource = new ContainerResource(name, image, tag, _configuration);
-        _resources.Add(resource);
-        return resource;
+        return AddResource(new ContainerResource(name, image, tag, _configuration));
     }
 
     public IConfiguration Configuration => _configuration;
