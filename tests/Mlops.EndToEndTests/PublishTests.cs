@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using static Mlops.EndToEndTests.CommandLine;
 
 namespace Mlops.EndToEndTests;
 
@@ -98,16 +98,4 @@ public sealed class PublishTests : IAsyncLifetime
 
     private static string AppHostAssembly() =>
         Path.Combine(RepositoryPaths.Root, "Mlops.AppHost", "bin", RepositoryPaths.Configuration, "net10.0", "Mlops.AppHost.dll");
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string command, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["DOCKER_BUILDKIT"] = "0";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(bound.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }

@@ -24,7 +24,7 @@ public sealed class ContainerResourceTests(TestHttpImage image) : IClassFixture<
         finally
         {
             // Named volumes outlive the app by design; this test's goes with the test.
-            await _docker.Volumes.RemoveAsync(volume, force: true);
+            await RemoveVolumeAsync(_docker, volume);
         }
     }
 
@@ -98,6 +98,19 @@ public sealed class ContainerResourceTests(TestHttpImage image) : IClassFixture<
     }
 
     public void Dispose() => _docker.Dispose();
+
+    /// <summary>Removes a volume a test made; one the app never got as far as creating is fine.</summary>
+    internal static async Task RemoveVolumeAsync(DockerClient docker, string volume)
+    {
+        try
+        {
+            await docker.Volumes.RemoveAsync(volume, force: true);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Never created: nothing to remove.
+        }
+    }
 
     /// <summary>A running container labelled as <paramref name="owner"/>'s, as an AppHost would have left it.</summary>
     private async Task<string> CreateAsync(string name, ContainerOwner owner)

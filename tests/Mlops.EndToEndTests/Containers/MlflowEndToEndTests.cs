@@ -67,19 +67,7 @@ public sealed class MlflowEndToEndTests
         }
         finally
         {
-            await RemoveVolumeAsync(docker, volume);
-        }
-    }
-
-    private static async Task RemoveVolumeAsync(DockerClient docker, string volume)
-    {
-        try
-        {
-            await docker.Volumes.RemoveAsync(volume, force: true);
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            // The app did not get as far as creating it.
+            await ContainerResourceTests.RemoveVolumeAsync(docker, volume);
         }
     }
 }

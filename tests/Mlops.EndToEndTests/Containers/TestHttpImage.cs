@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Mlops.EndToEndTests.Containers;
 
 /// <summary>
@@ -19,7 +17,7 @@ public sealed class TestHttpImage : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var context = Path.Combine(RepositoryPaths.Root, "tests", "Mlops.EndToEndTests", "Containers", "test-image");
-        var (exitCode, output) = await DockerAsync("build", "-q", "--build-arg", $"BASE_IMAGE={BaseImage}", "-t", Reference, context);
+        var (exitCode, output) = await CommandLine.RunAsync("docker", "build", "-q", "--build-arg", $"BASE_IMAGE={BaseImage}", "-t", Reference, context);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"building the test image failed (its base, {BaseImage}, comes from scripts/bootstrap.sh):\n{output}");
@@ -28,20 +26,7 @@ public sealed class TestHttpImage : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var (exitCode, output) = await DockerAsync("rmi", Reference);
+        var (exitCode, output) = await CommandLine.RunAsync("docker", "rmi", Reference);
         Assert.True(exitCode == 0, $"the test image {Reference} was not removed:\n{output}");
-    }
-
-    public static async Task<(int ExitCode, string Output)> DockerAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("docker", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // The classic builder, as everywhere here (no buildx).
-        info.Environment["DOCKER_BUILDKIT"] = "0";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(bound.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
