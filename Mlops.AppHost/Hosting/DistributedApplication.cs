@@ -19,10 +19,12 @@ public sealed class DistributedApplication
     private readonly string _dataPath;
     private readonly ResourceLauncher _launcher;
     private readonly ContainerRuntime _containers;
+    private readonly IReadOnlyList<string> _configurationErrors;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint, string dataPath, ContainerRuntime containers)
+    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint, string dataPath, ContainerRuntime containers, IReadOnlyList<string> configurationErrors)
     {
+        _configurationErrors = configurationErrors;
         _dataPath = dataPath;
         _resources = resources;
         _dashboard = dashboard;
@@ -50,6 +52,12 @@ public sealed class DistributedApplication
     public async Task<int> RunAsync(string[]? args = null, CancellationToken cancellationToken = default)
     {
         using var containers = _containers;
+        if (_configurationErrors.Count > 0)
+        {
+            PrintFailure(string.Join(Environment.NewLine, _configurationErrors));
+            return 1;
+        }
+
         if (args is ["publish", ..])
         {
             var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() ?? "publish";
@@ -69,11 +77,7 @@ public sealed class DistributedApplication
         }
         catch (StartException ex)
         {
-            foreach (var line in ex.Message.Split(Environment.NewLine))
-            {
-                Console.Error.WriteLine($"apphost  | {line}");
-            }
-
+            PrintFailure(ex.Message);
             return 1;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -129,6 +133,15 @@ public sealed class DistributedApplication
             // Keep the process alive until every child is down.
             context.Cancel = true;
             stopping.Cancel();
+        }
+    }
+
+    /// <summary>Why the app did not start, every line of it marked as the AppHost's.</summary>
+    private static void PrintFailure(string message)
+    {
+        foreach (var line in message.Split(Environment.NewLine))
+        {
+            Console.Error.WriteLine($"apphost  | {line}");
         }
     }
 

@@ -10,6 +10,7 @@ namespace Mlops.AppHost.Hosting;
 public sealed class DistributedApplicationBuilder
 {
     private readonly List<Resource> _resources = [];
+    private readonly List<string> _configurationErrors = [];
     private readonly IConfiguration _configuration;
 
     internal DistributedApplicationBuilder(string[] args)
@@ -44,6 +45,9 @@ public sealed class DistributedApplicationBuilder
 
     public IConfiguration Configuration => _configuration;
 
+    /// <summary>A setting the model cannot be built from: the run then stops before anything starts, saying so.</summary>
+    public void AddConfigurationError(string message) => _configurationErrors.Add(message);
+
     /// <summary>Where keys.db and secrets/ live for every service (Auth:DataPath), by default the repository's data/.</summary>
     public string DataPath => Path.GetFullPath(_configuration["Auth:DataPath"] is { Length: > 0 } path ? path : Path.Combine(DistributedApplication.RepositoryRoot, "data"));
 
@@ -62,6 +66,6 @@ public sealed class DistributedApplicationBuilder
         var console = new ConsoleLog();
         var external = _configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } endpoint ? endpoint : null;
         var dashboard = new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore(), DashboardAccess.From(_configuration));
-        return new DistributedApplication(_resources, dashboard, console, external, DataPath, ContainerRuntime.Create());
+        return new DistributedApplication(_resources, dashboard, console, external, DataPath, ContainerRuntime.Create(), _configurationErrors);
     }
 }

@@ -19,13 +19,20 @@ public static class Tracking
     public static string[] ExpandSwitches(string[] args) =>
         args.Select(a => a == Switch ? $"--Tracking:Mode={Container}" : a).ToArray();
 
-    public static bool UsesMlflowContainer(this DistributedApplicationBuilder builder) =>
-        (builder.Configuration["Tracking:Mode"] ?? Embedded).ToLowerInvariant() switch
+    /// <summary>Whether Tracking:Mode asks for the MLflow container; any other value than the two stops the app before it starts.</summary>
+    public static bool UsesMlflowContainer(this DistributedApplicationBuilder builder)
+    {
+        switch ((builder.Configuration["Tracking:Mode"] ?? Embedded).ToLowerInvariant())
         {
-            Embedded => false,
-            Container => true,
-            var other => throw new StartException($"Tracking:Mode is '{other}': it is '{Embedded}' (the runner's registry, the default) or '{Container}' (an MLflow container, as --mlflow)"),
-        };
+            case Embedded:
+                return false;
+            case Container:
+                return true;
+            case var other:
+                builder.AddConfigurationError($"Tracking:Mode is '{other}': it is '{Embedded}' (the runner's registry, the default) or '{Container}' (an MLflow container, as --mlflow)");
+                return false;
+        }
+    }
 
     /// <summary>
     /// MLflow's tracking server from its image (Tracking:MlflowImage), its store and artifacts on a named volume
