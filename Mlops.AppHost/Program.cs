@@ -2,6 +2,9 @@ using Mlops.AppHost.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
+// --mlflow (Tracking:Mode=container): MLflow's server in a container, the runner's tracking and registry.
+var mlflow = builder.UsesMlflowContainer() ? builder.AddMlflow("mlflow") : null;
+
 var runner = builder.AddProject("runner", "Mlops.Runner")
     .WithEndpoint("grpc", port: 5081, http2: true)
     .WithHttpHealthCheck("/health")
@@ -15,6 +18,10 @@ var runner = builder.AddProject("runner", "Mlops.Runner")
     .WithPublishEnvironment("Runner__DataPath", "${MLOPS_DATA_DIR}")
     .WithPublishEnvironment("Auth__DataPath", "${MLOPS_DATA_DIR}")
     .WithPublishEnvironment("Runner__LogsPath", "${MLOPS_DATA_DIR}/logs");
+if (mlflow is not null)
+{
+    runner.WithReference(mlflow).WaitFor(mlflow);
+}
 
 var gateway = builder.AddProject("gateway", "Mlops.Gateway")
     .WithEndpoint("http", port: 5080)
@@ -28,7 +35,7 @@ var gateway = builder.AddProject("gateway", "Mlops.Gateway")
     .WithHttpHealthCheck("/health");
 
 builder.AddNginx("nginx", port: 8080, grpcPort: 8081)
-    .WithMlflow(builder.Configuration["Tracking:MlflowUri"])
+    .WithMlflow(mlflow, builder.Configuration["Tracking:MlflowUri"])
     .WithProxyTo(gateway, runner)
     .WaitFor(gateway)
     .WithHttpHealthCheck("/");

@@ -51,7 +51,7 @@ internal sealed class Dashboard(int port, int otlpPort, ConsoleLog console, Tele
         _app.MapGet("/api/resources", () => resources.Select(r => new
         {
             r.Name,
-            Kind = r is ProjectResource ? "project" : "executable",
+            Kind = r switch { ProjectResource => "project", ContainerResource => "container", _ => "executable" },
             State = r.State.ToString(),
             r.Health,
             r.Restarts,

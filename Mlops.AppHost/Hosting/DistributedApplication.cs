@@ -18,15 +18,23 @@ public sealed class DistributedApplication
     private readonly string? _externalOtlpEndpoint;
     private readonly string _dataPath;
     private readonly ResourceLauncher _launcher;
+    private readonly ContainerRuntime _containers;
+    private readonly IReadOnlyList<string> _configurationErrors;
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint, string dataPath)
+    internal DistributedApplication(IReadOnlyList<Resource> resources, Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint, string dataPath, ContainerRuntime containers, IReadOnlyList<string> configurationErrors)
     {
+        _configurationErrors = configurationErrors;
         _dataPath = dataPath;
         _resources = resources;
         _dashboard = dashboard;
         _externalOtlpEndpoint = externalOtlpEndpoint;
-        _launcher = new ResourceLauncher(dashboard, console, externalOtlpEndpoint);
+        _containers = containers;
+        _launcher = new ResourceLauncher(dashboard, console, externalOtlpEndpoint, containers);
     }
+
+    /// <summary>Completes once everything is up (never, when the start fails: the run then returns non-zero).</summary>
+    internal Task Started => _started.Task;
 
     public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(args);
 
@@ -37,20 +45,45 @@ public sealed class DistributedApplication
     internal static string Configuration { get; } =
         typeof(DistributedApplication).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
-    /// <summary>Runs the app; with the argument "publish" (and --output DIR), writes it as docker-compose instead.</summary>
-    public async Task<int> RunAsync(string[]? args = null)
+    /// <summary>
+    /// Runs the app until Ctrl+C, SIGTERM, SIGHUP or <paramref name="cancellationToken"/>; with the argument
+    /// "publish" (and --output DIR), writes it as docker-compose instead.
+    /// </summary>
+    public async Task<int> RunAsync(string[]? args = null, CancellationToken cancellationToken = default)
     {
+        using var containers = _containers;
+        if (_configurationErrors.Count > 0)
+        {
+            PrintFailure(string.Join(Environment.NewLine, _configurationErrors));
+            return 1;
+        }
+
         if (args is ["publish", ..])
         {
             var output = args.SkipWhile(a => a != "--output").Skip(1).FirstOrDefault() ?? "publish";
-            return await Publishing.ComposePublisher.PublishAsync(_resources, output, CancellationToken.None);
+            return await Publishing.ComposePublisher.PublishAsync(_resources, output, cancellationToken);
         }
 
-        using var stopping = new CancellationTokenSource();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         // The children have sessions of their own, so a closed terminal hangs up on the AppHost alone.
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+
+        try
+        {
+            // Before anything starts: a missing image stops the app here, with nothing to undo.
+            await containers.PrepareAsync(_resources, stopping.Token);
+        }
+        catch (StartException ex)
+        {
+            PrintFailure(ex.Message);
+            return 1;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return 0;
+        }
 
         var supervisors = new List<ResourceSupervisor>();
         var exitCode = 0;
@@ -61,11 +94,12 @@ public sealed class DistributedApplication
             await _dashboard.StartAsync(_resources, secrets.ServiceKey, stopping.Token);
             foreach (var resource in _resources)
             {
-                var process = await StartAsync(resource, stopping.Token);
-                supervisors.Add(new ResourceSupervisor(resource, process, _launcher, RestartBackoff.Default()));
+                var instance = await StartAsync(resource, stopping.Token);
+                supervisors.Add(new ResourceSupervisor(resource, instance, _launcher, RestartBackoff.Default()));
             }
 
             PrintUrls(secrets);
+            _started.TrySetResult();
             await WatchAsync(supervisors, stopping.Token);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -82,8 +116,8 @@ public sealed class DistributedApplication
             Console.WriteLine("apphost  | stopping");
             foreach (var supervisor in Enumerable.Reverse(supervisors))
             {
-                await supervisor.Process.StopAsync(ResourceLauncher.StopGrace);
-                supervisor.Process.Dispose();
+                exitCode = await StopAsync(supervisor) ? exitCode : 1;
+                supervisor.Instance.Dispose();
                 supervisor.Resource.Cleanup();
                 supervisor.Resource.State = supervisor.Resource.State == ResourceState.Exited ? ResourceState.Exited : ResourceState.Stopped;
             }
@@ -99,6 +133,30 @@ public sealed class DistributedApplication
             // Keep the process alive until every child is down.
             context.Cancel = true;
             stopping.Cancel();
+        }
+    }
+
+    /// <summary>Why the app did not start, every line of it marked as the AppHost's.</summary>
+    private static void PrintFailure(string message)
+    {
+        foreach (var line in message.Split(Environment.NewLine))
+        {
+            Console.Error.WriteLine($"apphost  | {line}");
+        }
+    }
+
+    /// <summary>Stops one resource; false, having said why, when the engine would not stop its container (the others are still stopped).</summary>
+    private static async Task<bool> StopAsync(ResourceSupervisor supervisor)
+    {
+        try
+        {
+            await supervisor.Instance.StopAsync(ResourceLauncher.StopGrace, CancellationToken.None);
+            return true;
+        }
+        catch (Exception ex) when (ex is Docker.DotNet.DockerApiException or HttpRequestException or IOException)
+        {
+            Console.Error.WriteLine($"apphost  | {supervisor.Resource.Name} could not be stopped: {ex.Message}");
+            return false;
         }
     }
 
@@ -141,7 +199,7 @@ public sealed class DistributedApplication
         }
     }
 
-    private async Task<ResourceProcess> StartAsync(Resource resource, CancellationToken cancellationToken)
+    private async Task<IResourceInstance> StartAsync(Resource resource, CancellationToken cancellationToken)
     {
         resource.State = ResourceState.Waiting;
         foreach (var dependency in resource.WaitsFor.Where(d => d.State != ResourceState.Running))
@@ -149,9 +207,9 @@ public sealed class DistributedApplication
             throw new StartException($"{resource.Name} waits for {dependency.Name}, which is {dependency.State}");
         }
 
-        var process = _launcher.Start(resource);
-        await _launcher.WaitHealthyAsync(resource, process, cancellationToken);
-        return process;
+        var instance = await _launcher.StartAsync(resource, cancellationToken);
+        await _launcher.WaitHealthyAsync(resource, instance, cancellationToken);
+        return instance;
     }
 
     private void PrintUrls(AppSecrets secrets)

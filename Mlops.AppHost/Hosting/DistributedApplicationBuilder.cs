@@ -11,11 +11,16 @@ namespace Mlops.AppHost.Hosting;
 public sealed class DistributedApplicationBuilder
 {
     private readonly List<Resource> _resources = [];
+    private readonly List<string> _configurationErrors = [];
     private readonly IConfiguration _configuration;
 
     internal DistributedApplicationBuilder(string[] args)
     {
-        _configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        _configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(Tracking.ExpandSwitches(args))
+            .Build();
     }
 
     public ProjectResource AddProject(string name, string projectName)
@@ -25,7 +30,24 @@ public sealed class DistributedApplicationBuilder
         return resource;
     }
 
+    /// <summary>Any resource, as Aspire's AddResource: what the Add* methods do after making theirs.</summary>
+    public T AddResource<T>(T resource)
+        where T : Resource
+    {
+        _resources.Add(resource);
+        return resource;
+    }
+
+    /// <summary>An image run as a container on the Docker engine, as Aspire's AddContainer.</summary>
+    public ContainerResource AddContainer(string name, string image, string tag = "latest")
+    {
+        return AddResource(new ContainerResource(name, image, tag, _configuration));
+    }
+
     public IConfiguration Configuration => _configuration;
+
+    /// <summary>A setting the model cannot be built from: the run then stops before anything starts, saying so.</summary>
+    public void AddConfigurationError(string message) => _configurationErrors.Add(message);
 
     /// <summary>Where keys.db and secrets/ live for every service (Auth:DataPath), by default the repository's data/.</summary>
     public string DataPath => Path.GetFullPath(_configuration["Auth:DataPath"] is { Length: > 0 } path ? path : Path.Combine(DistributedApplication.RepositoryRoot, "data"));
@@ -45,6 +67,6 @@ public sealed class DistributedApplicationBuilder
         var console = new ConsoleLog();
         var external = _configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 } endpoint ? endpoint : null;
         var dashboard = new Dashboard(dashboardPort, otlpPort, console, new TelemetryStore(), new MetricStore(), DashboardAccess.From(_configuration));
-        return new DistributedApplication(_resources, dashboard, console, external, DataPath);
+        return new DistributedApplication(_resources, dashboard, console, external, DataPath, ContainerRuntime.Create(), _configurationErrors);
     }
 }

@@ -29,11 +29,11 @@ internal static class HealthProbe
         }
     }
 
-    public static async Task<bool> WaitHealthyAsync(Endpoint endpoint, string path, ResourceProcess process, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<bool> WaitHealthyAsync(Endpoint endpoint, string path, IResourceInstance instance, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var client = endpoint.Http2 ? Http2 : Http1;
         var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !process.HasExited)
+        while (DateTime.UtcNow < deadline && !instance.HasExited)
         {
             try
             {

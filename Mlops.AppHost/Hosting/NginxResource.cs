@@ -7,7 +7,7 @@ namespace Mlops.AppHost.Hosting;
 /// Debian's NGINX (on a host with a registry, the nginx image would do) from nginx/mlops.conf.template,
 /// rendered into a run folder of its own: the web UI, /api/ and /invoke to the gateway, gRPC to the runner.
 /// </summary>
-public sealed class NginxResource(string name, IConfiguration configuration) : Resource(name, configuration)
+public sealed class NginxResource(string name, IConfiguration configuration) : ProcessResource(name, configuration)
 {
     public const string HttpEndpoint = "http";
     public const string GrpcEndpoint = "grpc";
@@ -19,6 +19,9 @@ public sealed class NginxResource(string name, IConfiguration configuration) : R
     public Resource? Runner { get; private set; }
 
     public string? MlflowUri { get; private set; }
+
+    /// <summary>The MLflow container behind /mlflow/, when the app runs one (a published deployment then reaches it by name).</summary>
+    public ContainerResource? MlflowContainer { get; private set; }
 
     public string WebRoot { get; private set; } = Path.Combine(DistributedApplication.RepositoryRoot, "web");
 
@@ -34,6 +37,13 @@ public sealed class NginxResource(string name, IConfiguration configuration) : R
     {
         MlflowUri = string.IsNullOrWhiteSpace(uri) ? null : uri.TrimEnd('/');
         return this;
+    }
+
+    /// <summary>The app's MLflow container when it runs one, else the server at <paramref name="uri"/> when one is given.</summary>
+    public NginxResource WithMlflow(ContainerResource? container, string? uri)
+    {
+        MlflowContainer = container;
+        return WithMlflow(container?.Endpoints[0].Url ?? uri);
     }
 
     internal override ProcessStartInfo Prepare(IReadOnlyDictionary<string, string> environment)
@@ -78,6 +88,7 @@ public sealed class NginxResource(string name, IConfiguration configuration) : R
     public Dictionary<string, string> Values(string runDirectory) => new()
     {
         ["NGINX_RUN_DIR"] = runDirectory,
+        ["NGINX_EXTRA_CONF_DIR"] = Path.Combine(runDirectory, "conf.d"),
         ["NGINX_MIME_TYPES"] = "/etc/nginx/mime.types",
         ["NGINX_HTTP_LISTEN"] = $"127.0.0.1:{Endpoints.Single(e => e.Name == HttpEndpoint).Port}",
         ["NGINX_GRPC_LISTEN"] = $"127.0.0.1:{Endpoints.Single(e => e.Name == GrpcEndpoint).Port}",

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace Mlops.AppHost.Hosting;
 
 /// <summary>A .NET project of this repository, run from its build output (the AppHost's build builds it first).</summary>
-public sealed class ProjectResource(string name, string projectName, IConfiguration configuration) : Resource(name, configuration)
+public sealed class ProjectResource(string name, string projectName, IConfiguration configuration) : ProcessResource(name, configuration)
 {
     public string ProjectName { get; } = projectName;
 

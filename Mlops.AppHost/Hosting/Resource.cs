@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 
 namespace Mlops.AppHost.Hosting;
@@ -15,7 +14,7 @@ public enum ResourceState
     Stopped,
 }
 
-/// <summary>Something the app runs as a child process: its endpoints, what it references and waits for, how to check it.</summary>
+/// <summary>Something the app runs, as a child process or a container: its endpoints, what it references and waits for, how to check it.</summary>
 public abstract class Resource(string name, IConfiguration configuration)
 {
     public string Name { get; } = name;
@@ -90,10 +89,19 @@ public abstract class Resource(string name, IConfiguration configuration)
         return this;
     }
 
-    /// <summary>Whatever must exist before the process starts, and how to start it.</summary>
-    internal abstract ProcessStartInfo Prepare(IReadOnlyDictionary<string, string> environment);
+    /// <summary>
+    /// What a resource that references this one gets besides its endpoints' URLs: variable -> the name of the
+    /// endpoint whose URL it holds (e.g. Tracking__MlflowUri -> http), as Aspire's connection strings.
+    /// </summary>
+    public Dictionary<string, string> ConnectionSettings { get; } = [];
 
-    /// <summary>Removes what <see cref="Prepare"/> made, once the process is gone.</summary>
+    public Resource WithConnectionSetting(string variable, string endpointName)
+    {
+        ConnectionSettings[variable] = endpointName;
+        return this;
+    }
+
+    /// <summary>Removes what was made for a start, once what was started is gone.</summary>
     internal virtual void Cleanup()
     {
     }

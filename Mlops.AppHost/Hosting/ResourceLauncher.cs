@@ -9,13 +9,13 @@ namespace Mlops.AppHost.Hosting;
 /// Starts one run of a resource, the first and every restart alike: its ports must be free, what it needs is
 /// prepared, and it counts as running only once its health check answers.
 /// </summary>
-internal sealed class ResourceLauncher(Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint)
+internal sealed class ResourceLauncher(Dashboard dashboard, ConsoleLog console, string? externalOtlpEndpoint, ContainerRuntime containers)
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
-    /// <summary>Starts the process; a <see cref="StartException"/> when a port is taken or it cannot be started.</summary>
-    public ResourceProcess Start(Resource resource)
+    /// <summary>Starts its process or container; a <see cref="StartException"/> when a port is taken or it cannot be started.</summary>
+    public async Task<IResourceInstance> StartAsync(Resource resource, CancellationToken cancellationToken)
     {
         foreach (var listening in resource.Endpoints)
         {
@@ -23,10 +23,17 @@ internal sealed class ResourceLauncher(Dashboard dashboard, ConsoleLog console, 
         }
 
         resource.State = ResourceState.Starting;
+        if (resource is ContainerResource container)
+        {
+            // A container gets its own environment only: the URLs of the host's processes mean nothing inside it.
+            return await containers.StartAsync(container, console, cancellationToken);
+        }
+
+        var process = resource as ProcessResource ?? throw new StartException($"{resource.Name}: the AppHost cannot run a {resource.GetType().Name}");
         var environment = EnvironmentOf(resource);
         try
         {
-            return ResourceProcess.Start(resource.Name, resource.Prepare(environment), environment, console);
+            return ResourceProcess.Start(resource.Name, process.Prepare(environment), environment, console);
         }
         catch (Exception ex) when (ex is Win32Exception or IOException)
         {
@@ -36,18 +43,18 @@ internal sealed class ResourceLauncher(Dashboard dashboard, ConsoleLog console, 
     }
 
     /// <summary>Marks it running once healthy; one that does not get there is stopped, reported, and a <see cref="StartException"/>.</summary>
-    public async Task WaitHealthyAsync(Resource resource, ResourceProcess process, CancellationToken cancellationToken)
+    public async Task WaitHealthyAsync(Resource resource, IResourceInstance instance, CancellationToken cancellationToken)
     {
         bool healthy;
         try
         {
             healthy = resource.HealthPath is not { } path || resource.Endpoints.FirstOrDefault() is not { } endpoint ||
-                      await HealthProbe.WaitHealthyAsync(endpoint, path, process, StartTimeout, cancellationToken);
+                      await HealthProbe.WaitHealthyAsync(endpoint, path, instance, StartTimeout, cancellationToken);
         }
         catch (OperationCanceledException)
         {
             // Ctrl+C while it starts: whoever started it may not know of it yet, so stop it here.
-            await process.StopAsync(StopGrace);
+            await instance.StopAsync(StopGrace, CancellationToken.None);
             resource.Cleanup();
             resource.State = ResourceState.Stopped;
             throw;
@@ -56,13 +63,13 @@ internal sealed class ResourceLauncher(Dashboard dashboard, ConsoleLog console, 
         if (!healthy)
         {
             // Asked before stopping it, which makes every process one that has exited.
-            var why = process.HasExited
-                ? $"exited with code {process.ExitCode} before it became healthy"
+            var why = instance.HasExited
+                ? $"exited with code {instance.ExitCode} before it became healthy"
                 : $"did not become healthy at {resource.Endpoints[0].Url}{resource.HealthPath} within {StartTimeout.TotalSeconds:0} s";
-            await process.StopAsync(StopGrace);
+            await instance.StopAsync(StopGrace, cancellationToken);
             resource.Cleanup();
             resource.State = ResourceState.Exited;
-            process.Report($"{resource.Name} {why}");
+            instance.Report($"{resource.Name} {why}");
             throw new StartException($"{resource.Name} failed to start");
         }
 
@@ -101,6 +108,11 @@ internal sealed class ResourceLauncher(Dashboard dashboard, ConsoleLog console, 
             foreach (var endpoint in reference.Endpoints)
             {
                 environment[$"services__{reference.Name}__{endpoint.Name}__0"] = endpoint.Url;
+            }
+
+            foreach (var (variable, endpointName) in reference.ConnectionSettings)
+            {
+                environment[variable] = reference.Endpoints.Single(e => e.Name == endpointName).Url;
             }
         }
 

@@ -9,7 +9,7 @@ namespace Mlops.AppHost.Hosting;
 /// name in front, the last lines are kept for when it dies, and stopping it asks first (SIGTERM) and
 /// insists only after a grace period. Whatever it started goes with it.
 /// </summary>
-internal sealed partial class ResourceProcess : IDisposable
+internal sealed partial class ResourceProcess : IResourceInstance
 {
     private const int SigTerm = 15;
     private const int SigKill = 9;
@@ -84,17 +84,9 @@ internal sealed partial class ResourceProcess : IDisposable
         await _process.WaitForExitAsync(cancellationToken);
     }
 
-    /// <summary>Says what happened to it, with its last output: what one needs to see why it died.</summary>
-    public void Report(string message)
-    {
-        Console.Error.WriteLine($"apphost  | {message}; its last output:");
-        foreach (var line in _console.Tail(_name, 40))
-        {
-            Console.Error.WriteLine($"apphost  |   {line}");
-        }
-    }
+    public void Report(string message) => ResourceConsole.Report(_console, _name, message);
 
-    public async Task StopAsync(TimeSpan grace)
+    public async Task StopAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         if (!_exited.Task.IsCompleted && Signal(SigTerm) != 0)
         {
@@ -103,7 +95,7 @@ internal sealed partial class ResourceProcess : IDisposable
 
         try
         {
-            await _exited.Task.WaitAsync(grace);
+            await _exited.Task.WaitAsync(grace, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -111,7 +103,7 @@ internal sealed partial class ResourceProcess : IDisposable
             _process.Kill(entireProcessTree: true);
         }
 
-        await WaitForExitAsync(CancellationToken.None);
+        await WaitForExitAsync(cancellationToken);
     }
 
     public void Dispose() => _process.Dispose();
@@ -123,8 +115,7 @@ internal sealed partial class ResourceProcess : IDisposable
             return;
         }
 
-        _console.Append(_name, line);
-        Console.WriteLine($"{_name,-8} | {line}");
+        ResourceConsole.Line(_console, _name, line);
     }
 
     /// <summary>Kills what is left of its process group, once: right after it exited, the group's id is still its own.</summary>

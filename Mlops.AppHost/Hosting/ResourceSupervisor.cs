@@ -4,17 +4,17 @@ namespace Mlops.AppHost.Hosting;
 
 /// <summary>
 /// Keeps one started resource running, as compose's <c>restart: unless-stopped</c> does: when its process
-/// exits while the app is not stopping, it is started again after a backoff, for as long as that takes.
+/// (or container) exits while the app is not stopping, it is started again after a backoff, for as long as that takes.
 /// What depends on it keeps running meanwhile.
 /// </summary>
-internal sealed class ResourceSupervisor(Resource resource, ResourceProcess process, ResourceLauncher launcher, RestartBackoff backoff)
+internal sealed class ResourceSupervisor(Resource resource, IResourceInstance instance, ResourceLauncher launcher, RestartBackoff backoff)
 {
     public Resource Resource => resource;
 
-    /// <summary>Its latest process, for the app to stop when it stops (it may be gone already).</summary>
-    public ResourceProcess Process { get; private set; } = process;
+    /// <summary>Its latest process or container, for the app to stop when it stops (it may be gone already).</summary>
+    public IResourceInstance Instance { get; private set; } = instance;
 
-    /// <summary>Returns once <paramref name="stopping"/> is cancelled; stopping <see cref="Process"/> is left to the app.</summary>
+    /// <summary>Returns once <paramref name="stopping"/> is cancelled; stopping <see cref="Instance"/> is left to the app.</summary>
     public async Task SuperviseAsync(CancellationToken stopping)
     {
         try
@@ -22,12 +22,12 @@ internal sealed class ResourceSupervisor(Resource resource, ResourceProcess proc
             while (true)
             {
                 var upSince = Stopwatch.GetTimestamp();
-                await Process.WaitForExitAsync(stopping);
+                await Instance.WaitForExitAsync(stopping);
                 resource.State = ResourceState.Restarting;
                 resource.Health = "unknown";
                 resource.Cleanup();
                 var delay = backoff.Next(Stopwatch.GetElapsedTime(upSince));
-                Process.Report($"{resource.Name} exited with code {Process.ExitCode}; restarting it in {When(delay)}");
+                Instance.Report($"{resource.Name} exited with code {Instance.ExitCode}; restarting it in {When(delay)}");
                 await RestartAsync(delay, stopping);
             }
         }
@@ -48,12 +48,12 @@ internal sealed class ResourceSupervisor(Resource resource, ResourceProcess proc
             try
             {
                 // The dead process's port may not be free yet: a failed try like any other.
-                var dead = Process;
-                Process = launcher.Start(resource);
+                var dead = Instance;
+                Instance = await launcher.StartAsync(resource, stopping);
                 dead.Dispose();
                 resource.Restarts++;
                 Console.WriteLine($"apphost  | restarting {resource.Name} (restart {resource.Restarts})");
-                await launcher.WaitHealthyAsync(resource, Process, stopping);
+                await launcher.WaitHealthyAsync(resource, Instance, stopping);
                 return;
             }
             catch (StartException ex)

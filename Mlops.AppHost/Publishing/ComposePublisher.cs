@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Mlops.AppHost.Hosting;
+using Endpoint = Mlops.AppHost.Hosting.Endpoint;
 
 namespace Mlops.AppHost.Publishing;
 
@@ -13,6 +14,8 @@ internal static class ComposePublisher
 {
     private const string SdkImage = "mlops.local/dotnet/sdk:10.0";
     private const string AspnetImage = "mlops.local/dotnet/aspnet:10.0";
+    /// <summary>Under /etc/nginx in the nginx image: extra locations such as /mlflow/.</summary>
+    private const string NginxExtraConf = "mlops.d";
 
     public static async Task<int> PublishAsync(IReadOnlyList<Resource> resources, string output, CancellationToken cancellationToken)
     {
@@ -50,6 +53,15 @@ internal static class ComposePublisher
                     resource.PublishVolumes.AddRange([
                         $"{Path.Combine(context, "nginx", "mlops.conf.template")}:/etc/nginx/templates/nginx.conf.template:ro",
                         $"{Path.Combine(context, "web")}:/usr/share/mlops/web:ro"]);
+                    if (nginx.MlflowContainer is not null)
+                    {
+                        // The image's template step renders it beside nginx.conf, into the folder the front door includes.
+                        resource.PublishVolumes.Add($"{Path.Combine(context, "nginx", "mlflow.conf.template")}:/etc/nginx/templates/{NginxExtraConf}/mlflow.conf.template:ro");
+                    }
+
+                    break;
+                case ContainerResource container:
+                    ComposeContainer.Write(yaml, container);
                     break;
             }
 
@@ -74,6 +86,8 @@ internal static class ComposePublisher
             yaml.AppendLine("    restart: unless-stopped");
         }
 
+        ComposeContainer.WriteVolumes(yaml, resources.OfType<ContainerResource>());
+
         var nginxResource = resources.OfType<NginxResource>().FirstOrDefault();
         var env = new StringBuilder()
             .AppendLine("# Base images: the offline ones this engine has, else the public ones.")
@@ -86,7 +100,9 @@ internal static class ComposePublisher
             .AppendLine("# path on the host and in the runner's container.")
             .AppendLine($"MLOPS_DATA_DIR={Path.Combine(output, "data")}")
             .AppendLine($"MLOPS_FUNCTIONS_DIR={Path.Combine(root, "functions")}")
-            .AppendLine("# Optional: an MLflow tracking server, an OTLP collector.")
+            .AppendLine(nginxResource?.MlflowContainer is null
+                ? "# Optional: an MLflow tracking server, an OTLP collector."
+                : "# Optional: an OTLP collector. (MLflow is the mlflow service: MLFLOW_URI is not used.)")
             .AppendLine("MLFLOW_URI=")
             .AppendLine("OTEL_EXPORTER_OTLP_ENDPOINT=");
         await File.WriteAllTextAsync(Path.Combine(output, "docker-compose.yaml"), yaml.ToString(), cancellationToken);
@@ -113,7 +129,12 @@ internal static class ComposePublisher
         {
             foreach (var endpoint in reference.Endpoints)
             {
-                environment[$"services__{reference.Name}__{endpoint.Name}__0"] = $"http://{reference.Name}:{endpoint.Port}";
+                environment[$"services__{reference.Name}__{endpoint.Name}__0"] = ServiceUrl(reference, endpoint);
+            }
+
+            foreach (var (variable, endpointName) in reference.ConnectionSettings)
+            {
+                environment[variable] = ServiceUrl(reference, reference.Endpoints.Single(e => e.Name == endpointName));
             }
         }
 
@@ -130,6 +151,7 @@ internal static class ComposePublisher
     {
         ["NGINX_ENVSUBST_OUTPUT_DIR"] = "/etc/nginx",
         ["NGINX_RUN_DIR"] = "/tmp",
+        ["NGINX_EXTRA_CONF_DIR"] = $"/etc/nginx/{NginxExtraConf}",
         ["NGINX_MIME_TYPES"] = "/etc/nginx/mime.types",
         ["NGINX_HTTP_LISTEN"] = Port(nginx, NginxResource.HttpEndpoint).ToString(),
         ["NGINX_GRPC_LISTEN"] = Port(nginx, NginxResource.GrpcEndpoint).ToString(),
@@ -137,7 +159,7 @@ internal static class ComposePublisher
         ["GATEWAY_GRPC_ADDRESS"] = $"{nginx.Gateway.Name}:{(nginx.Gateway.Endpoints.FirstOrDefault(e => e.Http2) ?? nginx.Gateway.Endpoints[0]).Port}",
         ["RUNNER_ADDRESS"] = $"{nginx.Runner!.Name}:{nginx.Runner.Endpoints[0].Port}",
         ["WEB_ROOT"] = "/usr/share/mlops/web",
-        ["MLFLOW_URI"] = "${MLFLOW_URI}",
+        ["MLFLOW_URI"] = nginx.MlflowContainer is { } mlflow ? ServiceUrl(mlflow, mlflow.Endpoints[0]) : "${MLFLOW_URI}",
         ["NGINX_SERVER_NAMES"] = "${MLOPS_SERVER_NAMES:-localhost 127.0.0.1}",
     };
 
@@ -149,6 +171,9 @@ internal static class ComposePublisher
             yaml.AppendLine($"      {key}: \"{value}\"");
         }
     }
+
+    /// <summary>On the compose network a service is reached by its name, on the port it listens on inside its container.</summary>
+    private static string ServiceUrl(Resource resource, Endpoint endpoint) => $"http://{resource.Name}:{endpoint.TargetPort ?? endpoint.Port}";
 
     private static int Port(Resource resource, string endpoint) => resource.Endpoints.Single(e => e.Name == endpoint).Port;
 

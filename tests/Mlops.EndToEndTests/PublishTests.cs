@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using static Mlops.EndToEndTests.CommandLine;
 
 namespace Mlops.EndToEndTests;
 
@@ -73,18 +73,29 @@ public sealed class PublishTests : IAsyncLifetime
         Assert.Equal(services.Count, compose.Count(l => l == "    restart: unless-stopped"));
     }
 
+    [Fact]
+    public async Task Publish_WithMlflow_WritesTheMlflowServiceItsVolumeAndItsRouteThroughTheFrontDoor()
+    {
+        var publish = await RunAsync("dotnet", AppHostAssembly(), "publish", "--output", _output, "--mlflow");
+
+        Assert.True(publish.ExitCode == 0, publish.Output);
+        var compose = await File.ReadAllTextAsync(Path.Combine(_output, "docker-compose.yaml"));
+        Assert.Contains("""
+              mlflow:
+                image: "ghcr.io/mlflow/mlflow:v2.12.2"
+                command: ["mlflow", "server", "--host", "0.0.0.0", "--port", "5000", "--backend-store-uri", "sqlite:////mlflow/mlflow.db", "--artifacts-destination", "/mlflow/artifacts", "--serve-artifacts"]
+                volumes:
+                  - "mlops-mlflow:/mlflow"
+            """.ReplaceLineEndings("\n"), compose);
+        Assert.EndsWith("volumes:\n  mlops-mlflow:\n", compose);
+        // The runner gets it by reference, the front door routes /mlflow/ to it; still only NGINX is published.
+        Assert.Contains("Tracking__MlflowUri: \"http://mlflow:5000\"", compose);
+        Assert.Contains("MLFLOW_URI: \"http://mlflow:5000\"", compose);
+        Assert.Contains("nginx/mlflow.conf.template:/etc/nginx/templates/mlops.d/mlflow.conf.template:ro", compose);
+        Assert.Contains("NGINX_EXTRA_CONF_DIR: \"/etc/nginx/mlops.d\"", compose);
+        Assert.Single(compose.Split('\n'), line => line.Contains("ports:"));
+    }
+
     private static string AppHostAssembly() =>
         Path.Combine(RepositoryPaths.Root, "Mlops.AppHost", "bin", RepositoryPaths.Configuration, "net10.0", "Mlops.AppHost.dll");
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string command, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["DOCKER_BUILDKIT"] = "0";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(bound.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }

@@ -86,6 +86,9 @@ public sealed class AppHostProcess : IAsyncDisposable
             });
     }
 
+    /// <summary>The AppHost's own process id (its containers carry it in their labels).</summary>
+    public int ProcessId => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
@@ -104,10 +107,13 @@ public sealed class AppHostProcess : IAsyncDisposable
     /// <param name="repositoryRoot">Where Mlops.sln is.</param>
     /// <param name="configuration">The build configuration whose AppHost output to run.</param>
     /// <param name="functionsPath">The runner's functions folder, when not the repository's.</param>
-    public static async Task<AppHostProcess> StartAsync(string repositoryRoot, string configuration, TimeSpan timeout, string? functionsPath = null)
+    /// <param name="arguments">More of the AppHost's command line (e.g. --mlflow).</param>
+    /// <param name="endpoints">More endpoints to put on free ports (e.g. mlflow:http).</param>
+    public static async Task<AppHostProcess> StartAsync(string repositoryRoot, string configuration, TimeSpan timeout, string? functionsPath = null,
+        IReadOnlyList<string>? arguments = null, IReadOnlyList<string>? endpoints = null)
     {
-        string[] endpoints = ["runner:grpc", "gateway:http", "gateway:grpc", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp"];
-        var ports = endpoints.Zip(FreePorts(endpoints.Length)).ToDictionary(pair => pair.First, pair => pair.Second);
+        string[] allEndpoints = ["runner:grpc", "gateway:http", "gateway:grpc", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp", .. endpoints ?? []];
+        var ports = allEndpoints.Zip(FreePorts(allEndpoints.Length)).ToDictionary(pair => pair.First, pair => pair.Second);
         var root = Directory.CreateTempSubdirectory("mlops-e2e-").FullName;
         var instance = $"e2e-{Guid.NewGuid():N}"[..16];
         // Started from the repository's root, as the README's command starts it.
@@ -116,6 +122,11 @@ public sealed class AppHostProcess : IAsyncDisposable
         foreach (var (endpoint, port) in ports)
         {
             info.ArgumentList.Add($"--Endpoints:{endpoint}={port}");
+        }
+
+        foreach (var argument in arguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
         }
 
         // The services inherit the AppHost's environment: keep this run's state out of the repository's data/.
@@ -140,7 +151,7 @@ public sealed class AppHostProcess : IAsyncDisposable
             try
             {
                 var resources = await http.GetFromJsonAsync<JsonArray>($"{host.Dashboard}/api/resources");
-                if (resources is { Count: 3 } && resources.All(r => r!["state"]!.GetValue<string>() == "Running"))
+                if (resources is { Count: >= 3 } && resources.All(r => r!["state"]!.GetValue<string>() == "Running"))
                 {
                     return host;
                 }
