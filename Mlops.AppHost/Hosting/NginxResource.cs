@@ -55,10 +55,8 @@ public sealed class NginxResource(string name, IConfiguration configuration) : P
             var templates = Path.Combine(DistributedApplication.RepositoryRoot, "nginx");
             var values = Values(_runDirectory);
             File.WriteAllText(Path.Combine(_runDirectory, "nginx.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, "mlops.conf.template")), values));
-            if (MlflowUri is not null)
-            {
-                File.WriteAllText(Path.Combine(_runDirectory, "conf.d", "mlflow.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, "mlflow.conf.template")), values));
-            }
+            var mlflowConf = MlflowUri is null ? "no-mlflow.conf.template" : "mlflow.conf.template";
+            File.WriteAllText(Path.Combine(_runDirectory, "conf.d", "mlflow.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, mlflowConf)), values));
         }
         catch
         {

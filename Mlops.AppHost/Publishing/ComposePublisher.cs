@@ -53,11 +53,9 @@ internal static class ComposePublisher
                     resource.PublishVolumes.AddRange([
                         $"{Path.Combine(context, "nginx", "mlops.conf.template")}:/etc/nginx/templates/nginx.conf.template:ro",
                         $"{Path.Combine(context, "web")}:/usr/share/mlops/web:ro"]);
-                    if (nginx.MlflowContainer is not null)
-                    {
-                        // The image's template step renders it beside nginx.conf, into the folder the front door includes.
-                        resource.PublishVolumes.Add($"{Path.Combine(context, "nginx", "mlflow.conf.template")}:/etc/nginx/templates/{NginxExtraConf}/mlflow.conf.template:ro");
-                    }
+                    // The image's template step renders it beside nginx.conf, into the folder the front door includes.
+                    var mlflowConf = nginx.MlflowContainer is null ? "no-mlflow.conf.template" : "mlflow.conf.template";
+                    resource.PublishVolumes.Add($"{Path.Combine(context, "nginx", mlflowConf)}:/etc/nginx/templates/{NginxExtraConf}/mlflow.conf.template:ro");
 
                     break;
                 case ContainerResource container:

@@ -148,6 +148,20 @@ public sealed class FrontDoorTests(RunnerFixture fixture) : IAsyncLifetime
         Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task Mlflow_WhenThereIsNone_IsA404InJson_NotTheWebUisPage()
+    {
+        await using var door = await FrontDoor.StartAsync(fixture.Gateway.Address, fixture.Host.Address);
+        using var http = BearerHandler.Client(door.Url, fixture.Host.AdminKey);
+
+        using var response = await http.GetAsync("/mlflow/");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("NOT_FOUND", body!["code"]!.GetValue<string>());
+        Assert.Contains("--mlflow", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static Task<HttpResponseMessage> PostWithOriginAsync(HttpClient http, string origin)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/invoke") { Content = JsonContent.Create(new JsonObject { ["function"] = "echo" }) };
