@@ -28,7 +28,7 @@ public sealed class AuthorizationResponses : IAuthorizationMiddlewareResultHandl
         if (authorizeResult.Forbidden)
         {
             var needed = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct();
-            var message = $"the key '{context.User.Identity?.Name}' has the role '{context.User.FindFirstValue(ClaimTypes.Role)}'; this call needs one of: {string.Join(", ", needed)}";
+            var message = $"the key '{context.User.Identity?.Name}' has the role '{context.User.FindFirst(ClaimTypes.Role)?.Value}'; this call needs one of: {string.Join(", ", needed)}";
             return EdgeErrors.WriteAsync(context, StatusCodes.Status403Forbidden, 7, "PERMISSION_DENIED", message);
         }
 

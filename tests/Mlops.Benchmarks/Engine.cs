@@ -30,6 +30,27 @@ internal static class Engine
         }
     }
 
+    /// <summary>
+    /// Resident memory once start-up is over: at least <paramref name="atLeast"/> after the call, then as soon as
+    /// five readings a second apart lie within 0.5 MB of each other (a minute at most). Right after the health
+    /// check answers, hosted services, the first telemetry export and the tiered JIT are still at work.
+    /// </summary>
+    public static async Task<double> SettledRssAsync(int pid, TimeSpan atLeast)
+    {
+        await Task.Delay(atLeast);
+        var readings = new List<double>();
+        for (var deadline = DateTime.UtcNow.AddMinutes(1); DateTime.UtcNow < deadline; await Task.Delay(TimeSpan.FromSeconds(1)))
+        {
+            readings.Add(Memory(pid).Rss);
+            if (readings.Count >= 5 && readings[^5..].Max() - readings[^5..].Min() <= 0.5)
+            {
+                break;
+            }
+        }
+
+        return readings[^1];
+    }
+
     /// <summary>Resident and peak resident memory of a process, in MB, from /proc.</summary>
     public static (double Rss, double Peak) Memory(int pid)
     {

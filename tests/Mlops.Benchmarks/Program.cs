@@ -13,6 +13,10 @@ using Mlops.V1;
 //   --quick        a few samples of everything (the test suite runs this, so the benchmark cannot rot)
 //   --serving      online serving only (trains one model for it first)
 //   --cold-path    predict's cold path only, one start-up setting at a time (trains one model for it first)
+//   --runner-memory  the runner alone, no AppHost: its RSS settled after start and after N hello invocations
+//                    (--mixed: builds, trainings and predictions first), for each variant in turn, round after round
+//                    [--variant name:DOTNET_X=1,BIN=dir,...]... [--rounds N] [--invocations N] [--mixed]
+//                    [--breakdown (RSS by mapping)] [--hold SECONDS] [--runner-bin DIR]
 var quick = args.Contains("--quick");
 var servingOnly = args.Contains("--serving");
 var coldBuilds = args.Contains("--cold-builds");
@@ -24,6 +28,11 @@ int[] concurrencies = quick ? [1, 2] : [1, 4, 8];
 var root = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 var configuration = typeof(Program).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 var resultsIndex = Array.IndexOf(args, "--results");
+if (args.Contains("--runner-memory"))
+{
+    return await RunnerMemory.RunAsync(root, configuration, args);
+}
+
 var results = resultsIndex >= 0 && resultsIndex + 1 < args.Length ? args[resultsIndex + 1] : Path.Combine(root, "results");
 
 // A copy of the functions: the one-line-change rebuild must not touch the repository.
@@ -53,7 +62,7 @@ try
     var samples = new Samples();
     var measure = new Measurements(new Runner.RunnerClient(channel), frontDoor, samples);
     var runner = app.RunnerProcessId ?? throw new InvalidOperationException("the runner's process was not found");
-    var idle = Engine.Memory(runner);
+    var idle = await Engine.SettledRssAsync(runner, TimeSpan.FromSeconds(10));
 
     foreach (var (function, changed) in servingOnly || coldPath ? [] : new[] { ("hello", "hello.sh"), ("train", "Program.cs"), ("predict", "Program.cs") })
     {
@@ -95,7 +104,8 @@ try
     }
 
     var peak = Engine.Memory(runner);
-    measure.Figures.Add(("runner RSS, idle after start", idle.Rss, "MB"));
+    measure.Figures.Add(("runner RSS, idle after start", idle, "MB"));
+    // VmHWM: the most the runner ever held resident, start-up and every phase above included.
     measure.Figures.Add(("runner RSS, peak", peak.Peak, "MB"));
     var leaked = await Engine.LeakedContainersAsync(app.Instance);
     // The runner keeps a function's newest few images: these would push the repository's own ones out.
