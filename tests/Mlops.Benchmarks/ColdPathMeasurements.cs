@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Grpc.Core;
-using Mlops.V1;
 
 namespace Mlops.Benchmarks;
 
@@ -12,9 +9,11 @@ namespace Mlops.Benchmarks;
 /// name, so that all are invoked in turn (round-robin, over REST as a client would): a machine that gets
 /// busier or quieter during the run moves every variant alike. "kept" is the repository's own project.
 /// </summary>
-internal sealed class ColdPathMeasurements(Runner.RunnerClient client, HttpClient frontDoor, Samples samples)
+internal sealed class ColdPathMeasurements(Measurements measure, Samples samples)
 {
     private const string ReadyToRun = "<PublishReadyToRun>true</PublishReadyToRun>";
+    private static readonly JsonObject Flower = new() { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) };
+
     private const string Invariant = "<InvariantGlobalization>true</InvariantGlobalization>";
 
     private static readonly (string Function, string Label, Func<string, string> Edit)[] Variants =
@@ -45,15 +44,15 @@ internal sealed class ColdPathMeasurements(Runner.RunnerClient client, HttpClien
         }
     }
 
-    public async Task RunAsync(int rounds, CancellationToken cancellationToken)
+    public async Task RunAsync(int rounds)
     {
         foreach (var (function, label, _) in Variants)
         {
             Console.WriteLine($"cold path: building {function} ({label})...");
             var clock = Stopwatch.StartNew();
-            await BuildAsync(function, cancellationToken);
+            await measure.BuildAsync(function);
             samples.Add($"build predict, {label}, first", clock.Elapsed);
-            await InvokeAsync(function, cancellationToken); // the image's first start reads its layers from disk
+            await measure.InvokeRestAsync(function, Flower); // the image's first start reads its layers from disk
         }
 
         Console.WriteLine($"cold path: {rounds} rounds of one predict per variant...");
@@ -62,7 +61,7 @@ internal sealed class ColdPathMeasurements(Runner.RunnerClient client, HttpClien
             foreach (var (function, label, _) in Variants)
             {
                 var clock = Stopwatch.StartNew();
-                await InvokeAsync(function, cancellationToken);
+                await measure.InvokeRestAsync(function, Flower);
                 samples.Add($"predict, {label}, REST via NGINX", clock.Elapsed);
             }
         }
@@ -81,23 +80,4 @@ internal sealed class ColdPathMeasurements(Runner.RunnerClient client, HttpClien
         project.Contains(setting, StringComparison.Ordinal)
             ? project.Replace(setting, replacement, StringComparison.Ordinal)
             : throw new InvalidOperationException($"Predict.csproj no longer has {setting}: the cold-path variants need updating");
-
-    private async Task BuildAsync(string function, CancellationToken cancellationToken)
-    {
-        using var call = client.BuildImage(new BuildImageRequest { Function = function }, deadline: DateTime.UtcNow.AddMinutes(20), cancellationToken: cancellationToken);
-        BuildCompleted? completed = null;
-        await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
-        {
-            completed = item.Completed ?? completed;
-        }
-
-        _ = completed ?? throw new InvalidOperationException($"the build of {function} did not complete");
-    }
-
-    private async Task InvokeAsync(string function, CancellationToken cancellationToken)
-    {
-        var body = new JsonObject { ["function"] = function, ["parameters"] = new JsonObject { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) } };
-        using var response = await frontDoor.PostAsJsonAsync("/invoke", body, cancellationToken);
-        response.EnsureSuccessStatusCode();
-    }
 }

@@ -69,10 +69,16 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
         for (var i = 0; i < count; i++)
         {
             var clock = Stopwatch.StartNew();
-            using var response = await frontDoor.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = function, ["parameters"] = parameters.DeepClone() });
-            response.EnsureSuccessStatusCode();
+            await InvokeRestAsync(function, parameters);
             samples.Add($"{label}, REST via NGINX", clock.Elapsed);
         }
+    }
+
+    /// <summary>One <c>POST /invoke</c> through NGINX, to its successful end.</summary>
+    public async Task InvokeRestAsync(string function, JsonObject parameters)
+    {
+        using var response = await frontDoor.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = function, ["parameters"] = parameters.DeepClone() });
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary><paramref name="total"/> predicts by <paramref name="concurrency"/> clients at once: latency of each, throughput of all.</summary>
@@ -93,7 +99,7 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
         Figures.Add(($"predict x{total} at concurrency {concurrency}, throughput", total / clock.Elapsed.TotalSeconds, "invocations/s"));
     }
 
-    private async Task<BuildCompleted> BuildAsync(string function)
+    public async Task<BuildCompleted> BuildAsync(string function)
     {
         using var call = client.BuildImage(new BuildImageRequest { Function = function }, deadline: DateTime.UtcNow.AddMinutes(20));
         BuildCompleted? completed = null;

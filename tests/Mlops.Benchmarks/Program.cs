@@ -93,7 +93,7 @@ try
 
     if (coldPath)
     {
-        await new ColdPathMeasurements(new Runner.RunnerClient(channel), frontDoor, samples).RunAsync(invocations, CancellationToken.None);
+        await new ColdPathMeasurements(measure, samples).RunAsync(invocations);
         await ColdPathMeasurements.ForgetAsync();
     }
     else
