@@ -9,6 +9,10 @@ var runner = builder.AddProject("runner", "Mlops.Runner")
     .WithEndpoint("grpc", port: 5081, http2: true)
     .WithHttpHealthCheck("/health")
     .WithEnvironment("Auth__DataPath", builder.DataPath)
+    // A 4 MB allocation budget between collections instead of the CPU cache's size (about 18 MB here): the
+    // runner's own work is small and short-lived, and its peak RSS under the benchmark drops by about 14 MB.
+    // The runtime reads this setting from the environment only (its Dockerfile sets it for containers).
+    .WithEnvironment("DOTNET_GCgen0size", "0x400000")
     // Published as a container, the runner is the one that talks to the engine; the paths it bind-mounts
     // into function containers must mean the same on the host.
     .WithPublishVolume("/var/run/docker.sock:/var/run/docker.sock")

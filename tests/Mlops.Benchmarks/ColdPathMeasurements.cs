@@ -12,17 +12,18 @@ namespace Mlops.Benchmarks;
 internal sealed class ColdPathMeasurements(Measurements measure, Samples samples)
 {
     private const string ReadyToRun = "<PublishReadyToRun>true</PublishReadyToRun>";
-    private static readonly JsonObject Flower = new() { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) };
-
+    private const string Composite = "<PublishReadyToRunComposite>true</PublishReadyToRunComposite>";
     private const string Invariant = "<InvariantGlobalization>true</InvariantGlobalization>";
+    private static readonly JsonObject Flower = new() { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) };
 
     private static readonly (string Function, string Label, Func<string, string> Edit)[] Variants =
     [
-        ("predict-jit", "JIT only (no ReadyToRun)", project => Replace(project, ReadyToRun, "")),
-        ("predict-r2r", "ReadyToRun (kept)", project => project),
-        ("predict-r2r-nopgo", "ReadyToRun + TieredPGO off", project => Replace(project, ReadyToRun, ReadyToRun + "<TieredPGO>false</TieredPGO>")),
-        ("predict-r2r-notc", "ReadyToRun + TieredCompilation off", project => Replace(project, ReadyToRun, ReadyToRun + "<TieredCompilation>false</TieredCompilation>")),
-        ("predict-r2r-icu", "ReadyToRun + culture data (ICU)", project => Replace(project, Invariant, "<InvariantGlobalization>false</InvariantGlobalization>")),
+        ("predict-jit", "JIT only (no ReadyToRun)", project => Replace(Replace(project, Composite, ""), ReadyToRun, "")),
+        ("predict-r2r", "ReadyToRun, one image per assembly", project => Replace(project, Composite, "")),
+        ("predict-composite", "ReadyToRun composite (kept)", project => project),
+        ("predict-composite-nopgo", "composite + TieredPGO off", project => Replace(project, Composite, Composite + "<TieredPGO>false</TieredPGO>")),
+        ("predict-composite-notc", "composite + TieredCompilation off", project => Replace(project, Composite, Composite + "<TieredCompilation>false</TieredCompilation>")),
+        ("predict-composite-icu", "composite + culture data (ICU)", project => Replace(project, Invariant, "<InvariantGlobalization>false</InvariantGlobalization>")),
     ];
 
     /// <summary>Writes the variants beside predict in <paramref name="functionsPath"/>, before the runner reads its functions.</summary>
