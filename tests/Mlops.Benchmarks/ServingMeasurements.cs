@@ -162,8 +162,11 @@ internal sealed class ServingMeasurements(AppHostProcess app, GrpcChannel runner
     private async Task PostAsync(string path, byte[] body)
     {
         using var response = await _http.PostAsync(path, Json(body));
-        response.EnsureSuccessStatusCode();
-        await response.Content.ReadAsByteArrayAsync();
+        var answer = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {answer}");
+        }
     }
 
     private static ByteArrayContent Json(byte[] body)
