@@ -162,11 +162,13 @@ internal sealed class ServingMeasurements(AppHostProcess app, GrpcChannel runner
     private async Task PostAsync(string path, byte[] body)
     {
         using var response = await _http.PostAsync(path, Json(body));
-        var answer = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {answer}");
+            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
+
+        // Read whole, as a client does; decoded to text only when it explains a failure (this is the load loop).
+        await response.Content.ReadAsByteArrayAsync();
     }
 
     private static ByteArrayContent Json(byte[] body)
