@@ -23,8 +23,17 @@ public static class Reflection
     private static async Task<ServerReflectionResponse> AskAsync(GrpcChannel channel, ServerReflectionRequest request)
     {
         using var call = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(30));
-        await call.RequestStream.WriteAsync(request);
-        await call.RequestStream.CompleteAsync();
+        try
+        {
+            await call.RequestStream.WriteAsync(request);
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (RpcException)
+        {
+            // A server that refuses the call (no key) may answer before it reads the request: the write then
+            // fails as Cancelled, and the server's own status is what the response side reports below.
+        }
+
         return await call.ResponseStream.MoveNext() ? call.ResponseStream.Current : throw new InvalidOperationException("reflection did not answer");
     }
 }
