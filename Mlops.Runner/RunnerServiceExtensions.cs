@@ -18,7 +18,7 @@ public static class RunnerServiceExtensions
     public static IHostApplicationBuilder AddRunner(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()
+        services.AddOptions<RunnerOptions>().BindConfiguration(RunnerOptions.SectionName).ValidateOnStart()
             // Resolved once against the content root: everyone after uses the absolute paths.
             .PostConfigure<IHostEnvironment>((runner, environment) =>
             {
@@ -28,8 +28,11 @@ public static class RunnerServiceExtensions
                 runner.LogsPath = Resolve(runner.LogsPath);
                 runner.DataPath = Resolve(runner.DataPath);
             });
-        services.AddOptions<ContainerOptions>().BindConfiguration(ContainerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ContainerOptions>().BindConfiguration(ContainerOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ContainerOptions>, ContainerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ImageOptions>, ImageOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         // Long enough for running trainings to be stopped and torn down, or kept in the outbox, before the process ends.

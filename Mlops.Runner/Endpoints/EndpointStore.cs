@@ -32,7 +32,7 @@ public sealed class EndpointStore
             RETURNING created_ms
             """;
         command.Parameters.AddWithValue("$name", spec.Name);
-        command.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(spec));
+        command.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(spec, RunnerJson.Default.EndpointSpec));
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         var created = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         return new Stored(spec, DateTimeOffset.FromUnixTimeMilliseconds(created), now);
@@ -48,7 +48,7 @@ public sealed class EndpointStore
         while (await reader.ReadAsync(cancellationToken))
         {
             endpoints.Add(new Stored(
-                JsonSerializer.Deserialize<EndpointSpec>(reader.GetString(0))!,
+                JsonSerializer.Deserialize(reader.GetString(0), RunnerJson.Default.EndpointSpec)!,
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
         }

@@ -46,7 +46,7 @@ public sealed class InvocationCallbacks(IHttpClientFactory clients, IOptions<Run
         limit.CancelAfter(Limit);
         try
         {
-            using var response = await clients.CreateClient(ClientName).PostAsJsonAsync(callback, Describe(record), limit.Token);
+            using var response = await clients.CreateClient(ClientName).PostAsJsonAsync(callback, Describe(record), RunnerJson.Default.JsonObject, limit.Token);
             if (!response.IsSuccessStatusCode)
             {
                 logger.CallbackRefused(record.Id, callback.ToString(), (int)response.StatusCode);

@@ -22,7 +22,7 @@ internal sealed class ResultFiles
             ["metrics"] = result.Metrics.DeepClone(),
             ["params"] = result.Params.DeepClone(),
             ["data"] = result.Data.DeepClone(),
-        });
+        }, RunnerJson.Default.JsonObject);
         var path = PathOf(id);
         var partial = path + InvocationStore.PartialSuffix;
         File.WriteAllBytes(partial, bytes);

@@ -27,9 +27,9 @@ public static class ModelChecksums
     /// <summary>The sum of a file the runner adds to a model without writing it to the folder (its MLmodel).</summary>
     public static string Of(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    public static byte[] Serialize(SortedDictionary<string, string> sums) => JsonSerializer.SerializeToUtf8Bytes(sums);
+    public static byte[] Serialize(SortedDictionary<string, string> sums) => JsonSerializer.SerializeToUtf8Bytes(sums, RunnerJson.Default.SortedDictionaryStringString);
 
     /// <summary>Ordinal, as <see cref="ComputeAsync"/> sorts: a download is checked by comparing the two in order.</summary>
     public static SortedDictionary<string, string> Deserialize(byte[] content) =>
-        new(JsonSerializer.Deserialize<Dictionary<string, string>>(content) ?? throw new JsonException("empty checksum file"), StringComparer.Ordinal);
+        new(JsonSerializer.Deserialize(content, RunnerJson.Default.DictionaryStringString) ?? throw new JsonException("empty checksum file"), StringComparer.Ordinal);
 }

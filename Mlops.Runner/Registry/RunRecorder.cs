@@ -46,7 +46,7 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
 
             await registry.UploadArtifactAsync(run.Id, ModelChecksums.ArtifactPathFor(ModelArtifactPath), new MemoryStream(ModelChecksums.Serialize(sums)), cancellationToken);
             var resultJson = new JsonObject { ["metrics"] = result.Metrics.DeepClone(), ["params"] = result.Params.DeepClone(), ["data"] = result.Data.DeepClone() };
-            await registry.UploadArtifactAsync(run.Id, "result.json", new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(resultJson)), cancellationToken);
+            await registry.UploadArtifactAsync(run.Id, "result.json", new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(resultJson, RunnerJson.Default.JsonObject)), cancellationToken);
             await UploadLogAsync(run.Id, context, cancellationToken);
             version = await registry.CreateModelVersionAsync(context.ModelName, run.Id, ModelArtifactPath, cancellationToken);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 
 namespace Mlops.Runner.Registry;
@@ -9,7 +10,7 @@ namespace Mlops.Runner.Registry;
 /// data/outbox/&lt;invocation id&gt; — the model, what the run should record, and the invocation's log as it was —
 /// until <see cref="OutboxDelivery"/> records it. Nothing in it is lost on a restart.
 /// </summary>
-public sealed class TrainingOutbox
+public sealed partial class TrainingOutbox
 {
     public const string Folder = "outbox";
 
@@ -22,8 +23,6 @@ public sealed class TrainingOutbox
     private const string EntryFile = "training.json";
     private const string RefusedFolder = "refused";
     private const string LogFile = "invocation.log";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public TrainingOutbox(IOptions<RunnerOptions> options)
     {
@@ -60,7 +59,7 @@ public sealed class TrainingOutbox
         var stored = new StoredEntry(context with { LogPath = LogFile }, result is null ? null : new StoredResult(result.Metrics, result.Params, result.Data), reason);
         await using (var entry = File.Create(Path.Combine(partial, EntryFile)))
         {
-            await entry.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(stored, Json), cancellationToken);
+            await entry.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(stored, OutboxJson.Default.StoredEntry), cancellationToken);
             // On disk before the rename makes it an entry: after a power loss an entry is whole or not there.
             entry.Flush(flushToDisk: true);
         }
@@ -115,7 +114,7 @@ public sealed class TrainingOutbox
 
     private static Entry Read(DirectoryInfo folder)
     {
-        var stored = JsonSerializer.Deserialize<StoredEntry>(File.ReadAllBytes(Path.Combine(folder.FullName, EntryFile)), Json)
+        var stored = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(folder.FullName, EntryFile)), OutboxJson.Default.StoredEntry)
             ?? throw new InvalidDataException($"{folder.FullName}: empty outbox entry");
         var context = stored.Context with { LogPath = Path.Combine(folder.FullName, LogFile) };
         var result = stored.Result is { } r ? new TrainingResult(r.Metrics ?? [], r.Params ?? [], r.Data ?? []) : null;
@@ -125,4 +124,9 @@ public sealed class TrainingOutbox
     private sealed record StoredEntry(TrainingContext Context, StoredResult? Result, string Reason);
 
     private sealed record StoredResult(JsonObject? Metrics, JsonObject? Params, JsonObject? Data);
+
+    /// <summary>The entries' JSON (camelCase, as entries written before have it), generated at build time.</summary>
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [JsonSerializable(typeof(StoredEntry))]
+    private sealed partial class OutboxJson : JsonSerializerContext;
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 
 namespace Mlops.ServiceDefaults.Security;
@@ -6,7 +8,7 @@ namespace Mlops.ServiceDefaults.Security;
 /// The answer of a check at the edge (key, role, origin, body size, rate limit), in the caller's protocol:
 /// JSON over REST, a trailers-only status over gRPC. Never a page.
 /// </summary>
-public static class EdgeErrors
+public static partial class EdgeErrors
 {
     public static Task WriteAsync(HttpContext context, int httpStatus, int grpcStatus, string code, string message)
     {
@@ -20,7 +22,7 @@ public static class EdgeErrors
         }
 
         context.Response.StatusCode = httpStatus;
-        return context.Response.WriteAsJsonAsync(new ErrorBody(message, code), context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(new ErrorBody(message, code), ErrorJson.Default.ErrorBody, cancellationToken: context.RequestAborted);
     }
 
     /// <summary>"status" too, so that a caller of the source documents' /invoke reads it as its own errors.</summary>
@@ -28,4 +30,9 @@ public static class EdgeErrors
     {
         public string Status => "error";
     }
+
+    /// <summary>camelCase, as ASP.NET Core writes JSON; generated at build time (the runner runs compiled ahead of time).</summary>
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [JsonSerializable(typeof(ErrorBody))]
+    private sealed partial class ErrorJson : JsonSerializerContext;
 }

@@ -19,11 +19,11 @@ public sealed class MlflowClient(HttpClient http)
         SendAsync(new HttpRequestMessage(HttpMethod.Get, ApiBase + path), cancellationToken);
 
     public Task<JsonObject> PostAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, ApiBase + path) { Content = JsonContent.Create(body) }, cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, ApiBase + path) { Content = JsonContent.Create(body, RunnerJson.Default.JsonObject) }, cancellationToken);
 
     /// <summary>MLflow's DELETE calls carry a JSON body.</summary>
     public Task<JsonObject> DeleteAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Delete, ApiBase + path) { Content = JsonContent.Create(body) }, cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, ApiBase + path) { Content = JsonContent.Create(body, RunnerJson.Default.JsonObject) }, cancellationToken);
 
     public async Task PutArtifactAsync(string artifactPath, Stream content, CancellationToken cancellationToken)
     {
