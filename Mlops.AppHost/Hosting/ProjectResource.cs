@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 
 namespace Mlops.AppHost.Hosting;
@@ -8,17 +9,37 @@ public sealed class ProjectResource(string name, string projectName, IConfigurat
 {
     public string ProjectName { get; } = projectName;
 
+    /// <summary>Run as its native executable, compiled ahead of time (see <see cref="AsNative"/>).</summary>
+    public bool Native { get; private set; }
+
+    /// <summary>
+    /// Runs the project's ahead-of-time compiled executable: its Release publish for this machine, which the
+    /// AppHost's build makes (its PublishNativeRunner target), whatever the AppHost's own configuration.
+    /// </summary>
+    public ProjectResource AsNative()
+    {
+        Native = true;
+        return this;
+    }
+
     internal override ProcessStartInfo Prepare(IReadOnlyDictionary<string, string> environment)
     {
         var projectDirectory = Path.Combine(DistributedApplication.RepositoryRoot, ProjectName);
-        var assembly = Path.Combine(projectDirectory, "bin", DistributedApplication.Configuration, "net10.0", ProjectName + ".dll");
-        if (!File.Exists(assembly))
+        var output = Native
+            ? Path.Combine(projectDirectory, "bin", "Release", "net10.0", RuntimeInformation.RuntimeIdentifier, "publish", ProjectName)
+            : Path.Combine(projectDirectory, "bin", DistributedApplication.Configuration, "net10.0", ProjectName + ".dll");
+        if (!File.Exists(output))
         {
-            throw new StartException($"{Name}: {assembly} does not exist; build the solution first");
+            throw new StartException($"{Name}: {output} does not exist; build the AppHost first (dotnet build Mlops.AppHost)");
+        }
+
+        if (Native)
+        {
+            return new ProcessStartInfo(output) { WorkingDirectory = projectDirectory };
         }
 
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = projectDirectory };
-        info.ArgumentList.Add(assembly);
+        info.ArgumentList.Add(output);
         return info;
     }
 }

@@ -17,6 +17,7 @@ using Mlops.V1;
 //                    (--mixed: builds, trainings and predictions first), for each variant in turn, round after round
 //                    [--variant name:DOTNET_X=1,BIN=dir,...]... [--rounds N] [--invocations N] [--mixed]
 //                    [--breakdown (RSS by mapping)] [--hold SECONDS] [--runner-bin DIR]
+//                    (default: the native runner the AppHost runs; BIN=Mlops.Runner/bin/Release/net10.0 for the JIT-compiled one)
 var quick = args.Contains("--quick");
 var servingOnly = args.Contains("--serving");
 var coldBuilds = args.Contains("--cold-builds");
@@ -30,7 +31,7 @@ var configuration = typeof(Program).Assembly.GetCustomAttribute<AssemblyConfigur
 var resultsIndex = Array.IndexOf(args, "--results");
 if (args.Contains("--runner-memory"))
 {
-    return await RunnerMemory.RunAsync(root, configuration, args);
+    return await RunnerMemory.RunAsync(root, args);
 }
 
 var results = resultsIndex >= 0 && resultsIndex + 1 < args.Length ? args[resultsIndex + 1] : Path.Combine(root, "results");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -22,11 +23,13 @@ internal static class RunnerMemory
 
     private sealed record Reading(double IdleRss, double IdleAnon, double IdleJit, double IdleFile, double LoadedRss, double LoadedAnon, double LoadedJit, double LoadedFile, double Peak, double MedianMs, double StartMs);
 
-    public static async Task<int> RunAsync(string root, string configuration, string[] args)
+    public static async Task<int> RunAsync(string root, string[] args)
     {
         var invocations = int.Parse(Value(args, "--invocations") ?? "50", CultureInfo.InvariantCulture);
         var rounds = int.Parse(Value(args, "--rounds") ?? "1", CultureInfo.InvariantCulture);
-        var binaries = Value(args, "--runner-bin") ?? Path.Combine(root, "Mlops.Runner", "bin", configuration, "net10.0");
+        // The runner as the AppHost runs it: its native publish (see Mlops.AppHost.csproj); a folder with
+        // Mlops.Runner.dll (the JIT-compiled build, bin/Release/net10.0) is run with `dotnet` instead.
+        var binaries = Value(args, "--runner-bin") ?? Path.Combine(root, "Mlops.Runner", "bin", "Release", "net10.0", RuntimeInformation.RuntimeIdentifier, "publish");
         var breakdown = args.Contains("--breakdown");
         // --mixed: before the hellos, what else the benchmark asks of the runner: builds of train and predict, three
         // trainings, predictions at concurrency 4 (as many as hellos).
@@ -87,9 +90,15 @@ internal static class RunnerMemory
         var port = AppHostProcess.FreePort();
         var address = $"http://127.0.0.1:{port}";
         // A variant may be another build of the runner: BIN=<its output folder>.
-        binaries = variant.Environment.GetValueOrDefault("BIN", binaries);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = binaries };
-        info.ArgumentList.Add(Path.Combine(binaries, "Mlops.Runner.dll"));
+        binaries = Path.GetFullPath(variant.Environment.GetValueOrDefault("BIN", binaries));
+        var assembly = Path.Combine(binaries, "Mlops.Runner.dll");
+        var jit = File.Exists(assembly);
+        var info = new ProcessStartInfo(jit ? "dotnet" : Path.Combine(binaries, "Mlops.Runner")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = binaries };
+        if (jit)
+        {
+            info.ArgumentList.Add(assembly);
+        }
+
         info.Environment["Kestrel__Endpoints__grpc__Url"] = address;
         info.Environment["Runner__FunctionsPath"] = functions;
         info.Environment["Runner__DataPath"] = Path.Combine(root, "data");

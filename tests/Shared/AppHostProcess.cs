@@ -64,7 +64,8 @@ public sealed class AppHostProcess : IAsyncDisposable
     {
         var marker = resource switch
         {
-            "runner" => "Mlops.Runner.dll",
+            // Its native executable (the AppHost runs it so), or its assembly.
+            "runner" => "Mlops.Runner",
             "gateway" => "Mlops.Gateway.dll",
             "nginx" => "nginx",
             _ => throw new ArgumentException($"the AppHost has no resource {resource}", nameof(resource)),
