@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using Microsoft.Extensions.Options;
 using Mlops.Runner.Containers;
+using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Endpoints;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Grpc;
@@ -74,6 +75,7 @@ public static class RunnerServiceExtensions
         services.AddHostedService<QueuedInvocations>();
         services.AddHostedService<LogRetention>();
         services.AddHostedService<OutboxDelivery>();
+        services.AddHostedService<StartupMemoryRelease>();
 
         // After the janitor: its start-up sweep removes the replicas of a previous run before these start new ones.
         services.AddSingleton<EndpointStore>();
