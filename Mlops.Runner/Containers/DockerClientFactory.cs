@@ -8,10 +8,10 @@ internal static class DockerClientFactory
 {
     private const DynamicallyAccessedMemberTypes Made = DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods;
 
-    // Docker.DotNet reads the engine's answers with Newtonsoft.Json, which makes the collections of its models by
-    // reflection: compiled ahead of time, these must be kept by name (its assemblies are kept whole, but a
-    // collection over a value type exists only if asked for). Without the first two, the `aux` message at the end
-    // of every build could not be read, and Docker.DotNet loses that error: the build never ended.
+    // Docker.DotNet reads the engine's answers with Newtonsoft.Json, which makes the collections of its models
+    // (listed from its model types' properties) and its own wrappers around them by reflection: compiled ahead
+    // of time, these must be kept by name. Without the first two, the `aux` message at the end of every build
+    // could not be read, and Docker.DotNet loses that error: the build never ended.
     [DynamicDependency(Made, typeof(IDictionary<string, object>))]
     [DynamicDependency(Made, typeof(Dictionary<string, object>))]
     [DynamicDependency(Made, typeof(Dictionary<string, EmptyStruct>))]
@@ -19,6 +19,8 @@ internal static class DockerClientFactory
     [DynamicDependency(Made, typeof(Dictionary<string, ulong>))]
     [DynamicDependency(Made, typeof(List<byte>))]
     [DynamicDependency(Made, typeof(List<ulong>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, "Newtonsoft.Json.Utilities.CollectionWrapper`1", "Newtonsoft.Json")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, "Newtonsoft.Json.Utilities.DictionaryWrapper`2", "Newtonsoft.Json")]
     public static IDockerClient Create(ContainerOptions options)
     {
         var endpoint = options.DockerEndpoint is { Length: > 0 } configured
