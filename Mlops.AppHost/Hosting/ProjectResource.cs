@@ -9,8 +9,7 @@ public sealed class ProjectResource(string name, string projectName, IConfigurat
 {
     public string ProjectName { get; } = projectName;
 
-    /// <summary>Run as its native executable, compiled ahead of time (see <see cref="AsNative"/>).</summary>
-    public bool Native { get; private set; }
+    private bool _native;
 
     /// <summary>
     /// Runs the project's ahead-of-time compiled executable: its Release publish for this machine, which the
@@ -18,14 +17,14 @@ public sealed class ProjectResource(string name, string projectName, IConfigurat
     /// </summary>
     public ProjectResource AsNative()
     {
-        Native = true;
+        _native = true;
         return this;
     }
 
     internal override ProcessStartInfo Prepare(IReadOnlyDictionary<string, string> environment)
     {
         var projectDirectory = Path.Combine(DistributedApplication.RepositoryRoot, ProjectName);
-        var output = Native
+        var output = _native
             ? Path.Combine(projectDirectory, "bin", "Release", "net10.0", RuntimeInformation.RuntimeIdentifier, "publish", ProjectName)
             : Path.Combine(projectDirectory, "bin", DistributedApplication.Configuration, "net10.0", ProjectName + ".dll");
         if (!File.Exists(output))
@@ -33,7 +32,7 @@ public sealed class ProjectResource(string name, string projectName, IConfigurat
             throw new StartException($"{Name}: {output} does not exist; build the AppHost first (dotnet build Mlops.AppHost)");
         }
 
-        if (Native)
+        if (_native)
         {
             return new ProcessStartInfo(output) { WorkingDirectory = projectDirectory };
         }
