@@ -61,7 +61,10 @@ public sealed class EndpointController : IAsyncDisposable
         {
             lock (_sync)
             {
-                return new EndpointView(Spec, State, Message, _replicas.Select(r => r.View).ToList(), Created, Updated);
+                var load = _load;
+                return new EndpointView(
+                    Spec, State, Message, _replicas.Select(r => r.View with { InFlight = load.ReplicaInFlight.GetValueOrDefault(r.Id) }).ToList(),
+                    Created, Updated, _scale.Wanted, load.InFlight, load.Waiting);
             }
         }
     }
@@ -81,7 +84,14 @@ public sealed class EndpointController : IAsyncDisposable
 
     public void Report(EndpointLoad load)
     {
+        var before = _load;
         _load = load;
+        // Watchers see the load move (reports come twice a second; an idle endpoint's do not change anything).
+        if ((before.InFlight, before.Waiting) != (load.InFlight, load.Waiting))
+        {
+            _publish(this, null);
+        }
+
         Wake();
     }
 
@@ -177,7 +187,13 @@ public sealed class EndpointController : IAsyncDisposable
             return;
         }
 
+        var wantedBefore = _scale.Wanted;
         var wanted = _scale.Next(Spec, _load, Spec.TargetConcurrency > 0 ? Spec.TargetConcurrency : _primary.Serving.Concurrency);
+        if (wanted != wantedBefore)
+        {
+            _publish(this, null);
+        }
+
         // After a failure, replacements wait out the backoff; what is running keeps serving meanwhile.
         var mayStart = _failures.MayStart;
         Converge(_primary, wanted, mayStart);

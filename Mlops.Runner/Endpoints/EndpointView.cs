@@ -8,9 +8,10 @@ public enum EndpointState
     Failed,
 }
 
-/// <summary>An endpoint as the API and the watch stream show it.</summary>
+/// <summary>An endpoint as the API and the watch stream show it, with the replicas it wants and the load it carries.</summary>
 public sealed record EndpointView(
-    EndpointSpec Spec, EndpointState State, string? Message, IReadOnlyList<ReplicaView> Replicas, DateTimeOffset Created, DateTimeOffset Updated);
+    EndpointSpec Spec, EndpointState State, string? Message, IReadOnlyList<ReplicaView> Replicas, DateTimeOffset Created, DateTimeOffset Updated,
+    int DesiredReplicas = 0, int InFlight = 0, int Waiting = 0);
 
 /// <summary>One change: the endpoint after it, and the replica it was about; or, with no endpoint, the end of the snapshot.</summary>
 public sealed record EndpointEvent(EndpointView? Endpoint, bool Deleted, string? ReplicaId, bool Snapshot)

@@ -13,4 +13,5 @@ public enum ReplicaState
 /// <param name="ModelVersion">The resolved version it serves.</param>
 /// <param name="Address">How the data plane reaches it (see ReplicaAddress).</param>
 public sealed record ReplicaView(
-    string Id, ReplicaState State, int ModelVersion, string Address, bool Canary, string? ContainerId, DateTimeOffset StartedAt, string? Reason);
+    string Id, ReplicaState State, int ModelVersion, string Address, bool Canary, string? ContainerId, DateTimeOffset StartedAt, string? Reason,
+    int InFlight = 0);

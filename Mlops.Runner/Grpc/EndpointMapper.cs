@@ -40,6 +40,9 @@ internal static class EndpointMapper
             Message = Bounded.Text(view.Message),
             CreatedTime = Timestamp.FromDateTimeOffset(view.Created),
             UpdatedTime = Timestamp.FromDateTimeOffset(view.Updated),
+            DesiredReplicas = view.DesiredReplicas,
+            InFlight = view.InFlight,
+            Waiting = view.Waiting,
         };
         endpoint.Replicas.AddRange(view.Replicas.Select(ToProto));
         return endpoint;
@@ -67,6 +70,7 @@ internal static class EndpointMapper
         ContainerId = replica.ContainerId ?? "",
         StartedTime = Timestamp.FromDateTimeOffset(replica.StartedAt),
         Reason = Bounded.Text(replica.Reason),
+        InFlight = replica.InFlight,
     };
 
     /// <summary>Messages travel in every watch event: a crash's last line must not make them huge.</summary>

@@ -36,6 +36,20 @@ public sealed class ReplicaAutoscalerTests
         Assert.Equal(1, scale.Next(Spec(0, 2, 0), Load(0, waiting: 1), 32));
         Assert.Equal(0, scale.Next(Spec(0, 2, 0), Load(0), 32));
     }
+
+    [Fact]
+    public void Next_RightAfterNewBounds_ScalesDownAtOnce_ThenWaitsForIdleAgain()
+    {
+        var scale = new ReplicaAutoscaler(2);
+        Assert.Equal(3, scale.Next(Spec(2, 4, 3600), Load(12), 4));
+
+        // A drain: the operator lowers the floor to zero on an endpoint without load.
+        scale.Bound(Spec(0, 4, 3600));
+
+        Assert.Equal(0, scale.Next(Spec(0, 4, 3600), Load(0), 4));
+        Assert.Equal(3, scale.Next(Spec(0, 4, 3600), Load(12), 4));
+        Assert.Equal(3, scale.Next(Spec(0, 4, 3600), Load(0), 4));
+    }
 }
 
 public sealed class ReplicaFailuresTests
