@@ -56,6 +56,11 @@ public static class Extensions
             .Select(prefix => new PathString(prefix))
             .ToArray();
         var sampleRatio = builder.Configuration.GetValue("Telemetry:SampleRatio", 1.0);
+        // Heartbeats between the services (the gateway's load reports, twice a second): never traced, like probes.
+        var untraced = (builder.Configuration["Telemetry:UntracedPaths"] ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(prefix => new PathString(prefix))
+            .ToArray();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -75,6 +80,7 @@ public static class Extensions
                     aspnet.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthPath) &&
                         !context.Request.Path.StartsWithSegments(AlivePath) &&
+                        !untraced.Any(prefix => context.Request.Path.StartsWithSegments(prefix)) &&
                         (!sampled.Any(prefix => context.Request.Path.StartsWithSegments(prefix)) || Random.Shared.NextDouble() < sampleRatio))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
