@@ -3,18 +3,22 @@ using Mlops.ServiceDefaults.Security;
 namespace Mlops.AppHost.Hosting;
 
 /// <summary>
-/// The keys the app starts with, under &lt;data&gt;/secrets: the first admin key (printed once, the start that
-/// creates it) and the key the gateway and the dashboard use for their own calls. The runner adds both to its
-/// key store when it starts.
+/// The keys the app starts with, under &lt;data&gt;/secrets (0600 each): the first admin key (printed once, by the
+/// start that creates it), the key the gateway uses for its own calls, and the key of the dashboard's telemetry
+/// API, so that scripts can read traces. The runner adds the first two to its key store when it starts.
 /// </summary>
-internal sealed record AppSecrets(string AdminKeyPath, string AdminKey, bool AdminKeyCreated, string ServiceKey)
+public sealed record AppSecrets(string AdminKeyPath, string AdminKey, bool AdminKeyCreated, string DashboardKeyPath, string DashboardKey)
 {
+    public const string DashboardKeyFile = "dashboard.key";
+
     public static AppSecrets Ensure(string dataPath)
     {
         var secrets = KeyFiles.SecretsPath(dataPath);
         var adminPath = Path.Combine(secrets, KeyFiles.AdminKeyFile);
         var (admin, created) = KeyFiles.Ensure(adminPath);
-        var (service, _) = KeyFiles.Ensure(Path.Combine(secrets, KeyFiles.ServiceKeyFile));
-        return new AppSecrets(adminPath, admin, created, service);
+        KeyFiles.Ensure(Path.Combine(secrets, KeyFiles.ServiceKeyFile));
+        var dashboardPath = Path.Combine(secrets, DashboardKeyFile);
+        var (dashboard, _) = KeyFiles.Ensure(dashboardPath);
+        return new AppSecrets(adminPath, admin, created, dashboardPath, dashboard);
     }
 }

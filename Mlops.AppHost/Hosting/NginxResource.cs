@@ -1,107 +1,87 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Mlops.AppHost.Hosting;
 
 /// <summary>
-/// Debian's NGINX (on a host with a registry, the nginx image would do) from nginx/mlops.conf.template,
-/// rendered into a run folder of its own: the web UI, /api/ and /invoke to the gateway, gRPC to the runner.
+/// Debian's NGINX (on a host with a registry, the nginx image would do), run as an executable from
+/// nginx/mlops.conf.template rendered into a run folder of its own before each start: the web UI, /api/ and
+/// /invoke to the gateway, gRPC to the runner, /mlflow/ to MLflow when MLflow is the registry. One process, no
+/// master and workers: a worker outlives a master that is killed and keeps its ports, and the orchestrator knows
+/// only the process it started. It runs as nobody, as NGINX's workers would.
 /// </summary>
-public sealed class NginxResource(string name, IConfiguration configuration) : ProcessResource(name, configuration)
+public sealed class NginxResource(string name, string runDirectory, string repositoryRoot)
+    : ExecutableResource(name, Unprivileged.Command("nginx").Command, runDirectory)
 {
+    /// <summary>The command line after the command: setpriv's, then NGINX's.</summary>
+    public IEnumerable<string> Arguments =>
+    [
+        .. Unprivileged.Command("nginx").Prefix,
+        "-p", RunDirectory, "-c", Path.Combine(RunDirectory, "nginx.conf"), "-g", "daemon off; master_process off;",
+    ];
+
     public const string HttpEndpoint = "http";
     public const string GrpcEndpoint = "grpc";
 
-    private string? _runDirectory;
+    public string RunDirectory { get; } = runDirectory;
 
-    public Resource? Gateway { get; private set; }
+    public string RepositoryRoot { get; } = repositoryRoot;
 
-    public Resource? Runner { get; private set; }
+    public string WebRoot => Path.Combine(RepositoryRoot, "web");
 
-    public string? MlflowUri { get; private set; }
+    public IResourceWithEndpoints? Gateway { get; set; }
+
+    public IResourceWithEndpoints? Runner { get; set; }
+
+    /// <summary>MLflow's URL as seen from the host, when MLflow is the registry.</summary>
+    public string? MlflowUri { get; set; }
 
     /// <summary>The MLflow container behind /mlflow/, when the app runs one (a published deployment then reaches it by name).</summary>
-    public ContainerResource? MlflowContainer { get; private set; }
+    public ContainerResource? MlflowContainer { get; set; }
 
-    public string WebRoot { get; private set; } = Path.Combine(DistributedApplication.RepositoryRoot, "web");
+    /// <summary>The host names the front door answers for (space-separated); others get 421.</summary>
+    public string ServerNames { get; set; } = "localhost 127.0.0.1";
 
-    public NginxResource WithProxyTo(Resource gateway, Resource runner)
+    /// <summary>Writes nginx.conf and conf.d/mlflow.conf into the run folder, afresh.</summary>
+    public void Render()
     {
-        Gateway = gateway;
-        Runner = runner;
-        WithReference(gateway).WithReference(runner);
-        return this;
-    }
-
-    public NginxResource WithMlflow(string? uri)
-    {
-        MlflowUri = string.IsNullOrWhiteSpace(uri) ? null : uri.TrimEnd('/');
-        return this;
-    }
-
-    /// <summary>The app's MLflow container when it runs one, else the server at <paramref name="uri"/> when one is given.</summary>
-    public NginxResource WithMlflow(ContainerResource? container, string? uri)
-    {
-        MlflowContainer = container;
-        return WithMlflow(container?.Endpoints[0].Url ?? uri);
-    }
-
-    internal override ProcessStartInfo Prepare(IReadOnlyDictionary<string, string> environment)
-    {
-        _runDirectory = Directory.CreateTempSubdirectory("mlops-nginx-").FullName;
-        try
+        if (Directory.Exists(RunDirectory))
         {
-            Directory.CreateDirectory(Path.Combine(_runDirectory, "conf.d"));
-            var templates = Path.Combine(DistributedApplication.RepositoryRoot, "nginx");
-            var values = Values(_runDirectory);
-            File.WriteAllText(Path.Combine(_runDirectory, "nginx.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, "mlops.conf.template")), values));
-            var mlflowConf = MlflowUri is null ? "no-mlflow.conf.template" : "mlflow.conf.template";
-            File.WriteAllText(Path.Combine(_runDirectory, "conf.d", "mlflow.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, mlflowConf)), values));
-        }
-        catch
-        {
-            // Whoever called us has nothing to clean up with yet.
-            Cleanup();
-            throw;
+            Directory.Delete(RunDirectory, recursive: true);
         }
 
-        var info = new ProcessStartInfo("nginx");
-        foreach (var argument in new[] { "-p", _runDirectory, "-c", Path.Combine(_runDirectory, "nginx.conf"), "-g", "daemon off;" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return info;
-    }
-
-    internal override void Cleanup()
-    {
-        if (_runDirectory is not null && Directory.Exists(_runDirectory))
-        {
-            Directory.Delete(_runDirectory, recursive: true);
-        }
+        Directory.CreateDirectory(Path.Combine(RunDirectory, "conf.d"));
+        var templates = Path.Combine(RepositoryRoot, "nginx");
+        var values = Values();
+        File.WriteAllText(Path.Combine(RunDirectory, "nginx.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, "mlops.conf.template")), values));
+        var mlflow = MlflowUri is null ? "no-mlflow.conf.template" : "mlflow.conf.template";
+        File.WriteAllText(Path.Combine(RunDirectory, "conf.d", "mlflow.conf"), ConfigTemplate.Render(File.ReadAllText(Path.Combine(templates, mlflow)), values));
+        Unprivileged.Own(RunDirectory);
     }
 
     /// <summary>The template's values; public so that tests render exactly what the AppHost renders.</summary>
-    public Dictionary<string, string> Values(string runDirectory) => new()
+    public Dictionary<string, string> Values() => new()
     {
-        ["NGINX_RUN_DIR"] = runDirectory,
-        ["NGINX_EXTRA_CONF_DIR"] = Path.Combine(runDirectory, "conf.d"),
+        ["NGINX_RUN_DIR"] = RunDirectory,
+        ["NGINX_EXTRA_CONF_DIR"] = Path.Combine(RunDirectory, "conf.d"),
         ["NGINX_MIME_TYPES"] = "/etc/nginx/mime.types",
-        ["NGINX_HTTP_LISTEN"] = $"127.0.0.1:{Endpoints.Single(e => e.Name == HttpEndpoint).Port}",
-        ["NGINX_GRPC_LISTEN"] = $"127.0.0.1:{Endpoints.Single(e => e.Name == GrpcEndpoint).Port}",
-        ["GATEWAY_ADDRESS"] = HostAndPort(Gateway),
-        ["RUNNER_ADDRESS"] = HostAndPort(Runner),
+        ["NGINX_HTTP_LISTEN"] = $"{Ports.Loopback}:{PortOf(this, HttpEndpoint)}",
+        ["NGINX_GRPC_LISTEN"] = $"{Ports.Loopback}:{PortOf(this, GrpcEndpoint)}",
+        ["GATEWAY_ADDRESS"] = $"{Ports.Loopback}:{PortOf(Gateway, "http")}",
         // The gateway's cleartext HTTP/2 port, for the gRPC it serves itself (predictions).
-        ["GATEWAY_GRPC_ADDRESS"] = Gateway?.Endpoints.FirstOrDefault(e => e.Http2) is { } grpc ? $"127.0.0.1:{grpc.Port}" : HostAndPort(Gateway),
+        ["GATEWAY_GRPC_ADDRESS"] = $"{Ports.Loopback}:{PortOf(Gateway, "grpc")}",
+        ["RUNNER_ADDRESS"] = $"{Ports.Loopback}:{PortOf(Runner, "grpc")}",
         ["WEB_ROOT"] = WebRoot,
         ["MLFLOW_URI"] = MlflowUri ?? "",
         ["NGINX_SERVER_NAMES"] = ServerNames,
     };
 
-    /// <summary>The host names the front door answers for (Nginx:ServerNames, space-separated); others get 421.</summary>
-    public string ServerNames => Configuration["Nginx:ServerNames"] is { Length: > 0 } names ? names : "localhost 127.0.0.1";
+    /// <summary>The run folder of the app whose data is at <paramref name="dataPath"/>: the same one every start, so a killed run leaves none behind.</summary>
+    public static string RunDirectoryFor(string dataPath) =>
+        Path.Combine(Path.GetTempPath(), "mlops-nginx-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dataPath)))[..12]);
 
-    private static string HostAndPort(Resource? resource) =>
-        resource?.Endpoints.FirstOrDefault() is { } endpoint ? $"127.0.0.1:{endpoint.Port}" : throw new StartException("nginx needs a gateway and a runner to proxy to");
+    public static int PortOf(IResourceWithEndpoints? resource, string endpointName) =>
+        (resource ?? throw new InvalidOperationException("nginx needs a gateway and a runner to proxy to"))
+            .Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == endpointName).Port
+        ?? throw new InvalidOperationException($"{resource.Name}'s endpoint {endpointName} has no fixed port");
 }

@@ -4,7 +4,7 @@ namespace Mlops.AppHost.Hosting;
 /// How long to wait before restarting a resource that died: the first delay, doubling with every failure in
 /// a row, never more than the most; a run that stayed up and healthy long enough starts the count again.
 /// </summary>
-internal sealed class RestartBackoff(TimeSpan first, TimeSpan most, TimeSpan stableAfter)
+public sealed class RestartBackoff(TimeSpan first, TimeSpan most, TimeSpan stableAfter)
 {
     private int _failuresInARow;
 

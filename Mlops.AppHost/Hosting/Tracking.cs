@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 
 namespace Mlops.AppHost.Hosting;
@@ -5,58 +6,104 @@ namespace Mlops.AppHost.Hosting;
 /// <summary>
 /// Where the runner tracks runs and models (Tracking:Mode): "embedded", its own registry (the default), or
 /// "container", an MLflow server the AppHost runs as the container resource <c>mlflow</c> (also: --mlflow).
-/// Tracking:MlflowUri, for a server of the user's own, is read by the runner itself.
+/// Tracking:MlflowUri, a server of the user's own, reaches the runner with the rest of its Tracking settings.
 /// </summary>
 public static class Tracking
 {
+    public const string ModeKey = "Tracking:Mode";
+    public const string MlflowUriKey = "Tracking:MlflowUri";
     public const string Embedded = "embedded";
     public const string Container = "container";
     public const string MlflowImage = "ghcr.io/mlflow/mlflow:v2.12.2";
     public const string MlflowVolume = "mlops-mlflow";
-    private const string Switch = "--mlflow";
 
-    /// <summary>The command line with --mlflow spelled as the setting it stands for (a bare switch is not a key=value pair).</summary>
-    public static string[] ExpandSwitches(string[] args) =>
-        args.Select(a => a == Switch ? $"--Tracking:Mode={Container}" : a).ToArray();
-
-    /// <summary>Whether Tracking:Mode asks for the MLflow container; any other value than the two stops the app before it starts.</summary>
-    public static bool UsesMlflowContainer(this DistributedApplicationBuilder builder)
+    /// <summary>Whether Tracking:Mode asks for the MLflow container; any other value than the two stops the run before it starts, saying what they are.</summary>
+    public static bool UsesMlflowContainer(this IDistributedApplicationBuilder builder)
     {
-        switch ((builder.Configuration["Tracking:Mode"] ?? Embedded).ToLowerInvariant())
+        try
         {
-            case Embedded:
-                return false;
-            case Container:
-                return true;
-            case var other:
-                builder.AddConfigurationError($"Tracking:Mode is '{other}': it is '{Embedded}' (the runner's registry, the default) or '{Container}' (an MLflow container, as --mlflow)");
-                return false;
+            return UsesMlflowContainer(builder.Configuration[ModeKey]);
+        }
+        catch (ArgumentException ex)
+        {
+            builder.FailBeforeStart(ex.Message);
+            return false;
         }
     }
 
+    public static bool UsesMlflowContainer(string? mode) =>
+        (mode ?? Embedded).ToLowerInvariant() switch
+        {
+            Embedded => false,
+            Container => true,
+            var other => throw new ArgumentException(
+                $"{ModeKey} is '{other}': it is '{Embedded}' (the runner's registry, the default) or '{Container}' (an MLflow container, as --mlflow)"),
+        };
+
     /// <summary>
-    /// MLflow's tracking server from its image (Tracking:MlflowImage), its store and artifacts on a named volume
-    /// (Tracking:MlflowVolume) that outlives the container, serving artifacts itself (the runner moves them
-    /// through its proxy). Whoever references it gets Tracking__MlflowUri.
+    /// The MLflow server of the user's own (Tracking:MlflowUri), if one is set: for the AppHost (command line,
+    /// environment, its appsettings.json), or in the runner's own appsettings.json, which the runner reads itself.
     /// </summary>
-    public static ContainerResource AddMlflow(this DistributedApplicationBuilder builder, string name, int port = 5000)
+    public static string? MlflowUri(this IDistributedApplicationBuilder builder) =>
+        MlflowUri(builder.Configuration, Path.Combine(builder.RepositoryRoot(), "Mlops.Runner", "appsettings.json"));
+
+    public static string? MlflowUri(IConfiguration appHost, string runnerSettings)
     {
-        var (image, tag) = Split(builder.Configuration["Tracking:MlflowImage"] is { Length: > 0 } configured ? configured : MlflowImage);
+        var uri = appHost[MlflowUriKey] is { Length: > 0 } given
+            ? given
+            : new ConfigurationBuilder().AddJsonFile(runnerSettings, optional: true).Build()[MlflowUriKey];
+        return string.IsNullOrWhiteSpace(uri) ? null : uri.TrimEnd('/');
+    }
+
+    /// <summary>
+    /// MLflow's tracking server from a local image (Tracking:MlflowImage; never pulled: no registry is reachable
+    /// here), its store and artifacts on a named volume (Tracking:MlflowVolume) that outlives the container,
+    /// serving artifacts itself (the runner moves them through its proxy), published on 127.0.0.1 only.
+    /// </summary>
+    public static IResourceBuilder<ContainerResource> AddMlflow(this IDistributedApplicationBuilder builder, string name, int port = 5000)
+    {
+        var reference = builder.Configuration["Tracking:MlflowImage"] is { Length: > 0 } configured ? configured : MlflowImage;
+        var (image, tag) = Split(reference);
         var volume = builder.Configuration["Tracking:MlflowVolume"] is { Length: > 0 } named ? named : MlflowVolume;
         var mlflow = builder.AddContainer(name, image, tag)
-            .WithHttpEndpoint("http", port, targetPort: 5000)
+            .WithImagePullPolicy(ImagePullPolicy.Never)
+            .WithEndpoint(port: builder.Configuration.Port(name, "http", port), targetPort: 5000, name: "http", scheme: "http", isProxied: false)
             .WithArgs("mlflow", "server", "--host", "0.0.0.0", "--port", "5000",
                 "--backend-store-uri", "sqlite:////mlflow/mlflow.db", "--artifacts-destination", "/mlflow/artifacts", "--serve-artifacts")
             .WithVolume(volume, "/mlflow")
-            .WithMissingImageAdvice(
+            .WithHttpHealthCheck("/health");
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            // Before anything starts, rather than a container that never comes and a runner waiting for it.
+            builder.OnBeforeStart((_, cancellationToken) => EnsureImageAsync(reference, cancellationToken));
+        }
+
+        return mlflow;
+    }
+
+    /// <summary>The runner tracks in the MLflow container: its URL by reference, and it starts once MLflow answers.</summary>
+    public static IResourceBuilder<ExecutableResource> WithMlflow(this IResourceBuilder<ExecutableResource> runner, IResourceBuilder<ContainerResource>? mlflow) =>
+        mlflow is null ? runner : runner.WithEnvironment("Tracking__MlflowUri", mlflow.GetEndpoint("http")).WaitFor(mlflow);
+
+    private static async Task EnsureImageAsync(string reference, CancellationToken cancellationToken)
+    {
+        using var inspect = Process.Start(new ProcessStartInfo("docker", ["image", "inspect", "--format", "{{.Id}}", reference])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        await inspect.WaitForExitAsync(cancellationToken);
+        if (inspect.ExitCode != 0)
+        {
+            throw new DistributedApplicationException(
                 $"""
+                mlflow: the image {reference} is not on the Docker engine (no registry is reachable to pull it). Nothing was started.
                 To go on, do one of these:
-                  - load the image into this engine: `docker load -i mlflow.tar` (made where it can be pulled with `docker pull {image}:{tag} && docker save -o mlflow.tar {image}:{tag}`), or set Tracking:MlflowImage to an image this engine has;
+                  - load the image into this engine: `docker load -i mlflow.tar` (made where it can be pulled with `docker pull {reference} && docker save -o mlflow.tar {reference}`), or set Tracking:MlflowImage to an image this engine has;
                   - use an MLflow server you run yourself: without --mlflow, with --Tracking:MlflowUri=http://127.0.0.1:5000 (or Tracking__MlflowUri in the environment);
                   - or run without --mlflow: the runner's embedded registry (SQLite and files under data/) is the default.
                 """);
-        mlflow.WithConnectionSetting("Tracking__MlflowUri", "http").WithHttpHealthCheck("/health");
-        return mlflow;
+        }
     }
 
     /// <summary>"registry/name:tag" as name and tag; a reference without a tag is :latest.</summary>

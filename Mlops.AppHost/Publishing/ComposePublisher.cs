@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Mlops.AppHost.Hosting;
-using Endpoint = Mlops.AppHost.Hosting.Endpoint;
 
 namespace Mlops.AppHost.Publishing;
 
@@ -17,83 +16,97 @@ internal static class ComposePublisher
     /// <summary>Under /etc/nginx in the nginx image: extra locations such as /mlflow/.</summary>
     private const string NginxExtraConf = "mlops.d";
 
-    public static async Task<int> PublishAsync(IReadOnlyList<Resource> resources, string output, CancellationToken cancellationToken)
+    public static async Task<string> PublishAsync(DistributedApplicationModel model, DistributedApplicationExecutionContext execution, string output, string root, CancellationToken cancellationToken)
     {
         output = Path.GetFullPath(output);
         Directory.CreateDirectory(output);
-        var root = DistributedApplication.RepositoryRoot;
         var context = Path.GetRelativePath(output, root);
-
         var yaml = new StringBuilder()
             .AppendLine("# Written by `dotnet run --project Mlops.AppHost -- publish`: the app the AppHost runs, for a Docker host.")
             .AppendLine("# Start it with `docker compose up --build` (or docker-compose) in this folder; settings are in .env.")
             .AppendLine("name: mlops")
             .AppendLine("services:");
-        foreach (var resource in resources)
+        var volumes = new List<string>();
+        foreach (var resource in model.Resources)
         {
-            yaml.AppendLine($"  {resource.Name}:");
+            List<string> serviceVolumes = [];
             switch (resource)
             {
-                case ProjectResource project:
-                    yaml.AppendLine($"    image: mlops/{project.Name}:latest")
+                case ExecutableResource when resource.TryGetLastAnnotation<ServiceProjectAnnotation>(out var project):
+                    yaml.AppendLine($"  {resource.Name}:")
+                        .AppendLine($"    image: mlops/{resource.Name}:latest")
                         .AppendLine("    build:")
                         .AppendLine($"      context: {context}")
                         .AppendLine($"      dockerfile: {project.ProjectName}/Dockerfile")
                         .AppendLine("      args:")
                         .AppendLine("        DOTNET_SDK_IMAGE: ${DOTNET_SDK_IMAGE}")
                         .AppendLine("        DOTNET_ASPNET_IMAGE: ${DOTNET_ASPNET_IMAGE}");
-                    Environment(yaml, ProjectEnvironment(project));
+                    ComposeValues.WriteEnvironment(yaml, await ProjectEnvironmentAsync(resource, project, execution, cancellationToken));
+                    serviceVolumes.AddRange(project.PublishVolumes);
                     break;
                 case NginxResource nginx:
-                    yaml.AppendLine("    image: ${NGINX_IMAGE}");
-                    Environment(yaml, NginxEnvironment(nginx));
+                    yaml.AppendLine($"  {resource.Name}:")
+                        .AppendLine("    image: ${NGINX_IMAGE}");
+                    ComposeValues.WriteEnvironment(yaml, NginxEnvironment(nginx));
                     yaml.AppendLine("    ports:")
-                        .AppendLine($"      - \"127.0.0.1:${{NGINX_HTTP_PORT}}:{Port(nginx, NginxResource.HttpEndpoint)}\"")
-                        .AppendLine($"      - \"127.0.0.1:${{NGINX_GRPC_PORT}}:{Port(nginx, NginxResource.GrpcEndpoint)}\"");
-                    resource.PublishVolumes.AddRange([
+                        .AppendLine($"      - \"127.0.0.1:${{NGINX_HTTP_PORT}}:{NginxResource.PortOf(nginx, NginxResource.HttpEndpoint)}\"")
+                        .AppendLine($"      - \"127.0.0.1:${{NGINX_GRPC_PORT}}:{NginxResource.PortOf(nginx, NginxResource.GrpcEndpoint)}\"");
+                    serviceVolumes.AddRange([
                         $"{Path.Combine(context, "nginx", "mlops.conf.template")}:/etc/nginx/templates/nginx.conf.template:ro",
-                        $"{Path.Combine(context, "web")}:/usr/share/mlops/web:ro"]);
-                    // The image's template step renders it beside nginx.conf, into the folder the front door includes.
-                    var mlflowConf = nginx.MlflowContainer is null ? "no-mlflow.conf.template" : "mlflow.conf.template";
-                    resource.PublishVolumes.Add($"{Path.Combine(context, "nginx", mlflowConf)}:/etc/nginx/templates/{NginxExtraConf}/mlflow.conf.template:ro");
+                        $"{Path.Combine(context, "web")}:/usr/share/mlops/web:ro",
+                        // The image's template step renders it beside nginx.conf, into the folder the front door includes.
+                        $"{Path.Combine(context, "nginx", nginx.MlflowContainer is null ? "no-mlflow.conf.template" : "mlflow.conf.template")}:/etc/nginx/templates/{NginxExtraConf}/mlflow.conf.template:ro"]);
+                    break;
+                case ContainerResource container when container.TryGetLastAnnotation<ContainerImageAnnotation>(out var image):
+                    yaml.AppendLine($"  {resource.Name}:")
+                        .AppendLine($"    image: {ComposeValues.Quoted($"{(image.Registry is { Length: > 0 } registry ? registry + "/" : "")}{image.Image}:{image.Tag}")}");
+                    if (await ComposeValues.ArgumentsAsync(container, execution, cancellationToken) is { Count: > 0 } args)
+                    {
+                        yaml.AppendLine($"    command: [{string.Join(", ", args.Select(ComposeValues.Quoted))}]");
+                    }
 
+                    ComposeValues.WriteEnvironment(yaml, await ComposeValues.EnvironmentAsync(container, execution, cancellationToken));
+                    var mounts = container.Annotations.OfType<ContainerMountAnnotation>().ToList();
+                    serviceVolumes.AddRange(mounts.Select(m => $"{m.Source}:{m.Target}{(m.IsReadOnly ? ":ro" : "")}"));
+                    volumes.AddRange(mounts.Where(m => m.Type == ContainerMountType.Volume).Select(m => m.Source!));
                     break;
-                case ContainerResource container:
-                    ComposeContainer.Write(yaml, container);
-                    break;
+                default:
+                    continue;
             }
 
-            if (resource.PublishVolumes.Count > 0)
+            if (serviceVolumes.Count > 0)
             {
                 yaml.AppendLine("    volumes:");
-                foreach (var volume in resource.PublishVolumes)
-                {
-                    yaml.AppendLine($"      - \"{volume}\"");
-                }
+                serviceVolumes.ForEach(volume => yaml.AppendLine($"      - \"{volume}\""));
             }
 
-            if (resource.WaitsFor.Count > 0)
+            if (resource.TryGetAnnotationsOfType<WaitAnnotation>(out var waits))
             {
                 yaml.AppendLine("    depends_on:");
-                foreach (var dependency in resource.WaitsFor)
+                foreach (var wait in waits)
                 {
-                    yaml.AppendLine($"      - {dependency.Name}");
+                    yaml.AppendLine($"      - {wait.Resource.Name}");
                 }
             }
 
             yaml.AppendLine("    restart: unless-stopped");
         }
 
-        ComposeContainer.WriteVolumes(yaml, resources.OfType<ContainerResource>());
+        if (volumes.Count > 0)
+        {
+            // Declared, so that compose keeps them across `down` and `up`.
+            yaml.AppendLine("volumes:");
+            volumes.Distinct().ToList().ForEach(volume => yaml.AppendLine($"  {volume}:"));
+        }
 
-        var nginxResource = resources.OfType<NginxResource>().FirstOrDefault();
+        var nginxResource = model.Resources.OfType<NginxResource>().FirstOrDefault();
         var env = new StringBuilder()
             .AppendLine("# Base images: the offline ones this engine has, else the public ones.")
             .AppendLine($"DOTNET_SDK_IMAGE={await LocalOrAsync(SdkImage, "mcr.microsoft.com/dotnet/sdk:10.0", cancellationToken)}")
             .AppendLine($"DOTNET_ASPNET_IMAGE={await LocalOrAsync(AspnetImage, "mcr.microsoft.com/dotnet/aspnet:10.0", cancellationToken)}")
             .AppendLine("NGINX_IMAGE=nginx:1.27")
-            .AppendLine($"NGINX_HTTP_PORT={(nginxResource is null ? 8080 : Port(nginxResource, NginxResource.HttpEndpoint))}")
-            .AppendLine($"NGINX_GRPC_PORT={(nginxResource is null ? 8081 : Port(nginxResource, NginxResource.GrpcEndpoint))}")
+            .AppendLine($"NGINX_HTTP_PORT={(nginxResource is null ? 8080 : NginxResource.PortOf(nginxResource, NginxResource.HttpEndpoint))}")
+            .AppendLine($"NGINX_GRPC_PORT={(nginxResource is null ? 8081 : NginxResource.PortOf(nginxResource, NginxResource.GrpcEndpoint))}")
             .AppendLine("# The runner bind-mounts folders under this path into function containers: it must be the same")
             .AppendLine("# path on the host and in the runner's container.")
             .AppendLine($"MLOPS_DATA_DIR={Path.Combine(output, "data")}")
@@ -103,37 +116,28 @@ internal static class ComposePublisher
                 : "# Optional: an OTLP collector. (MLflow is the mlflow service: MLFLOW_URI is not used.)")
             .AppendLine("MLFLOW_URI=")
             .AppendLine("OTEL_EXPORTER_OTLP_ENDPOINT=");
-        await File.WriteAllTextAsync(Path.Combine(output, "docker-compose.yaml"), yaml.ToString(), cancellationToken);
+        var file = Path.Combine(output, "docker-compose.yaml");
+        await File.WriteAllTextAsync(file, yaml.ToString(), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(output, ".env"), env.ToString(), cancellationToken);
-        Console.WriteLine($"apphost  | wrote {Path.Combine(output, "docker-compose.yaml")} and .env");
-        return 0;
+        return file;
     }
 
-    private static Dictionary<string, string> ProjectEnvironment(ProjectResource project)
+    /// <summary>
+    /// What the app model gives the service (references, as service URLs), less what only means something on this
+    /// host (its telemetry receiver, loopback listen addresses), plus what a container needs instead.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> ProjectEnvironmentAsync(IResource resource, ServiceProjectAnnotation project, DistributedApplicationExecutionContext execution, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["OTEL_SERVICE_NAME"] = project.Name,
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "${OTEL_EXPORTER_OTLP_ENDPOINT}",
-            ["Tracking__MlflowUri"] = "${MLFLOW_URI}",
-        };
-        foreach (var endpoint in project.Endpoints)
+        var modelled = await ComposeValues.EnvironmentAsync(resource, execution, cancellationToken);
+        var environment = modelled.Where(pair => !pair.Key.StartsWith("OTEL_", StringComparison.Ordinal) && !pair.Key.StartsWith("Kestrel__", StringComparison.Ordinal))
+            .ToDictionary(StringComparer.Ordinal);
+        environment["OTEL_SERVICE_NAME"] = resource.Name;
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "${OTEL_EXPORTER_OTLP_ENDPOINT}";
+        environment.TryAdd("Tracking__MlflowUri", "${MLFLOW_URI}");
+        foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
         {
             // Inside the compose network every service listens on all interfaces; only NGINX is published.
             environment[$"Kestrel__Endpoints__{endpoint.Name}__Url"] = $"http://0.0.0.0:{endpoint.Port}";
-        }
-
-        foreach (var reference in project.References)
-        {
-            foreach (var endpoint in reference.Endpoints)
-            {
-                environment[$"services__{reference.Name}__{endpoint.Name}__0"] = ServiceUrl(reference, endpoint);
-            }
-
-            foreach (var (variable, endpointName) in reference.ConnectionSettings)
-            {
-                environment[variable] = ServiceUrl(reference, reference.Endpoints.Single(e => e.Name == endpointName));
-            }
         }
 
         foreach (var (key, value) in project.PublishEnvironment)
@@ -145,35 +149,28 @@ internal static class ComposePublisher
     }
 
     /// <summary>The template's values, for the nginx image's own template step (it writes /etc/nginx/nginx.conf).</summary>
-    private static Dictionary<string, string> NginxEnvironment(NginxResource nginx) => new()
+    private static Dictionary<string, string> NginxEnvironment(NginxResource nginx)
     {
-        ["NGINX_ENVSUBST_OUTPUT_DIR"] = "/etc/nginx",
-        ["NGINX_RUN_DIR"] = "/tmp",
-        ["NGINX_EXTRA_CONF_DIR"] = $"/etc/nginx/{NginxExtraConf}",
-        ["NGINX_MIME_TYPES"] = "/etc/nginx/mime.types",
-        ["NGINX_HTTP_LISTEN"] = Port(nginx, NginxResource.HttpEndpoint).ToString(),
-        ["NGINX_GRPC_LISTEN"] = Port(nginx, NginxResource.GrpcEndpoint).ToString(),
-        ["GATEWAY_ADDRESS"] = $"{nginx.Gateway!.Name}:{nginx.Gateway.Endpoints[0].Port}",
-        ["GATEWAY_GRPC_ADDRESS"] = $"{nginx.Gateway.Name}:{(nginx.Gateway.Endpoints.FirstOrDefault(e => e.Http2) ?? nginx.Gateway.Endpoints[0]).Port}",
-        ["RUNNER_ADDRESS"] = $"{nginx.Runner!.Name}:{nginx.Runner.Endpoints[0].Port}",
-        ["WEB_ROOT"] = "/usr/share/mlops/web",
-        ["MLFLOW_URI"] = nginx.MlflowContainer is { } mlflow ? ServiceUrl(mlflow, mlflow.Endpoints[0]) : "${MLFLOW_URI}",
-        ["NGINX_SERVER_NAMES"] = "${MLOPS_SERVER_NAMES:-localhost 127.0.0.1}",
-    };
-
-    private static void Environment(StringBuilder yaml, Dictionary<string, string> environment)
-    {
-        yaml.AppendLine("    environment:");
-        foreach (var (key, value) in environment.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        var gateway = nginx.Gateway ?? throw new InvalidOperationException("nginx has no gateway to proxy to");
+        var runner = nginx.Runner ?? throw new InvalidOperationException("nginx has no runner to proxy to");
+        return new()
         {
-            yaml.AppendLine($"      {key}: \"{value}\"");
-        }
+            ["NGINX_ENVSUBST_OUTPUT_DIR"] = "/etc/nginx",
+            ["NGINX_RUN_DIR"] = "/tmp",
+            ["NGINX_EXTRA_CONF_DIR"] = $"/etc/nginx/{NginxExtraConf}",
+            ["NGINX_MIME_TYPES"] = "/etc/nginx/mime.types",
+            ["NGINX_HTTP_LISTEN"] = NginxResource.PortOf(nginx, NginxResource.HttpEndpoint).ToString(),
+            ["NGINX_GRPC_LISTEN"] = NginxResource.PortOf(nginx, NginxResource.GrpcEndpoint).ToString(),
+            ["GATEWAY_ADDRESS"] = $"{gateway.Name}:{NginxResource.PortOf(gateway, "http")}",
+            ["GATEWAY_GRPC_ADDRESS"] = $"{gateway.Name}:{NginxResource.PortOf(gateway, "grpc")}",
+            ["RUNNER_ADDRESS"] = $"{runner.Name}:{NginxResource.PortOf(runner, "grpc")}",
+            ["WEB_ROOT"] = "/usr/share/mlops/web",
+            ["MLFLOW_URI"] = nginx.MlflowContainer is { } mlflow
+                ? ComposeValues.ServiceUrl(mlflow, mlflow.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http"))
+                : "${MLFLOW_URI}",
+            ["NGINX_SERVER_NAMES"] = "${MLOPS_SERVER_NAMES:-localhost 127.0.0.1}",
+        };
     }
-
-    /// <summary>On the compose network a service is reached by its name, on the port it listens on inside its container.</summary>
-    private static string ServiceUrl(Resource resource, Endpoint endpoint) => $"http://{resource.Name}:{endpoint.TargetPort ?? endpoint.Port}";
-
-    private static int Port(Resource resource, string endpoint) => resource.Endpoints.Single(e => e.Name == endpoint).Port;
 
     private static async Task<string> LocalOrAsync(string local, string fallback, CancellationToken cancellationToken)
     {
