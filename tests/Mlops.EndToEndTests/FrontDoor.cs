@@ -4,15 +4,15 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using apphost::Mlops.AppHost.Hosting;
-using Microsoft.Extensions.Configuration;
+using Aspire.Hosting.ApplicationModel;
 
 using Mlops.Testing;
 
 namespace Mlops.EndToEndTests;
 
 /// <summary>
-/// A real NGINX (Debian's binary) with the config the AppHost renders from nginx/mlops.conf.template,
-/// in front of a test gateway and runner, on free loopback ports.
+/// A real NGINX (Debian's binary) with the config the AppHost renders from nginx/mlops.conf.template, run as the
+/// AppHost runs it, in front of a test gateway and runner, on free loopback ports.
 /// </summary>
 public sealed class FrontDoor : IAsyncDisposable
 {
@@ -35,22 +35,25 @@ public sealed class FrontDoor : IAsyncDisposable
     /// <param name="gatewayGrpcAddress">The gateway's cleartext HTTP/2 port, for what NGINX's gRPC port passes to it.</param>
     public static async Task<FrontDoor> StartAsync(string gatewayAddress, string runnerAddress, string? mlflowUri = null, string? gatewayGrpcAddress = null)
     {
-        var configuration = new ConfigurationBuilder().Build();
-        var gateway = new ProjectResource("gateway", "Mlops.Gateway", configuration).WithEndpoint("http", new Uri(gatewayAddress).Port);
-        if (gatewayGrpcAddress is not null)
+        var gateway = Service("gateway", ("http", new Uri(gatewayAddress).Port), ("grpc", new Uri(gatewayGrpcAddress ?? gatewayAddress).Port));
+        var runner = Service("runner", ("grpc", new Uri(runnerAddress).Port));
+        var (httpPort, grpcPort) = AppHostProcess.FreePorts(2) is [var h, var g] ? (h, g) : throw new InvalidOperationException();
+        var nginx = new NginxResource("nginx", Directory.CreateTempSubdirectory("mlops-nginx-test-").FullName, RepositoryPaths.Root)
         {
-            gateway.WithEndpoint("grpc", new Uri(gatewayGrpcAddress).Port, http2: true);
+            Gateway = gateway,
+            Runner = runner,
+            MlflowUri = mlflowUri,
+        };
+        nginx.Annotations.Add(Endpoint(NginxResource.HttpEndpoint, httpPort));
+        nginx.Annotations.Add(Endpoint(NginxResource.GrpcEndpoint, grpcPort));
+        nginx.Render();
+
+        var info = new ProcessStartInfo(nginx.Command) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in nginx.Arguments)
+        {
+            info.ArgumentList.Add(argument);
         }
 
-        var runner = new ProjectResource("runner", "Mlops.Runner", configuration).WithEndpoint("grpc", new Uri(runnerAddress).Port, http2: true);
-        var (httpPort, grpcPort) = AppHostProcess.FreePorts(2) is [var h, var g] ? (h, g) : throw new InvalidOperationException();
-        var nginx = new NginxResource("nginx", configuration);
-        nginx.WithEndpoint(NginxResource.HttpEndpoint, httpPort).WithEndpoint(NginxResource.GrpcEndpoint, grpcPort, http2: true);
-        nginx.WithProxyTo(gateway, runner).WithMlflow(mlflowUri);
-
-        var info = nginx.Prepare(new Dictionary<string, string>());
-        info.RedirectStandardError = true;
-        info.RedirectStandardOutput = true;
         var process = Process.Start(info)!;
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
@@ -80,7 +83,6 @@ public sealed class FrontDoor : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            // SIGTERM to the master: it stops its workers. A SIGKILL would leave them holding the ports.
             using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
             await kill.WaitForExitAsync();
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -88,7 +90,21 @@ public sealed class FrontDoor : IAsyncDisposable
         }
 
         _process.Dispose();
-        _nginx.Cleanup();
+        Directory.Delete(_nginx.RunDirectory, recursive: true);
     }
 
+    /// <summary>A service NGINX proxies to, as the AppHost's model has it: a name and its endpoints' ports.</summary>
+    private static ExecutableResource Service(string name, params (string Name, int Port)[] endpoints)
+    {
+        var service = new ExecutableResource(name, name, ".");
+        foreach (var (endpoint, port) in endpoints)
+        {
+            service.Annotations.Add(Endpoint(endpoint, port));
+        }
+
+        return service;
+    }
+
+    private static EndpointAnnotation Endpoint(string name, int port) =>
+        new(ProtocolType.Tcp, uriScheme: "http", name: name, port: port, isProxied: false);
 }

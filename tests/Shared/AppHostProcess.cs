@@ -1,23 +1,26 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
 
 namespace Mlops.Testing;
 
 /// <summary>
-/// The whole system started the way `dotnet run --project Mlops.AppHost` starts it — the role
-/// Aspire.Hosting.Testing would play — on free ports, with its own data, logs and runner instance.
-/// Shared by the end-to-end tests and the benchmark (linked into both projects).
+/// The whole system as a process, started the way `dotnet run --project Mlops.AppHost` starts it, on free ports,
+/// with its own data, logs and runner instance: for what only a process shows (signals, its exit, its memory).
+/// The benchmark measures through it; the end-to-end tests start the AppHost through Aspire.Hosting.Testing
+/// otherwise.
 /// </summary>
 public sealed class AppHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private AppHostProcess(Process process, Dictionary<string, int> ports, string root, string instance, string dashboardToken)
+    private readonly long _started;
+    private TimeSpan? _startedIn;
+
+    private AppHostProcess(Process process, long started, Dictionary<string, int> ports, string root, string instance, string dashboardToken)
     {
+        _started = started;
         DashboardToken = dashboardToken;
         _process = process;
         Ports = ports;
@@ -43,7 +46,7 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public string Runner => $"http://127.0.0.1:{Ports["runner:grpc"]}";
 
-    /// <summary>The dashboard's browser token, fixed for this run (Dashboard__Token) so that tests can log in.</summary>
+    /// <summary>The dashboard's browser token, fixed for this run (Dashboard__Token) so that a browser can log in.</summary>
     public string DashboardToken { get; }
 
     /// <summary>The admin key the AppHost wrote to data/secrets/admin.key on start.</summary>
@@ -53,20 +56,27 @@ public sealed class AppHostProcess : IAsyncDisposable
     public HttpClient Http(string baseAddress, TimeSpan? timeout = null, string? key = null) =>
         BearerHandler.Client(baseAddress, key ?? AdminKey, timeout ?? TimeSpan.FromMinutes(5));
 
-    /// <summary>The dashboard, logged in.</summary>
-    public HttpClient DashboardHttp() => Http(Dashboard, TimeSpan.FromSeconds(30), DashboardToken);
+    /// <summary>The dashboard's telemetry API (/api/telemetry/...), with the key the AppHost keeps in data/secrets/dashboard.key.</summary>
+    public HttpClient TelemetryApi()
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Dashboard), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Add("X-API-Key", File.ReadAllText(Path.Combine(Root, "data", "secrets", "dashboard.key")).Trim());
+        return http;
+    }
 
     /// <summary>The runner's process id, for memory readings.</summary>
     public int? RunnerProcessId => ProcessIdOf("runner");
 
-    /// <summary>The process id of one of the AppHost's resources (for NGINX, its master), found among the AppHost's children.</summary>
+    /// <summary>
+    /// The process id of one of this app's services, found by its executable and this run's runner instance in
+    /// its environment (DCP starts them, so they are not the AppHost's children).
+    /// </summary>
     public int? ProcessIdOf(string resource)
     {
         var marker = resource switch
         {
-            // Its native executable (the AppHost runs it so), or its assembly.
-            "runner" => "Mlops.Runner",
-            "gateway" => "Mlops.Gateway.dll",
+            "runner" => "/publish/Mlops.Runner",
+            "gateway" => "/Mlops.Gateway",
             "nginx" => "nginx",
             _ => throw new ArgumentException($"the AppHost has no resource {resource}", nameof(resource)),
         };
@@ -77,17 +87,17 @@ public sealed class AppHostProcess : IAsyncDisposable
             {
                 try
                 {
-                    return File.ReadAllText($"/proc/{pid}/cmdline").Contains(marker, StringComparison.Ordinal)
-                           && File.ReadAllText($"/proc/{pid}/status").Contains($"PPid:\t{_process.Id}\n", StringComparison.Ordinal);
+                    return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Any(a => a.EndsWith(marker, StringComparison.Ordinal) || a == marker)
+                           && File.ReadAllText($"/proc/{pid}/environ").Contains($"Runner__InstanceName={Instance}\0", StringComparison.Ordinal);
                 }
-                catch (IOException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     return false;
                 }
             });
     }
 
-    /// <summary>The AppHost's own process id (its containers carry it in their labels).</summary>
+    /// <summary>The AppHost's own process id.</summary>
     public int ProcessId => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -110,15 +120,27 @@ public sealed class AppHostProcess : IAsyncDisposable
     /// <param name="functionsPath">The runner's functions folder, when not the repository's.</param>
     /// <param name="arguments">More of the AppHost's command line (e.g. --mlflow).</param>
     /// <param name="endpoints">More endpoints to put on free ports (e.g. mlflow:http).</param>
+    /// <param name="environment">More of the AppHost's environment (settings, as a user would export them).</param>
+    /// <param name="ignoreSigint">Started as a script's background job is: with SIGINT ignored.</param>
     public static async Task<AppHostProcess> StartAsync(string repositoryRoot, string configuration, TimeSpan timeout, string? functionsPath = null,
-        IReadOnlyList<string>? arguments = null, IReadOnlyList<string>? endpoints = null)
+        IReadOnlyList<string>? arguments = null, IReadOnlyList<string>? endpoints = null, IReadOnlyDictionary<string, string>? environment = null,
+        bool ignoreSigint = false)
     {
-        string[] allEndpoints = ["runner:grpc", "gateway:http", "gateway:grpc", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp", .. endpoints ?? []];
+        string[] allEndpoints = ["runner:grpc", "gateway:http", "gateway:grpc", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp-grpc", "dashboard:otlp", .. endpoints ?? []];
         var ports = allEndpoints.Zip(FreePorts(allEndpoints.Length)).ToDictionary(pair => pair.First, pair => pair.Second);
         var root = Directory.CreateTempSubdirectory("mlops-e2e-").FullName;
         var instance = $"e2e-{Guid.NewGuid():N}"[..16];
         // Started from the repository's root, as the README's command starts it.
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repositoryRoot };
+        if (ignoreSigint)
+        {
+            // The shell ignores SIGINT and execs: the AppHost is that same process, with SIGINT still ignored.
+            info.FileName = "bash";
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("trap '' INT; exec dotnet \"$@\"");
+            info.ArgumentList.Add("bash");
+        }
+
         info.ArgumentList.Add(Path.Combine(repositoryRoot, "Mlops.AppHost", "bin", configuration, "net10.0", "Mlops.AppHost.dll"));
         foreach (var (endpoint, port) in ports)
         {
@@ -130,7 +152,8 @@ public sealed class AppHostProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        // The services inherit the AppHost's environment: keep this run's state out of the repository's data/.
+        // Settings in the environment, as a user may give them: the AppHost hands them to the services they are for.
+        // This run's state stays out of the repository's data/.
         info.Environment["Runner__DataPath"] = Path.Combine(root, "data");
         info.Environment["Auth__DataPath"] = Path.Combine(root, "data");
         info.Environment["Runner__LogsPath"] = Path.Combine(root, "logs");
@@ -140,26 +163,23 @@ public sealed class AppHostProcess : IAsyncDisposable
             info.Environment["Runner__FunctionsPath"] = functionsPath;
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
 
         var token = Guid.NewGuid().ToString("N");
         info.Environment["Dashboard__Token"] = token;
-        var host = new AppHostProcess(Process.Start(info)!, ports, root, instance, token);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline && !host.HasExited; await Task.Delay(500))
+        var started = Stopwatch.GetTimestamp();
+        var host = new AppHostProcess(Process.Start(info)!, started, ports, root, instance, token);
+        // The AppHost says so once the front door is healthy, which waits for everything behind it.
+        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline && !host.HasExited; await Task.Delay(250))
         {
-            try
+            if (host.Output.Contains(ReadyLine, StringComparison.Ordinal))
             {
-                var resources = await http.GetFromJsonAsync<JsonArray>($"{host.Dashboard}/api/resources");
-                if (resources is { Count: >= 3 } && resources.All(r => r!["state"]!.GetValue<string>() == "Running"))
-                {
-                    return host;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not up yet.
+                return host;
             }
         }
 
@@ -167,10 +187,22 @@ public sealed class AppHostProcess : IAsyncDisposable
         throw new InvalidOperationException($"the AppHost did not bring everything up:\n{host.Output}");
     }
 
+    /// <summary>What the AppHost prints once everything is healthy.</summary>
+    public const string ReadyLine = "Everything is up:";
+
     /// <summary>What Ctrl+C sends.</summary>
-    public async Task InterruptAsync(TimeSpan timeout)
+    public Task InterruptAsync(TimeSpan timeout) => SignalAsync("INT", timeout);
+
+    /// <summary>What `kill` and service managers send.</summary>
+    public Task TerminateAsync(TimeSpan timeout) => SignalAsync("TERM", timeout);
+
+    /// <summary>What the kernel's OOM killer (or `kill -9`) does: no chance to stop anything.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>Sends the signal and waits until the AppHost has exited (OperationCanceledException when it has not in time).</summary>
+    private async Task SignalAsync(string signal, TimeSpan timeout)
     {
-        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString()]))
+        using (var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString()]))
         {
             await kill.WaitForExitAsync();
         }
@@ -199,13 +231,12 @@ public sealed class AppHostProcess : IAsyncDisposable
         {
             try
             {
-                await InterruptAsync(TimeSpan.FromSeconds(60));
+                await TerminateAsync(TimeSpan.FromSeconds(60));
             }
             catch (OperationCanceledException)
             {
-                // A process started in the background by a non-interactive shell ignores SIGINT: end it anyway,
-                // and what it started, rather than leave them running.
-                Console.Error.WriteLine($"the AppHost ({_process.Id}) did not stop within 60 s of SIGINT: killing it and its children");
+                // End it anyway, and what it started, rather than leave them running.
+                Console.Error.WriteLine($"the AppHost ({_process.Id}) did not stop within 60 s of SIGTERM: killing it and its children");
                 _process.Kill(entireProcessTree: true);
                 await _process.WaitForExitAsync();
             }
@@ -233,10 +264,18 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>From the start of the process to the line that says everything is healthy.</summary>
+    public TimeSpan StartedIn => _startedIn ?? throw new InvalidOperationException("the AppHost has not said it is up");
+
     private void Keep(string? line)
     {
         if (line is not null)
         {
+            if (line.Contains(ReadyLine, StringComparison.Ordinal))
+            {
+                _startedIn ??= Stopwatch.GetElapsedTime(_started);
+            }
+
             lock (_output)
             {
                 _output.Add(line);

@@ -1,3 +1,5 @@
+using Mlops.EndToEndTests.Hosting;
+
 namespace Mlops.EndToEndTests.Cli;
 
 /// <summary>
@@ -8,9 +10,9 @@ public sealed class CliFixture : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
 
-    private AppHostProcess? _app;
+    private AspireSystem? _app;
 
-    public AppHostProcess App => _app ?? throw new InvalidOperationException("the system did not start");
+    public AspireSystem App => _app ?? throw new InvalidOperationException("the system did not start");
 
     /// <summary>A folder with no Mlops.sln above it, so that only the environment gives the CLI its key.</summary>
     public string Folder { get; } = Directory.CreateTempSubdirectory("mlops-cli-").FullName;
@@ -20,7 +22,7 @@ public sealed class CliFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await AppHostProcess.StartAsync(RepositoryPaths.Root, RepositoryPaths.Configuration, TimeSpan.FromMinutes(4));
+        _app = await AspireSystem.StartAsync(TimeSpan.FromMinutes(4));
         // A cold start builds the train image first: more time than any later call.
         Training = await RunAsync(TimeSpan.FromMinutes(10), "invoke", "train", "-p", "n_estimators=20");
     }

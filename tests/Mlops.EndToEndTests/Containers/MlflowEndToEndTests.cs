@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Aspire.Hosting.ApplicationModel;
+using Mlops.EndToEndTests.Hosting;
 
 namespace Mlops.EndToEndTests.Containers;
 
@@ -16,9 +18,9 @@ public sealed class MlflowEndToEndTests
         var volume = $"mlops-mlflow-test-{Guid.NewGuid():N}"[..32];
         try
         {
-            await using var app = await AppHostProcess.StartAsync(RepositoryPaths.Root, RepositoryPaths.Configuration, TimeSpan.FromMinutes(6),
+            await using var app = await AspireSystem.StartAsync(TimeSpan.FromMinutes(6),
                 arguments: ["--mlflow", $"--Tracking:MlflowImage={MlflowImageFactAttribute.Image}", $"--Tracking:MlflowVolume={volume}"],
-                endpoints: ["mlflow:http"]);
+                extraEndpoints: ["mlflow:http"]);
             using var http = app.Http(app.FrontDoor);
 
             using var train = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "train", ["parameters"] = new JsonObject { ["n_estimators"] = 20 } });
@@ -50,16 +52,14 @@ public sealed class MlflowEndToEndTests
             var metrics = run["run"]!["data"]!["metrics"]!.AsArray().Select(m => m!["key"]!.GetValue<string>()).ToList();
             Assert.Contains("accuracy", metrics);
 
-            using var dashboard = app.DashboardHttp();
-            var mlflow = (await dashboard.GetFromJsonAsync<JsonArray>("/api/resources"))!.Single(r => r!["name"]!.GetValue<string>() == "mlflow")!;
-            Assert.Equal(("container", "Running"), (mlflow["kind"]!.GetValue<string>(), mlflow["state"]!.GetValue<string>()));
+            Assert.True(app.App.ResourceNotifications.TryGetCurrentState("mlflow", out var mlflow));
+            Assert.Equal(("Container", KnownResourceStates.Running), (mlflow.Snapshot.ResourceType, mlflow.Snapshot.State?.Text));
 
-            await app.InterruptAsync(TimeSpan.FromMinutes(1));
-            Assert.Equal(0, app.ExitCode);
+            await app.DisposeAsync();
             var left = await docker.Containers.ListContainersAsync(new ContainersListParameters
             {
                 All = true,
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"mlops.apphost.pid={app.ProcessId}"] = true } },
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["ancestor"] = new Dictionary<string, bool> { [MlflowImageFactAttribute.Image!] = true } },
             });
             Assert.Empty(left);
             // The runs outlive the container: they are on the named volume.
@@ -67,7 +67,20 @@ public sealed class MlflowEndToEndTests
         }
         finally
         {
-            await ContainerResourceTests.RemoveVolumeAsync(docker, volume);
+            await RemoveVolumeAsync(docker, volume);
+        }
+    }
+
+    /// <summary>Removes a test's volume; one that was never made is no failure.</summary>
+    private static async Task RemoveVolumeAsync(IDockerClient docker, string volume)
+    {
+        try
+        {
+            await docker.Volumes.RemoveAsync(volume, force: true);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Never created: the start failed before it.
         }
     }
 }

@@ -1,8 +1,6 @@
-extern alias apphost;
+using Mlops.AppHost.Hosting;
 
-using apphost::Mlops.AppHost.Hosting;
-
-namespace Mlops.EndToEndTests;
+namespace Mlops.AppHost.Tests;
 
 /// <summary>The AppHost's wait before restarting a resource that died (pure logic, no processes).</summary>
 public sealed class RestartBackoffTests
