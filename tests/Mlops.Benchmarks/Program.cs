@@ -66,7 +66,10 @@ try
     var samples = new Samples();
     var measure = new Measurements(new Runner.RunnerClient(channel), frontDoor, samples);
     var runner = app.RunnerProcessId ?? throw new InvalidOperationException("the runner's process was not found");
+    var gateway = app.ProcessIdOf("gateway") ?? throw new InvalidOperationException("the gateway's process was not found");
     var idle = await Engine.SettledRssAsync(runner, TimeSpan.FromSeconds(10));
+    var gatewayIdle = Engine.Memory(gateway).Rss;
+    var orchestration = Orchestration.Memory(app.ProcessId);
 
     foreach (var (function, changed) in servingOnly || coldPath ? [] : new[] { ("hello", "hello.sh"), ("train", "Program.cs"), ("predict", "Program.cs") })
     {
@@ -108,9 +111,15 @@ try
     }
 
     var peak = Engine.Memory(runner);
+    measure.Figures.Add(("AppHost start to all healthy (built already)", app.StartedIn.TotalSeconds, "s"));
+    measure.Figures.Add(("orchestration RSS, idle (AppHost, DCP, dashboard)", orchestration.Rss, "MB"));
+    measure.Figures.Add(("orchestration PSS, idle (AppHost, DCP, dashboard)", orchestration.Pss, "MB"));
+    measure.Figures.Add(("orchestration processes", orchestration.Processes, ""));
     measure.Figures.Add(("runner RSS, idle after start", idle, "MB"));
     // VmHWM: the most the runner ever held resident, start-up and every phase above included.
     measure.Figures.Add(("runner RSS, peak", peak.Peak, "MB"));
+    measure.Figures.Add(("gateway RSS, idle after start", gatewayIdle, "MB"));
+    measure.Figures.Add(("gateway RSS, peak", Engine.Memory(gateway).Peak, "MB"));
     var leaked = await Engine.LeakedContainersAsync(app.Instance);
     // The runner keeps a function's newest few images: these would push the repository's own ones out.
     await Engine.RemoveImagesAsync(measure.ChangedImages);
