@@ -20,6 +20,7 @@ public static class EndpointSnapshots
             State = State(endpoint.State),
             IsHidden = false,
             CreationTimeStamp = endpoint.CreatedTime?.ToDateTime(),
+            StartTimeStamp = endpoint.CreatedTime?.ToDateTime(),
             Properties =
             [
                 new(CustomResourceKnownProperties.Source, $"{endpoint.Function}: {endpoint.ModelName} {endpoint.ModelVersion}"),
