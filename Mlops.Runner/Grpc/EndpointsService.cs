@@ -8,7 +8,7 @@ using Endpoint = Mlops.V1.Endpoint;
 namespace Mlops.Runner.Grpc;
 
 /// <summary>The serving control plane. Predict is the gateway's (the data plane); here it stays unimplemented.</summary>
-public sealed class EndpointsService(EndpointManager endpoints) : V1.Endpoints.EndpointsBase
+public sealed class EndpointsService(EndpointManager endpoints, IHostApplicationLifetime lifetime) : V1.Endpoints.EndpointsBase
 {
     [Authorize(Policy = Permissions.Deploy)]
     public override async Task<Endpoint> PutEndpoint(PutEndpointRequest request, ServerCallContext context) =>
@@ -36,16 +36,20 @@ public sealed class EndpointsService(EndpointManager endpoints) : V1.Endpoints.E
     [Authorize(Policy = Permissions.Read)]
     public override async Task WatchEndpoints(WatchEndpointsRequest request, IServerStreamWriter<V1.EndpointEvent> responseStream, ServerCallContext context)
     {
+        // A watch lasts until the watcher leaves, or the runner stops: the server waits for open calls before it
+        // stops its services (the replicas' removal among them), so a watch left open would hold the stop for as
+        // long as the server lets it (and an orchestrator kills a runner that does not stop in seconds).
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await foreach (var change in endpoints.WatchAsync(context.CancellationToken))
+            await foreach (var change in endpoints.WatchAsync(watching.Token))
             {
-                await responseStream.WriteAsync(EndpointMapper.ToProto(change), context.CancellationToken);
+                await responseStream.WriteAsync(EndpointMapper.ToProto(change), watching.Token);
             }
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (watching.IsCancellationRequested)
         {
-            // The watcher left, or the runner is stopping: a watch ends that way.
+            // The watcher left, or the runner is stopping: a watch ends that way (the watcher follows the next runner).
         }
     }
 
