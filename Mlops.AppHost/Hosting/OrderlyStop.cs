@@ -5,9 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Mlops.AppHost.Hosting;
 
 /// <summary>
-/// On Ctrl+C or SIGTERM, stops the app's resources front to back (NGINX, the gateway, the runner, MLflow) and waits
-/// until each has stopped, before Aspire tears down the rest: the AppHost's exit then means nothing of it runs any
-/// more. Aspire's own teardown would otherwise still be stopping processes a few seconds after the AppHost is gone.
+/// On Ctrl+C or SIGTERM, stops the app's resources front to back (NGINX, the gateway, the runner, MLflow), each with
+/// SIGTERM and up to 30 s to finish, and waits until each has stopped, before Aspire tears down the rest: the
+/// AppHost's exit then means nothing of it runs any more. Aspire's own teardown would otherwise still be stopping
+/// processes a few seconds after the AppHost is gone, and kills one that takes more than six seconds — the runner
+/// removing its replicas, say, which then outlive it.
 /// </summary>
 public static class OrderlyStop
 {
@@ -31,7 +33,8 @@ public static class OrderlyStop
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
-            foreach (var resource in model.Resources.Where(r => r is ExecutableResource or ContainerResource).Reverse())
+            // The app's own resources (the ones it keeps running), front to back; Aspire's dashboard goes with Aspire.
+            foreach (var resource in model.Resources.Where(r => r.HasAnnotationOfType<RestartOnExitAnnotation>()).Reverse())
             {
                 if (!notifications.TryGetCurrentState(resource.Name, out var current) || IsStopped(current.Snapshot.State?.Text))
                 {
@@ -42,14 +45,19 @@ public static class OrderlyStop
                 bound.CancelAfter(StopBound);
                 try
                 {
-                    var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, bound.Token);
-                    if (!result.Success)
+                    // Asked ourselves, and given the time to finish (the runner removes its replicas and containers as it
+                    // stops): Aspire's stop command would kill a process that is not gone six seconds after SIGTERM.
+                    if (ProcessId(current) is { } pid && Signals.Terminate(pid))
                     {
-                        logger.LogWarning("Stopping {Resource} failed: {Reason}", resource.Name, result.Message);
+                        await notifications.WaitForResourceAsync(resource.Name, e => IsStopped(e.Snapshot.State?.Text), bound.Token);
                         continue;
                     }
 
-                    await notifications.WaitForResourceAsync(resource.Name, e => IsStopped(e.Snapshot.State?.Text), bound.Token);
+                    var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, bound.Token);
+                    if (result.Success)
+                    {
+                        await notifications.WaitForResourceAsync(resource.Name, e => IsStopped(e.Snapshot.State?.Text), bound.Token);
+                    }
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -57,6 +65,14 @@ public static class OrderlyStop
                 }
             }
         }
+
+        /// <summary>The process of an executable resource, as the dashboard shows it.</summary>
+        private static int? ProcessId(ResourceEvent current) =>
+            current.Resource is ExecutableResource &&
+            current.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid &&
+            int.TryParse(pid.ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                ? id
+                : null;
 
         private static bool IsStopped(string? state) => state is null || KnownResourceStates.TerminalStates.Contains(state) || state == KnownResourceStates.NotStarted;
     }

@@ -71,7 +71,8 @@ public static class Tracking
             .WithArgs("mlflow", "server", "--host", "0.0.0.0", "--port", "5000",
                 "--backend-store-uri", "sqlite:////mlflow/mlflow.db", "--artifacts-destination", "/mlflow/artifacts", "--serve-artifacts")
             .WithVolume(volume, "/mlflow")
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .RestartsWhenItExits();
         if (builder.ExecutionContext.IsRunMode)
         {
             // Before anything starts, rather than a container that never comes and a runner waiting for it.

@@ -14,13 +14,17 @@ public sealed class EndpointMonitor(
     RunnerApi runner,
     ServingEndpoints endpoints,
     ResourceNotificationService notifications,
+    IHostApplicationLifetime lifetime,
     ILogger<EndpointMonitor> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken serviceStopping)
     {
+        // Not after the app begins to stop: the runner is stopped first, and a watch held open would delay it.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(serviceStopping, lifetime.ApplicationStopping);
+        var stoppingToken = stopping.Token;
         var retry = FirstRetry;
         try
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mlops.AppHost.Hosting;
 
@@ -29,6 +30,7 @@ public static class ServingExtensions
             services.GetRequiredService<RunnerApi>(),
             services.GetRequiredService<ServingEndpoints>(),
             services.GetRequiredService<ResourceNotificationService>(),
+            services.GetRequiredService<IHostApplicationLifetime>(),
             services.GetRequiredService<ILogger<EndpointMonitor>>()));
         return builder;
     }

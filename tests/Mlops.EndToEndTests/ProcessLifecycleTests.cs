@@ -49,18 +49,32 @@ public sealed class ProcessLifecycleTests
     }
 
     [Fact]
-    public async Task Sigterm_StopsEverything_AlsoWhereABackgroundJobIgnoresSigint()
+    public async Task Sigterm_StopsEverything_AlsoWhereABackgroundJobIgnoresSigint_AndTheRunnerRemovesItsReplicas()
     {
         await using var app = await AppHostProcess.StartAsync(RepositoryPaths.Root, RepositoryPaths.Configuration, Start, ignoreSigint: true);
+        using var docker = new DockerClientConfiguration().CreateClient();
+        using (var http = app.Http(app.FrontDoor, TimeSpan.FromMinutes(10)))
+        {
+            using var train = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "train", ["parameters"] = new JsonObject { ["n_estimators"] = 10 } });
+            Assert.True(train.IsSuccessStatusCode, await train.Content.ReadAsStringAsync());
+            using var deploy = await http.PutAsJsonAsync("/api/v1/endpoints/iris", new JsonObject
+            {
+                ["function"] = "predict", ["modelName"] = "iris_model", ["modelVersion"] = "latest", ["minReplicas"] = 2, ["maxReplicas"] = 2,
+            });
+            Assert.True(deploy.IsSuccessStatusCode, await deploy.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(2, (await ContainersAsync(docker, app.Instance)).Count);
 
         // As in the background of a non-interactive script: Ctrl+C's signal does nothing...
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.InterruptAsync(TimeSpan.FromSeconds(3)));
         Assert.False(app.HasExited);
 
-        // ...and SIGTERM stops it all.
+        // ...and SIGTERM stops it all: the runner is given the time to remove its replicas before it goes.
         var services = new[] { "runner", "gateway", "nginx" }.Select(name => app.ProcessIdOf(name)).ToList();
         await app.TerminateAsync(TimeSpan.FromMinutes(1));
         Assert.All(services, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"{pid} outlived the AppHost"));
+        Assert.Empty(await ContainersAsync(docker, app.Instance));
         await Eventually.HoldsAsync(() => Task.FromResult(app.Ports.Values.All(AppHostProcess.PortIsFree)), TimeSpan.FromSeconds(30));
     }
 
