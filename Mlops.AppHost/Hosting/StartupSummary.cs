@@ -27,14 +27,14 @@ public static class StartupSummary
             {
                 foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
                 {
-                    text.AppendLine($"  {resource.Name,-8} {endpoint.Name,-5} http://{Ports.Loopback}:{endpoint.Port}");
+                    text.AppendLine($"  {resource.Name,-16} {endpoint.Name,-9} http://{Ports.Loopback}:{endpoint.Port}");
                 }
             }
 
             text.AppendLine(secrets.AdminKeyCreated
-                ? $"  admin key      {secrets.AdminKey} (new; shown this once, kept in {secrets.AdminKeyPath})"
-                : $"  admin key      in {secrets.AdminKeyPath}");
-            text.Append($"  dashboard API  key in {secrets.DashboardKeyPath} (X-API-Key for /api/telemetry/...)");
+                ? $"  admin key                  {secrets.AdminKey} (new; shown this once, kept in {secrets.AdminKeyPath})"
+                : $"  admin key                  in {secrets.AdminKeyPath}");
+            text.Append($"  dashboard's telemetry API  key in {secrets.DashboardKeyPath} (X-API-Key for /api/telemetry/...)");
             ready.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mlops.AppHost").LogInformation("{Summary}", text.ToString());
             return Task.CompletedTask;
         });

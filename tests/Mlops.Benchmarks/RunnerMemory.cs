@@ -53,13 +53,13 @@ internal static class RunnerMemory
         try
         {
             // The images may need a build: that is not what is measured, so one unmeasured start builds them.
-            await MeasureOnceAsync(binaries, functions, variants[0], 1, mixed, breakdown: false, TimeSpan.Zero);
+            await MeasureOnceAsync(Path.Combine(root, "Mlops.Runner"), binaries, functions, variants[0], 1, mixed, breakdown: false, TimeSpan.Zero);
             var readings = variants.ToDictionary(v => v.Name, _ => new List<Reading>());
             for (var round = 0; round < rounds; round++)
             {
                 foreach (var variant in variants)
                 {
-                    var reading = await MeasureOnceAsync(binaries, functions, variant, invocations, mixed, breakdown && round == 0, hold);
+                    var reading = await MeasureOnceAsync(Path.Combine(root, "Mlops.Runner"), binaries, functions, variant, invocations, mixed, breakdown && round == 0, hold);
                     readings[variant.Name].Add(reading);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"round {round + 1} {variant.Name}: idle {reading.IdleRss:F1} MB (anon {reading.IdleAnon:F1}, doublemapped {reading.IdleJit:F1}, files {reading.IdleFile:F1}), after {invocations} hellos {reading.LoadedRss:F1} MB (anon {reading.LoadedAnon:F1}, doublemapped {reading.LoadedJit:F1}, files {reading.LoadedFile:F1}), peak {reading.Peak:F1} MB, hello median {reading.MedianMs:F0} ms, health after {reading.StartMs:F0} ms"));
@@ -84,7 +84,8 @@ internal static class RunnerMemory
         }
     }
 
-    private static async Task<Reading> MeasureOnceAsync(string binaries, string functions, Variant variant, int invocations, bool mixed, bool breakdown, TimeSpan hold)
+    /// <param name="project">The runner's project folder: it starts there, as the AppHost starts it, and reads its settings from there.</param>
+    private static async Task<Reading> MeasureOnceAsync(string project, string binaries, string functions, Variant variant, int invocations, bool mixed, bool breakdown, TimeSpan hold)
     {
         var root = Directory.CreateTempSubdirectory("mlops-runner-memory-").FullName;
         var port = AppHostProcess.FreePort();
@@ -93,7 +94,7 @@ internal static class RunnerMemory
         binaries = Path.GetFullPath(variant.Environment.GetValueOrDefault("BIN", binaries));
         var assembly = Path.Combine(binaries, "Mlops.Runner.dll");
         var jit = File.Exists(assembly);
-        var info = new ProcessStartInfo(jit ? "dotnet" : Path.Combine(binaries, "Mlops.Runner")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = binaries };
+        var info = new ProcessStartInfo(jit ? "dotnet" : Path.Combine(binaries, "Mlops.Runner")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = project };
         if (jit)
         {
             info.ArgumentList.Add(assembly);

@@ -82,7 +82,11 @@ public sealed class RunnerProcess : IAsyncDisposable
         instance ??= $"proc-{Guid.NewGuid():N}"[..17];
         var address = $"http://127.0.0.1:{AppHostProcess.FreePort()}";
         var binaries = Path.Combine(RepositoryPaths.Root, "Mlops.Runner", "bin", RepositoryPaths.Configuration, "net10.0");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = binaries };
+        // Started from its project folder, as the AppHost and `dotnet run` start it: its settings are read from there.
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.Combine(RepositoryPaths.Root, "Mlops.Runner"),
+        };
         info.ArgumentList.Add(Path.Combine(binaries, "Mlops.Runner.dll"));
         var environment = new Dictionary<string, string>
         {
