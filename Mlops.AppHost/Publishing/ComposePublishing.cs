@@ -1,5 +1,6 @@
 using Aspire.Hosting.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mlops.AppHost.Hosting;
 
@@ -20,10 +21,23 @@ public static class ComposePublishing
         var root = builder.RepositoryRoot();
         builder.Pipeline.AddStep(StepName, async step =>
         {
-            var output = step.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
+            var outputs = step.Services.GetRequiredService<IPipelineOutputService>();
+            LeaveNoTempFolder(outputs.GetTempDirectory(), step.Services.GetRequiredService<IHostApplicationLifetime>());
+            var output = outputs.GetOutputDirectory();
             var file = await ComposePublisher.PublishAsync(step.Model, step.ExecutionContext, output, root, step.CancellationToken);
             step.Logger.LogInformation("Wrote {File} and .env", file);
         }, requiredBy: WellKnownPipelineSteps.Publish);
         return builder;
     }
+
+    /// <summary>
+    /// Aspire makes a temporary folder for every pipeline run and leaves it behind; this publish puts nothing in it,
+    /// so it goes when the app stops, unless something else has used it by then.
+    /// </summary>
+    private static void LeaveNoTempFolder(string folder, IHostApplicationLifetime lifetime) =>
+        lifetime.ApplicationStopped.Register(() =>
+        {
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+                Directory.Delete(folder);
+        });
 }

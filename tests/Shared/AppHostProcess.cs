@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Mlops.Testing;
 
@@ -244,7 +246,17 @@ public sealed class AppHostProcess : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(Root, recursive: true);
+        // A killed AppHost leaves NGINX's run folder for its next start, which a test's data folder never has.
+        var nginxRun = NginxRunDirectory(Path.Combine(Root, "data"));
+        if (Directory.Exists(nginxRun))
+        {
+            Directory.Delete(nginxRun, recursive: true);
+        }
     }
+
+    /// <summary>Where the AppHost keeps NGINX's run folder for a data folder (as NginxResource.RunDirectoryFor).</summary>
+    private static string NginxRunDirectory(string dataPath) =>
+        Path.Combine(Path.GetTempPath(), "mlops-nginx-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dataPath)))[..12]);
 
     /// <summary>A loopback port nobody listens on right now.</summary>
     public static int FreePort() => FreePorts(1)[0];
