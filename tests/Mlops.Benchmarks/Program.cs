@@ -13,6 +13,9 @@ using Mlops.V1;
 //   --quick        a few samples of everything (the test suite runs this, so the benchmark cannot rot)
 //   --serving      online serving only (trains one model for it first)
 //   --cold-path    predict's cold path only, one start-up setting at a time (trains one model for it first)
+//   --abuse        issue 22's abuse run, with the system's default limits: a developer key asking for 100 endpoints of
+//                  64 replicas and 1,000 async invocations, 10,000 random bearer tokens, a replica that never answers and
+//                  one that answers a gigabyte; the bystanders' health checks and predictions timed throughout
 //   --runner-memory  the runner alone, no AppHost: its RSS settled after start and after N hello invocations
 //                    (--mixed: builds, trainings and predictions first), for each variant in turn, round after round
 //                    [--variant name:DOTNET_X=1,BIN=dir,...]... [--rounds N] [--invocations N] [--mixed]
@@ -22,6 +25,7 @@ var quick = args.Contains("--quick");
 var servingOnly = args.Contains("--serving");
 var coldBuilds = args.Contains("--cold-builds");
 var coldPath = args.Contains("--cold-path");
+var abuse = args.Contains("--abuse");
 var invocations = quick ? 3 : 20;
 var trains = quick ? 1 : 5;
 var throughputRequests = quick ? 4 : 40;
@@ -38,12 +42,16 @@ var results = resultsIndex >= 0 && resultsIndex + 1 < args.Length ? args[results
 
 // A copy of the functions: the one-line-change rebuild must not touch the repository.
 var functions = Directory.CreateTempSubdirectory("mlops-benchmark-functions-").FullName;
-foreach (var function in new[] { "hello", "train", "predict" })
+// The abuse run's broken replicas are test functions.
+string[] brokenReplicas = abuse ? ["replica-hangs", "replica-floods"] : [];
+foreach (var source in new[] { "hello", "train", "predict" }.Select(f => Path.Combine(root, "functions", f))
+             .Concat(brokenReplicas.Select(f => Path.Combine(root, "tests", "functions", f))))
 {
-    foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "functions", function), "*", SearchOption.AllDirectories)
+    var function = Path.GetFileName(source);
+    foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
                  .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))
     {
-        var target = Path.Combine(functions, function, Path.GetRelativePath(Path.Combine(root, "functions", function), file));
+        var target = Path.Combine(functions, function, Path.GetRelativePath(source, file));
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Copy(file, target);
     }
@@ -58,8 +66,13 @@ try
 {
     Console.WriteLine("Starting the system (the AppHost, on free ports)...");
     // The benchmark measures capacity: the per-key request limit (RateLimits:RequestsPerSecond, 5,000 by
-    // default) would cap serving's throughput rows instead. The key is still checked on every call.
-    Environment.SetEnvironmentVariable("RateLimits__RequestsPerSecond", "1000000");
+    // default) would cap serving's throughput rows instead. The key is still checked on every call. The abuse run
+    // keeps every default: the limits are what it tries.
+    if (!abuse)
+    {
+        Environment.SetEnvironmentVariable("RateLimits__RequestsPerSecond", "1000000");
+    }
+
     await using var app = await AppHostProcess.StartAsync(root, configuration, TimeSpan.FromMinutes(4), functions);
     using var channel = GrpcChannel.ForAddress(app.Runner, new GrpcChannelOptions { HttpHandler = new BearerHandler(app.AdminKey) });
     using var frontDoor = app.Http(app.FrontDoor, TimeSpan.FromMinutes(10));
@@ -71,43 +84,50 @@ try
     var gatewayIdle = Engine.Memory(gateway).Rss;
     var orchestration = Orchestration.Memory(app.ProcessId);
 
-    foreach (var (function, changed) in servingOnly || coldPath ? [] : new[] { ("hello", "hello.sh"), ("train", "Program.cs"), ("predict", "Program.cs") })
+    if (abuse)
     {
-        Console.WriteLine($"building {function}...");
-        await measure.BuildsAsync(function, functions, changed, coldBuilds);
-    }
-
-    var flower = Struct.Parser.ParseJson("""{"features": [5.1, 3.5, 1.4, 0.2]}""");
-    if (servingOnly || coldPath)
-    {
-        // The endpoints and predict need a registered model.
-        await measure.RestInvocationsAsync("train", "train (100 trees/class)", 1, []);
+        await new AbuseRun(app, measure.Figures).RunAsync(CancellationToken.None);
     }
     else
     {
-        Console.WriteLine("invoking...");
-        await measure.GrpcInvocationsAsync("hello", "hello (trivial), wall time", invocations, new Struct(), phases: true);
-        await measure.GrpcInvocationsAsync("train", "train (100 trees/class)", trains, new Struct());
-        await measure.RestInvocationsAsync("train", "train (100 trees/class)", trains, []);
-        await measure.GrpcInvocationsAsync("predict", "predict (one flower)", invocations, flower);
-        await measure.RestInvocationsAsync("predict", "predict (one flower)", invocations, new JsonObject { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) });
-        foreach (var concurrency in concurrencies)
+        foreach (var (function, changed) in servingOnly || coldPath ? [] : new[] { ("hello", "hello.sh"), ("train", "Program.cs"), ("predict", "Program.cs") })
         {
-            Console.WriteLine($"{throughputRequests} predicts at concurrency {concurrency}...");
-            await measure.ThroughputAsync(throughputRequests, concurrency, flower);
+            Console.WriteLine($"building {function}...");
+            await measure.BuildsAsync(function, functions, changed, coldBuilds);
         }
-    }
 
-    if (coldPath)
-    {
-        await new ColdPathMeasurements(measure, samples).RunAsync(invocations);
-        await ColdPathMeasurements.ForgetAsync();
-    }
-    else
-    {
-        Console.WriteLine("serving...");
-        var serving = new ServingMeasurements(app, channel, samples, measure.Figures, quick);
-        await serving.RunAsync();
+        var flower = Struct.Parser.ParseJson("""{"features": [5.1, 3.5, 1.4, 0.2]}""");
+        if (servingOnly || coldPath)
+        {
+            // The endpoints and predict need a registered model.
+            await measure.RestInvocationsAsync("train", "train (100 trees/class)", 1, []);
+        }
+        else
+        {
+            Console.WriteLine("invoking...");
+            await measure.GrpcInvocationsAsync("hello", "hello (trivial), wall time", invocations, new Struct(), phases: true);
+            await measure.GrpcInvocationsAsync("train", "train (100 trees/class)", trains, new Struct());
+            await measure.RestInvocationsAsync("train", "train (100 trees/class)", trains, []);
+            await measure.GrpcInvocationsAsync("predict", "predict (one flower)", invocations, flower);
+            await measure.RestInvocationsAsync("predict", "predict (one flower)", invocations, new JsonObject { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) });
+            foreach (var concurrency in concurrencies)
+            {
+                Console.WriteLine($"{throughputRequests} predicts at concurrency {concurrency}...");
+                await measure.ThroughputAsync(throughputRequests, concurrency, flower);
+            }
+        }
+
+        if (coldPath)
+        {
+            await new ColdPathMeasurements(measure, samples).RunAsync(invocations);
+            await ColdPathMeasurements.ForgetAsync();
+        }
+        else
+        {
+            Console.WriteLine("serving...");
+            var serving = new ServingMeasurements(app, channel, samples, measure.Figures, quick);
+            await serving.RunAsync();
+        }
     }
 
     var peak = Engine.Memory(runner);
