@@ -215,8 +215,17 @@ public sealed class EndpointController : IAsyncDisposable
         }
 
         // Tried again at every pass (a tick at the latest): scale-up resumes as soon as the budget has room.
+        var before = _waitingForCapacity;
         _waitingForCapacity = waiting == 0 ? null
             : $"{waiting} wanted replica(s) wait for the machine's capacity: {_budget.Use}";
+        if (before is null && _waitingForCapacity is not null)
+        {
+            _logger.ReplicasWaitForCapacity(Spec.Name, waiting, _budget.Use.ToString());
+        }
+        else if (before is not null && _waitingForCapacity is null)
+        {
+            _logger.CapacityFreedForEndpoint(Spec.Name);
+        }
 
         DrainStale();
         await RemoveDrainedAsync();
