@@ -7,6 +7,8 @@ public enum ErrorKind
     NotFound,
     FailedPrecondition,
     ResourceExhausted,
+    /// <summary>The caller's key may not do this to this thing (another key's endpoint).</summary>
+    PermissionDenied,
     DeadlineExceeded,
     Cancelled,
     Unavailable,

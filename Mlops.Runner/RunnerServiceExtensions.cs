@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Microsoft.Extensions.Options;
+using Mlops.Runner.Capacity;
 using Mlops.Runner.Containers;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Endpoints;
@@ -57,6 +58,7 @@ public static class RunnerServiceExtensions
         services.AddSingleton<IFunctionRuntime, FunctionRuntime>();
         services.AddHostedService<ContainerJanitor>();
 
+        services.AddCapacity();
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<DiskGuard>();
         services.AddSingleton<InvocationStore>();

@@ -3,11 +3,11 @@ using Mlops.ServiceDefaults.Security;
 namespace Mlops.AppHost.Hosting;
 
 /// <summary>
-/// The keys the app starts with, under &lt;data&gt;/secrets (0600 each): the first admin key (printed once, by the
-/// start that creates it), the key the gateway uses for its own calls, and the key of the dashboard's telemetry
-/// API, so that scripts can read traces. The runner adds the first two to its key store when it starts.
+/// The keys the app starts with, under &lt;data&gt;/secrets (0600 each): the first admin key (its path printed, never
+/// the key), the key the gateway uses for its own calls, and the key of the dashboard's telemetry API, so that
+/// scripts can read traces. The runner adds the first two to its key store when it starts.
 /// </summary>
-public sealed record AppSecrets(string AdminKeyPath, string AdminKey, bool AdminKeyCreated, string DashboardKeyPath, string DashboardKey)
+public sealed record AppSecrets(string AdminKeyPath, bool AdminKeyCreated, string DashboardKeyPath, string DashboardKey)
 {
     public const string DashboardKeyFile = "dashboard.key";
 
@@ -15,10 +15,10 @@ public sealed record AppSecrets(string AdminKeyPath, string AdminKey, bool Admin
     {
         var secrets = KeyFiles.SecretsPath(dataPath);
         var adminPath = Path.Combine(secrets, KeyFiles.AdminKeyFile);
-        var (admin, created) = KeyFiles.Ensure(adminPath);
+        var (_, created) = KeyFiles.Ensure(adminPath);
         KeyFiles.Ensure(Path.Combine(secrets, KeyFiles.ServiceKeyFile));
         var dashboardPath = Path.Combine(secrets, DashboardKeyFile);
         var (dashboard, _) = KeyFiles.Ensure(dashboardPath);
-        return new AppSecrets(adminPath, admin, created, dashboardPath, dashboard);
+        return new AppSecrets(adminPath, created, dashboardPath, dashboard);
     }
 }

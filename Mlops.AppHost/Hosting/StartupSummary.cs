@@ -8,7 +8,9 @@ public static class StartupSummary
 {
     /// <summary>
     /// Once the front door is ready (it waits for everything else), says where everything listens and where the
-    /// admin key is — the key itself only on the start that created it. Aspire prints the dashboard's login URL.
+    /// admin key is: its file, and on the start that created it the command that shows it. Never the key itself:
+    /// this summary is a log record, and logs travel (to the dashboard, to OTLP, to files). Aspire prints the
+    /// dashboard's login URL.
     /// </summary>
     public static IResourceBuilder<T> SummarizesWhenReady<T>(this IResourceBuilder<T> frontDoor, AppSecrets? secrets)
         where T : IResource
@@ -22,22 +24,30 @@ public static class StartupSummary
         builder.Eventing.Subscribe<ResourceReadyEvent>(frontDoor.Resource, (ready, _) =>
         {
             var model = ready.Services.GetRequiredService<DistributedApplicationModel>();
-            var text = new StringBuilder("Everything is up:").AppendLine();
-            foreach (var resource in model.Resources.OfType<IResourceWithEndpoints>())
-            {
-                foreach (var endpoint in resource.Annotations.OfType<EndpointAnnotation>())
-                {
-                    text.AppendLine($"  {resource.Name,-16} {endpoint.Name,-9} http://{Ports.Loopback}:{endpoint.Port}");
-                }
-            }
-
-            text.AppendLine(secrets.AdminKeyCreated
-                ? $"  admin key                  {secrets.AdminKey} (new; shown this once, kept in {secrets.AdminKeyPath})"
-                : $"  admin key                  in {secrets.AdminKeyPath}");
-            text.Append($"  dashboard's telemetry API  key in {secrets.DashboardKeyPath} (X-API-Key for /api/telemetry/...)");
-            ready.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mlops.AppHost").LogInformation("{Summary}", text.ToString());
+            var endpoints = model.Resources.OfType<IResourceWithEndpoints>()
+                .SelectMany(resource => resource.Annotations.OfType<EndpointAnnotation>().Select(endpoint => (resource.Name, endpoint.Name, endpoint.Port)));
+            var text = Text(endpoints, secrets);
+            ready.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mlops.AppHost").LogInformation("{Summary}", text);
             return Task.CompletedTask;
         });
         return frontDoor;
+    }
+
+    /// <summary>The summary's text: every endpoint's address, and where the keys are (never a key).</summary>
+    public static string Text(IEnumerable<(string Resource, string Endpoint, int? Port)> endpoints, AppSecrets secrets)
+    {
+        var text = new StringBuilder("Everything is up:").AppendLine();
+        foreach (var (resource, endpoint, port) in endpoints)
+        {
+            text.AppendLine($"  {resource,-16} {endpoint,-9} http://{Ports.Loopback}:{port}");
+        }
+
+        text.AppendLine($"  admin key                  in {secrets.AdminKeyPath}");
+        if (secrets.AdminKeyCreated)
+        {
+            text.AppendLine($"  (new; to see it)           cat {secrets.AdminKeyPath}");
+        }
+
+        return text.Append($"  dashboard's telemetry API  key in {secrets.DashboardKeyPath} (X-API-Key for /api/telemetry/...)").ToString();
     }
 }

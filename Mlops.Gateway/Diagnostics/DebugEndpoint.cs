@@ -48,6 +48,7 @@ public static class DebugEndpoint
                 ["max_concurrent"] = status.MaxConcurrentInvocations,
                 ["max_queue"] = status.MaxQueueLength,
             },
+            ["capacity"] = Capacity(status.Capacity),
             ["functions"] = new JsonArray(status.Functions.Select(f => (JsonNode)new JsonObject
             {
                 ["name"] = f.Name,
@@ -77,4 +78,17 @@ public static class DebugEndpoint
             },
         });
     }
+
+    /// <summary>The machine's budget and the per-key quotas, as GetStatus says them (empty from a runner that has none).</summary>
+    private static JsonObject Capacity(CapacityStatus? capacity) => capacity is null ? [] : new JsonObject
+    {
+        ["containers"] = new JsonObject { ["used"] = capacity.ContainersUsed, ["limit"] = capacity.ContainersLimit },
+        ["memory_mb"] = new JsonObject { ["used"] = capacity.MemoryUsedMb, ["limit"] = capacity.MemoryLimitMb },
+        ["per_key"] = new JsonObject
+        {
+            ["invocations"] = capacity.InvocationsPerKey,
+            ["endpoints"] = capacity.EndpointsPerKey,
+            ["replicas"] = capacity.ReplicasPerKey,
+        },
+    };
 }

@@ -27,7 +27,8 @@ public sealed class EndpointsForwarder(V1.Endpoints.EndpointsClient endpoints, P
     public override Task<ListEndpointsResponse> ListEndpoints(ListEndpointsRequest request, ServerCallContext context) =>
         RunnerForwarder.UnaryAsync(() => endpoints.ListEndpointsAsync(request, Relay.Options(context)).ResponseAsync);
 
-    [Authorize(Policy = Permissions.Admin)]
+    // The runner checks that a developer deletes only an endpoint their key created.
+    [Authorize(Policy = Permissions.Deploy)]
     public override Task<DeleteEndpointResponse> DeleteEndpoint(DeleteEndpointRequest request, ServerCallContext context) =>
         RunnerForwarder.UnaryAsync(() => endpoints.DeleteEndpointAsync(request, Relay.Options(context)).ResponseAsync);
 

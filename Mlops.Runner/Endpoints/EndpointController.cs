@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Mlops.Runner.Capacity;
 using Mlops.Runner.Containers;
 using Mlops.Runner.Diagnostics;
 
@@ -19,6 +20,7 @@ public sealed class EndpointController : IAsyncDisposable
 
     private readonly ReplicaPlanner _planner;
     private readonly IFunctionRuntime _runtime;
+    private readonly CapacityBudget _budget;
     private readonly ILogger _logger;
     private readonly Action<EndpointController, string?> _publish;
     private readonly Lock _sync = new();
@@ -33,11 +35,16 @@ public sealed class EndpointController : IAsyncDisposable
     private long _resolvedAt;
     private readonly ReplicaAutoscaler _scale;
 
-    public EndpointController(EndpointStore.Stored stored, ReplicaPlanner planner, IFunctionRuntime runtime, ILogger logger, Action<EndpointController, string?> publish)
+    /// <summary>Why replicas it wants are not started, while the machine's budget has no room for them; null otherwise.</summary>
+    private string? _waitingForCapacity;
+
+    public EndpointController(
+        EndpointStore.Stored stored, ReplicaPlanner planner, IFunctionRuntime runtime, CapacityBudget budget, ILogger logger, Action<EndpointController, string?> publish)
     {
-        (Spec, Created, Updated) = (stored.Spec, stored.Created, stored.Updated);
+        (Spec, Created, Updated, Owner) = (stored.Spec, stored.Created, stored.Updated, stored.Owner);
         _planner = planner;
         _runtime = runtime;
+        _budget = budget;
         _logger = logger;
         _publish = publish;
         _load = new EndpointLoad(Spec.Name, 0, 0, new Dictionary<string, int>());
@@ -48,6 +55,9 @@ public sealed class EndpointController : IAsyncDisposable
     public EndpointSpec Spec { get; private set; }
 
     public DateTimeOffset Created { get; }
+
+    /// <summary>The id of the key that created it; null when it was stored before owners were kept.</summary>
+    public string? Owner { get; }
 
     public DateTimeOffset Updated { get; private set; }
 
@@ -102,7 +112,9 @@ public sealed class EndpointController : IAsyncDisposable
         {
             lock (_sync)
             {
+                // Waiting for the machine's capacity is settled too: nothing more will happen until some frees.
                 return State == EndpointState.Failed ||
+                       (_waitingForCapacity is not null && _replicas.All(r => r.State != ReplicaState.Starting)) ||
                        (State is EndpointState.Ready or EndpointState.ScaledToZero &&
                         _primary is not null &&
                         HasReady(_primary, _scale.Wanted) &&
@@ -196,10 +208,23 @@ public sealed class EndpointController : IAsyncDisposable
 
         // After a failure, replacements wait out the backoff; what is running keeps serving meanwhile.
         var mayStart = _failures.MayStart;
-        Converge(_primary, wanted, mayStart);
+        var waiting = Converge(_primary, wanted, mayStart);
         if (_canary is not null)
         {
-            Converge(_canary, wanted == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(wanted * Spec.CanaryPercent / 100.0)), mayStart);
+            waiting += Converge(_canary, wanted == 0 ? 0 : Math.Max(1, (int)Math.Ceiling(wanted * Spec.CanaryPercent / 100.0)), mayStart);
+        }
+
+        // Tried again at every pass (a tick at the latest): scale-up resumes as soon as the budget has room.
+        var before = _waitingForCapacity;
+        _waitingForCapacity = waiting == 0 ? null
+            : $"{waiting} wanted replica(s) wait for the machine's capacity: {_budget.Use}";
+        if (before is null && _waitingForCapacity is not null)
+        {
+            _logger.ReplicasWaitForCapacity(Spec.Name, waiting, _budget.Use.ToString());
+        }
+        else if (before is not null && _waitingForCapacity is null)
+        {
+            _logger.CapacityFreedForEndpoint(Spec.Name);
         }
 
         DrainStale();
@@ -212,13 +237,17 @@ public sealed class EndpointController : IAsyncDisposable
                 : EndpointState.Pending;
         }
 
-        // A pending endpoint keeps saying why its last replica failed, if one did.
-        SetState(now, now == EndpointState.Pending ? Message : null);
+        // A pending endpoint keeps saying why its last replica failed, if one did; any says what it waits for.
+        SetState(now, _waitingForCapacity ?? (now == EndpointState.Pending ? Message : null));
     }
 
-    /// <summary>Starts or drains replicas of the plan's revision until it has <paramref name="wanted"/> live ones.</summary>
-    private void Converge(ReplicaPlan plan, int wanted, bool mayStart)
+    /// <summary>
+    /// Starts or drains replicas of the plan's revision until it has <paramref name="wanted"/> live ones; each new one
+    /// takes its place in the machine's budget first. Returns how many it could not start for want of room.
+    /// </summary>
+    private int Converge(ReplicaPlan plan, int wanted, bool mayStart)
     {
+        var missing = 0;
         List<Replica> started = [];
         List<Replica> extra;
         lock (_sync)
@@ -227,7 +256,13 @@ public sealed class EndpointController : IAsyncDisposable
             var live = Current(plan).Where(r => r.IsLive).OrderBy(r => r.State == ReplicaState.Ready).ThenByDescending(r => r.StartedAt).ToList();
             for (var i = live.Count; mayStart && i < wanted; i++)
             {
-                var replica = new Replica(plan, _runtime, _logger, Changed);
+                if (_budget.TryReserve(plan.MemoryMb) is not { } reservation)
+                {
+                    missing = wanted - i;
+                    break;
+                }
+
+                var replica = new Replica(plan, _runtime, reservation, _logger, Changed);
                 _replicas.Add(replica);
                 started.Add(replica);
             }
@@ -238,6 +273,7 @@ public sealed class EndpointController : IAsyncDisposable
         // Outside the lock: a replica's change is published, and publishing reads this endpoint's view.
         extra.ForEach(r => r.Drain());
         started.ForEach(r => r.Start());
+        return missing;
     }
 
     /// <summary>Replicas of an older revision go once the current one has what it wants ready.</summary>

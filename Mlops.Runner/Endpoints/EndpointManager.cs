@@ -1,3 +1,4 @@
+using Mlops.Runner.Capacity;
 using Mlops.Runner.Containers;
 
 namespace Mlops.Runner.Endpoints;
@@ -12,6 +13,8 @@ public sealed class EndpointManager(
     EndpointEvents events,
     ReplicaPlanner planner,
     IFunctionRuntime runtime,
+    CapacityBudget budget,
+    EndpointQuotas quotas,
     TimeProvider time,
     ILogger<EndpointController> logger) : IHostedService
 {
@@ -20,6 +23,9 @@ public sealed class EndpointManager(
 
     private readonly Lock _sync = new();
     private readonly Dictionary<string, EndpointController> _controllers = new(StringComparer.Ordinal);
+
+    /// <summary>One create, update or delete at a time: a key's quota is checked and its endpoint stored as one step.</summary>
+    private readonly SemaphoreSlim _changing = new(1, 1);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -45,8 +51,14 @@ public sealed class EndpointManager(
         await Task.WhenAll(all.Select(c => c.DisposeAsync().AsTask()));
     }
 
-    /// <summary>Creates or updates the endpoint, then waits until its replicas are ready or it fails.</summary>
-    public async Task<EndpointView> PutAsync(EndpointSpec spec, CancellationToken cancellationToken)
+    /// <summary>Creates or updates the endpoint as the runner itself (an admin), then waits as the other overload does.</summary>
+    public Task<EndpointView> PutAsync(EndpointSpec spec, CancellationToken cancellationToken) => PutAsync(spec, Caller.Runner, cancellationToken);
+
+    /// <summary>
+    /// Creates the endpoint (owned by <paramref name="caller"/>'s key, within its quotas) or updates it (its owner or an
+    /// admin only), then waits until its replicas are ready, it fails, or it waits for the machine's capacity.
+    /// </summary>
+    public async Task<EndpointView> PutAsync(EndpointSpec spec, Caller caller, CancellationToken cancellationToken)
     {
         // Refused before anything is stored: a function that does not serve, a model that does not exist.
         var (_, serving) = await planner.ServingFunctionAsync(spec.Function, cancellationToken);
@@ -56,19 +68,37 @@ public sealed class EndpointManager(
             await planner.ResolveAsync(spec.ModelName, canary, "canary_model_version", cancellationToken);
         }
 
-        var stored = await store.PutAsync(spec, time.GetUtcNow(), cancellationToken);
         EndpointController controller;
-        lock (_sync)
+        await _changing.WaitAsync(cancellationToken);
+        try
         {
-            if (_controllers.TryGetValue(spec.Name, out var existing))
+            lock (_sync)
             {
-                existing.Update(stored);
-                controller = existing;
+                if (_controllers.TryGetValue(spec.Name, out var current))
+                {
+                    EndpointAccess.EnsureMayChange(caller, spec.Name, current.Owner);
+                }
+
+                quotas.EnsureRoom(caller, spec, _controllers.Values.Select(c => (c.Spec, c.Owner)));
             }
-            else
+
+            var stored = await store.PutAsync(spec, caller.KeyId, time.GetUtcNow(), cancellationToken);
+            lock (_sync)
             {
-                controller = _controllers[spec.Name] = NewController(stored);
+                if (_controllers.TryGetValue(spec.Name, out var existing))
+                {
+                    existing.Update(stored);
+                    controller = existing;
+                }
+                else
+                {
+                    controller = _controllers[spec.Name] = NewController(stored);
+                }
             }
+        }
+        finally
+        {
+            _changing.Release();
         }
 
         Publish(controller, null);
@@ -111,15 +141,29 @@ public sealed class EndpointManager(
         }
     }
 
-    public async Task DeleteAsync(string? name, CancellationToken cancellationToken)
+    public Task DeleteAsync(string? name, CancellationToken cancellationToken) => DeleteAsync(name, Caller.Runner, cancellationToken);
+
+    /// <summary>Deletes the endpoint and removes its replicas; only its owner's key or an admin may.</summary>
+    public async Task DeleteAsync(string? name, Caller caller, CancellationToken cancellationToken)
     {
-        var controller = Controller(name);
-        lock (_sync)
+        EndpointController controller;
+        await _changing.WaitAsync(cancellationToken);
+        try
         {
-            _controllers.Remove(controller.Spec.Name);
+            controller = Controller(name);
+            EndpointAccess.EnsureMayChange(caller, controller.Spec.Name, controller.Owner);
+            lock (_sync)
+            {
+                _controllers.Remove(controller.Spec.Name);
+            }
+
+            await store.DeleteAsync(controller.Spec.Name, cancellationToken);
+        }
+        finally
+        {
+            _changing.Release();
         }
 
-        await store.DeleteAsync(controller.Spec.Name, cancellationToken);
         await controller.DisposeAsync();
         events.Publish(new EndpointEvent(controller.View, Deleted: true, ReplicaId: null, Snapshot: false));
     }
@@ -150,7 +194,7 @@ public sealed class EndpointManager(
         }
     }
 
-    private EndpointController NewController(EndpointStore.Stored stored) => new(stored, planner, runtime, logger, Publish);
+    private EndpointController NewController(EndpointStore.Stored stored) => new(stored, planner, runtime, budget, logger, Publish);
 
     private void Publish(EndpointController controller, string? replicaId)
     {

@@ -18,31 +18,49 @@ public sealed class EndpointStore
         using var create = connection.CreateCommand();
         create.CommandText = "CREATE TABLE IF NOT EXISTS endpoints (name TEXT PRIMARY KEY, spec TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)";
         create.ExecuteNonQuery();
+        AddOwnerColumn(connection);
     }
 
-    public sealed record Stored(EndpointSpec Spec, DateTimeOffset Created, DateTimeOffset Updated);
+    /// <param name="Owner">The id of the key that created it (never its secret); null for one stored before owners were kept: an admin's to change.</param>
+    public sealed record Stored(EndpointSpec Spec, DateTimeOffset Created, DateTimeOffset Updated, string? Owner = null);
 
-    public async Task<Stored> PutAsync(EndpointSpec spec, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Creates or updates; the owner is written on creation only: an update (by its owner or an admin) keeps it.</summary>
+    public async Task<Stored> PutAsync(EndpointSpec spec, string? owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO endpoints (name, spec, created_ms, updated_ms) VALUES ($name, $spec, $now, $now)
+            INSERT INTO endpoints (name, spec, created_ms, updated_ms, owner) VALUES ($name, $spec, $now, $now, $owner)
             ON CONFLICT(name) DO UPDATE SET spec = excluded.spec, updated_ms = excluded.updated_ms
-            RETURNING created_ms
+            RETURNING created_ms, owner
             """;
         command.Parameters.AddWithValue("$name", spec.Name);
         command.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(spec, RunnerJson.Default.EndpointSpec));
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        var created = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        return new Stored(spec, DateTimeOffset.FromUnixTimeMilliseconds(created), now);
+        command.Parameters.AddWithValue("$owner", (object?)owner ?? DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new Stored(spec, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), now, reader.IsDBNull(1) ? null : reader.GetString(1));
+    }
+
+    /// <summary>Stores made before owners were kept get the column; their endpoints have none.</summary>
+    private static void AddOwnerColumn(SqliteConnection connection)
+    {
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('endpoints') WHERE name = 'owner'";
+        if ((long)columns.ExecuteScalar()! == 0)
+        {
+            using var alter = connection.CreateCommand();
+            alter.CommandText = "ALTER TABLE endpoints ADD COLUMN owner TEXT";
+            alter.ExecuteNonQuery();
+        }
     }
 
     public async Task<IReadOnlyList<Stored>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT spec, created_ms, updated_ms FROM endpoints ORDER BY name";
+        command.CommandText = "SELECT spec, created_ms, updated_ms, owner FROM endpoints ORDER BY name";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var endpoints = new List<Stored>();
         while (await reader.ReadAsync(cancellationToken))
@@ -50,7 +68,8 @@ public sealed class EndpointStore
             endpoints.Add(new Stored(
                 JsonSerializer.Deserialize(reader.GetString(0), RunnerJson.Default.EndpointSpec)!,
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
         return endpoints;

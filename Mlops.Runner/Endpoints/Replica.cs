@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mlops.Runner.Capacity;
 using Mlops.Runner.Containers;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Registry;
@@ -16,6 +17,7 @@ public sealed class Replica : IAsyncDisposable
 
     private readonly ReplicaPlan _plan;
     private readonly IFunctionRuntime _runtime;
+    private readonly CapacityBudget.Reservation _reservation;
     private readonly ILogger _logger;
     private readonly Action<Replica> _changed;
     private readonly CancellationTokenSource _stopping = new();
@@ -25,10 +27,12 @@ public sealed class Replica : IAsyncDisposable
     private FunctionContainer? _container;
     private RunFolder? _folder;
 
-    public Replica(ReplicaPlan plan, IFunctionRuntime runtime, ILogger logger, Action<Replica> changed)
+    /// <param name="reservation">Its place in the machine's budget, given back once its container is removed.</param>
+    public Replica(ReplicaPlan plan, IFunctionRuntime runtime, CapacityBudget.Reservation reservation, ILogger logger, Action<Replica> changed)
     {
         _plan = plan;
         _runtime = runtime;
+        _reservation = reservation;
         _logger = logger;
         _changed = changed;
         Id = Guid.NewGuid().ToString("N")[..12];
@@ -70,6 +74,9 @@ public sealed class Replica : IAsyncDisposable
         {
             await _run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+
+        // Its container is gone (the run removes it before it ends): its place is free for another.
+        _reservation.Dispose();
 
         if (State != ReplicaState.Failed)
         {

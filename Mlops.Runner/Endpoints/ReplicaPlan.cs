@@ -20,6 +20,9 @@ public sealed record ReplicaPlan(
 
     public TimeSpan Startup => Serving.Startup;
 
+    /// <summary>Each replica's memory limit, reserved in the machine's budget while its container exists.</summary>
+    public int MemoryMb => Serving.MemoryMb ?? Function.MemoryMb;
+
     public ContainerSpec SpecFor(string replicaId, RunFolder folder) => new(
         Function.Name,
         replicaId,
@@ -28,7 +31,7 @@ public sealed record ReplicaPlan(
             new ContainerMount(ModelDirectory, $"{ContainerSpec.InputMount}/{ModelBinding.Folder}", ReadOnly: true),
             new ContainerMount(folder.Path, RunMount, ReadOnly: false),
         ],
-        Serving.MemoryMb ?? Function.MemoryMb,
+        MemoryMb,
         Function.Cpus,
         new Dictionary<string, string>
         {

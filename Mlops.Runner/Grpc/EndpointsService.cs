@@ -12,7 +12,7 @@ public sealed class EndpointsService(EndpointManager endpoints, IHostApplication
 {
     [Authorize(Policy = Permissions.Deploy)]
     public override async Task<Endpoint> PutEndpoint(PutEndpointRequest request, ServerCallContext context) =>
-        EndpointMapper.ToProto(await endpoints.PutAsync(EndpointMapper.ToSpec(request), context.CancellationToken));
+        EndpointMapper.ToProto(await endpoints.PutAsync(EndpointMapper.ToSpec(request), Callers.Of(context), context.CancellationToken));
 
     [Authorize(Policy = Permissions.Read)]
     public override Task<Endpoint> GetEndpoint(GetEndpointRequest request, ServerCallContext context) =>
@@ -26,10 +26,11 @@ public sealed class EndpointsService(EndpointManager endpoints, IHostApplication
         return Task.FromResult(response);
     }
 
-    [Authorize(Policy = Permissions.Admin)]
+    // Deploy, not Admin: a developer deletes the endpoints their key created (the manager checks whose it is).
+    [Authorize(Policy = Permissions.Deploy)]
     public override async Task<DeleteEndpointResponse> DeleteEndpoint(DeleteEndpointRequest request, ServerCallContext context)
     {
-        await endpoints.DeleteAsync(request.Name, context.CancellationToken);
+        await endpoints.DeleteAsync(request.Name, Callers.Of(context), context.CancellationToken);
         return new DeleteEndpointResponse();
     }
 

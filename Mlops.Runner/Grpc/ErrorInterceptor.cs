@@ -52,6 +52,7 @@ public sealed class ErrorInterceptor : Interceptor
         ErrorKind.NotFound => StatusCode.NotFound,
         ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
         ErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
+        ErrorKind.PermissionDenied => StatusCode.PermissionDenied,
         ErrorKind.DeadlineExceeded => StatusCode.DeadlineExceeded,
         ErrorKind.Cancelled => StatusCode.Cancelled,
         ErrorKind.Unavailable => StatusCode.Unavailable,

@@ -1,7 +1,7 @@
 using Mlops.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.RateLimiting;
 using Grpc.Core;
+using Mlops.Runner.Capacity;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Images;
 using Docker.DotNet;
@@ -20,10 +20,12 @@ public sealed class RunnerService(
     InvocationStore store,
     InvocationWatch watch,
     AdmissionGate gate,
+    CapacityBudget budget,
     IDockerClient docker,
     IModelRegistry registry,
     TrainingOutbox outbox,
-    IOptions<RunnerOptions> options) : V1.Runner.RunnerBase
+    IOptions<RunnerOptions> options,
+    IOptions<CapacityOptions> capacity) : V1.Runner.RunnerBase
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
@@ -46,22 +48,21 @@ public sealed class RunnerService(
         }
     }
 
+    // Counted per key by the admission gate (Capacity:InvocationsPerKey) until the invocation ends, not while the call lasts.
     [Authorize(Policy = Permissions.Invoke)]
-    [EnableRateLimiting(KeyRateLimits.InvocationsPolicy)]
     public override async Task Invoke(InvokeRequest request, IServerStreamWriter<InvokeEvent> responseStream, ServerCallContext context)
     {
         var parameters = StructMapper.ToJson(request.Parameters);
-        await foreach (var item in conductor.InvokeAsync(request.Function, parameters, context.CancellationToken))
+        await foreach (var item in conductor.InvokeAsync(request.Function, parameters, Callers.Of(context).KeyId, context.CancellationToken))
         {
             await responseStream.WriteAsync(ProtoMapper.ToProto(item), context.CancellationToken);
         }
     }
 
     [Authorize(Policy = Permissions.Invoke)]
-    [EnableRateLimiting(KeyRateLimits.InvocationsPolicy)]
     public override async Task<InvokeAsyncResponse> InvokeAsync(InvokeRequest request, ServerCallContext context)
     {
-        var id = await conductor.StartAsync(request.Function, StructMapper.ToJson(request.Parameters), request.CallbackUrl, context.CancellationToken);
+        var id = await conductor.StartAsync(request.Function, StructMapper.ToJson(request.Parameters), request.CallbackUrl, Callers.Of(context).KeyId, context.CancellationToken);
         return new InvokeAsyncResponse { Status = "accepted", InvocationId = id };
     }
 
@@ -111,6 +112,7 @@ public sealed class RunnerService(
             QueuedInvocations = gate.Queued,
             MaxConcurrentInvocations = options.Value.MaxConcurrentInvocations,
             MaxQueueLength = options.Value.MaxQueueLength,
+            Capacity = CapacityMapper.ToProto(budget.Use, capacity.Value),
         };
         try
         {

@@ -43,13 +43,21 @@ public sealed class InvocationConductor(
     public IAsyncEnumerable<InvocationEvent> InvokeAsync(string? function, JsonObject? parameters, CancellationToken cancellationToken) =>
         InvokeAsync(function, parameters, Start.Attached, cancellationToken);
 
+    /// <summary>The same, counted against <paramref name="key"/>'s invocations (Capacity:InvocationsPerKey) until it ends.</summary>
+    public IAsyncEnumerable<InvocationEvent> InvokeAsync(string? function, JsonObject? parameters, string? key, CancellationToken cancellationToken) =>
+        InvokeAsync(function, parameters, Start.Attached with { Key = key }, cancellationToken);
+
     /// <summary>
     /// Starts an invocation that belongs to the runner from the first (InvokeAsync) and returns its id once it is
     /// accepted; refusals throw as they do for <see cref="InvokeAsync(string?, JsonObject?, CancellationToken)"/>.
     /// Its caller's callback, if any, is told how it ended.
     /// </summary>
     public Task<string> StartAsync(string? function, JsonObject? parameters, string? callbackUrl, CancellationToken cancellationToken) =>
-        AcceptedAsync(function, parameters, new Start(Async: true, callbacks.Validate(callbackUrl), Resumed: null), cancellationToken);
+        StartAsync(function, parameters, callbackUrl, key: null, cancellationToken);
+
+    /// <summary>The same, counted against <paramref name="key"/>'s invocations until it ends, long after its caller had its answer.</summary>
+    public Task<string> StartAsync(string? function, JsonObject? parameters, string? callbackUrl, string? key, CancellationToken cancellationToken) =>
+        AcceptedAsync(function, parameters, new Start(Async: true, callbacks.Validate(callbackUrl), Resumed: null) { Key = key }, cancellationToken);
 
     /// <summary>
     /// Runs an accepted asynchronous invocation again, under its own id, after the runner that accepted it stopped
@@ -72,6 +80,9 @@ public sealed class InvocationConductor(
     private sealed record Start(bool Async, Uri? Callback, (string Id, DateTimeOffset CreatedAt)? Resumed)
     {
         public static readonly Start Attached = new(false, null, null);
+
+        /// <summary>The caller's key id, whose invocations this one counts among; null for the runner's own (a resumed one).</summary>
+        public string? Key { get; init; }
     }
 
     /// <summary>Starts an asynchronous invocation and returns its id once accepted; leaving its events then leaves it running.</summary>
@@ -98,7 +109,7 @@ public sealed class InvocationConductor(
         Admission admitted;
         try
         {
-            admitted = await AdmitAsync(manifest, parameters, activity, cancellationToken);
+            admitted = await AdmitAsync(manifest, parameters, start.Key, activity, cancellationToken);
         }
         catch
         {
@@ -173,14 +184,14 @@ public sealed class InvocationConductor(
 
     private sealed record Admission(JsonObject Parameters, ModelBinding? Model, AdmissionGate.Ticket Ticket);
 
-    private async Task<Admission> AdmitAsync(FunctionManifest manifest, JsonObject? parameters, Activity? activity, CancellationToken cancellationToken)
+    private async Task<Admission> AdmitAsync(FunctionManifest manifest, JsonObject? parameters, string? key, Activity? activity, CancellationToken cancellationToken)
     {
         try
         {
             var validated = ParameterValidator.Validate(manifest, parameters);
             disk.EnsureRoom();
             var model = await models.BindAsync(manifest, validated, cancellationToken);
-            return new Admission(validated, model, gate.Enter());
+            return new Admission(validated, model, gate.Enter(manifest.MemoryMb, key));
         }
         catch (RunnerException ex)
         {

@@ -31,10 +31,10 @@ public static class Permissions
     /// <summary>Running functions (train and predict) and their results.</summary>
     public const string Invoke = "invoke";
 
-    /// <summary>Creating or changing an endpoint.</summary>
+    /// <summary>Creating endpoints, and changing or deleting them: a developer those their key created, an admin any (the runner checks whose).</summary>
     public const string Deploy = "deploy";
 
-    /// <summary>Keys, explicit builds, deleting endpoints, model aliases, MLflow's own UI and API.</summary>
+    /// <summary>Keys, explicit builds, model aliases, other keys' endpoints, MLflow's own UI and API.</summary>
     public const string Admin = "admin";
 
     /// <summary>What only the gateway does: report the load it routes.</summary>

@@ -50,9 +50,11 @@ public sealed class AuthTests(RunnerFixture fixture) : IAsyncLifetime
         { "developer", "PUT", "/v1/endpoints/auth-test", 404 },
         { "viewer", "PUT", "/v1/endpoints/auth-test", 403 },
         { "predictor", "PUT", "/v1/endpoints/auth-test", 403 },
-        // Admin only: deleting endpoints, builds, aliases, keys.
+        // Deleting endpoints: admin, developer (its own: the runner checks whose; a 404 here, past the check).
         { "admin", "DELETE", "/v1/endpoints/auth-test", 404 },
-        { "developer", "DELETE", "/v1/endpoints/auth-test", 403 },
+        { "developer", "DELETE", "/v1/endpoints/auth-test", 404 },
+        { "viewer", "DELETE", "/v1/endpoints/auth-test", 403 },
+        // Admin only: builds, aliases, keys.
         { "developer", "POST", "/v1/functions/echo:build", 403 },
         { "admin", "POST", "/v1/functions/echo:build", 200 },
         { "developer", "PUT", "/v1/models/iris_model/aliases/champion", 403 },
@@ -112,15 +114,18 @@ public sealed class AuthTests(RunnerFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reflection_OnTheRunner_ListsItsServicesToAnyKey_ButNotWithoutOne()
+    public async Task Reflection_OnTheRunner_ListsItsServicesToAKeyThatMayRead_ButNotToAPredictorOrWithoutAKey()
     {
         using var anonymous = fixture.Host.ChannelWith(null);
+        using var predictor = fixture.Host.ChannelWith(_keys["predictor"]);
         using var viewer = fixture.Host.ChannelWith(_keys["viewer"]);
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => Reflection.ListServicesAsync(anonymous));
+        var denied = await Assert.ThrowsAsync<RpcException>(() => Reflection.ListServicesAsync(predictor));
         var services = await Reflection.ListServicesAsync(viewer);
 
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         Assert.Equal(["grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "mlops.v1.Endpoints", "mlops.v1.Keys", "mlops.v1.Registry", "mlops.v1.Runner"],
             services.Where(s => s != "grpc.reflection.v1.ServerReflection"));
     }

@@ -9,7 +9,7 @@ public sealed class AdmissionGateTests
     [Fact]
     public void Enter_WithFreeSlots_IsGrantedAtOnce()
     {
-        var gate = new AdmissionGate(TestOptions.Runner(maxConcurrent: 2));
+        var gate = TestOptions.Gate(TestOptions.Runner(maxConcurrent: 2));
 
         using var first = gate.Enter();
         using var second = gate.Enter();
@@ -21,7 +21,7 @@ public sealed class AdmissionGateTests
     [Fact]
     public async Task Enter_WhenFull_QueuesInOrderAndGrantsAsSlotsFree()
     {
-        var gate = new AdmissionGate(TestOptions.Runner(maxConcurrent: 1, maxQueue: 2));
+        var gate = TestOptions.Gate(TestOptions.Runner(maxConcurrent: 1, maxQueue: 2));
         var running = gate.Enter();
         using var next = gate.Enter();
         using var after = gate.Enter();
@@ -38,7 +38,7 @@ public sealed class AdmissionGateTests
     [Fact]
     public void Enter_WhenTheQueueIsFull_IsResourceExhausted()
     {
-        var gate = new AdmissionGate(TestOptions.Runner(maxConcurrent: 1, maxQueue: 1));
+        var gate = TestOptions.Gate(TestOptions.Runner(maxConcurrent: 1, maxQueue: 1));
         using var running = gate.Enter();
         using var waiting = gate.Enter();
 
@@ -50,7 +50,7 @@ public sealed class AdmissionGateTests
     [Fact]
     public async Task Dispose_OfAWaitingTicket_LeavesTheQueueWithoutTakingASlot()
     {
-        var gate = new AdmissionGate(TestOptions.Runner(maxConcurrent: 1, maxQueue: 2));
+        var gate = TestOptions.Gate(TestOptions.Runner(maxConcurrent: 1, maxQueue: 2));
         var running = gate.Enter();
         var abandoned = gate.Enter();
         using var patient = gate.Enter();
@@ -66,7 +66,7 @@ public sealed class AdmissionGateTests
     [Fact]
     public async Task WaitAsync_Cancelled_Throws()
     {
-        var gate = new AdmissionGate(TestOptions.Runner(maxConcurrent: 1, maxQueue: 1));
+        var gate = TestOptions.Gate(TestOptions.Runner(maxConcurrent: 1, maxQueue: 1));
         using var running = gate.Enter();
         using var waiting = gate.Enter();
         using var cancel = new CancellationTokenSource();

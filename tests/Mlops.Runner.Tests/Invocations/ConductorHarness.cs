@@ -44,7 +44,7 @@ internal sealed class ConductorHarness : IAsyncDisposable
         Conductor = new InvocationConductor(
             catalog,
             new ModelBinder(registry, new ModelCache(registry, options, time, NullLogger<ModelCache>.Instance), catalog),
-            new AdmissionGate(options),
+            TestOptions.Gate(options),
             new DiskGuard(options),
             new InvocationJournal(Store, Feeds, options, time, NullLogger<LiveInvocation>.Instance),
             Images,
