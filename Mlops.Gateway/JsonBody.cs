@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Mlops.Gateway;
 
 /// <summary>
-/// A REST request's body, read once (already bounded by <see cref="Security.RequestBodyLimit"/>), as bytes or as
+/// A REST request's body, read once (already bounded by <see cref="Security.RequestBodyLimit"/>, which runs after the key check), as bytes or as
 /// JSON, with one sentence for each way it can be wrong; each protocol words its own error around it.
 /// </summary>
 public static class JsonBody

@@ -16,10 +16,11 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<OriginCheck>();
-app.UseMiddleware<RequestBodyLimit>();
+// Keys (and their rate limits) before bodies: a request refused on its headers is never read.
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseMiddleware<RequestBodyLimit>();
 app.MapGrpcService<RunnerForwarder>();
 app.MapGrpcService<RegistryForwarder>();
 app.MapGrpcService<EndpointsForwarder>();

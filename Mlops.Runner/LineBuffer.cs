@@ -5,6 +5,8 @@ namespace Mlops.Runner;
 /// <summary>
 /// Turns text arriving in arbitrary chunks into whole lines (\n or \r\n), keeping the partial tail.
 /// A line longer than <paramref name="maxLineLength"/> is cut there, so output without newlines cannot grow without bound.
+/// Lines come out with their control characters escaped (<see cref="Diagnostics.ControlCharacters"/>): they are
+/// someone else's text (a function's output, a build's), bound for logs.
 /// </summary>
 public sealed class LineBuffer(int maxLineLength = 64 * 1024)
 {
@@ -40,6 +42,6 @@ public sealed class LineBuffer(int maxLineLength = 64 * 1024)
         var length = _pending.Length > 0 && _pending[^1] == '\r' ? _pending.Length - 1 : _pending.Length;
         var line = _pending.ToString(0, length);
         _pending.Clear();
-        return line;
+        return Diagnostics.ControlCharacters.Escape(line);
     }
 }

@@ -42,6 +42,8 @@ public static class RunnerServiceExtensions
         // Keys live with the rest of the runner's data unless Auth:DataPath says otherwise.
         builder.AddApiKeyAuthentication(builder.Configuration[$"{RunnerOptions.SectionName}:{nameof(RunnerOptions.DataPath)}"] ?? new RunnerOptions().DataPath);
         services.AddHostedService<KeyBootstrap>();
+        // Its files go once the janitor's first sweep has stopped the containers that could still write there.
+        services.AddSingleton<FirstSweep>();
         services.AddHostedService<CrashLeftovers>();
         builder.AddKeyRateLimits();
         services.AddSingleton<IDockerClient>(sp => DockerClientFactory.Create(sp.GetRequiredService<IOptions<ContainerOptions>>().Value));

@@ -29,6 +29,8 @@ public static class ReplicaAddress
             var path = address[UnixScheme.Length..];
             handler.ConnectCallback = async (_, cancellationToken) =>
             {
+                // Every connection, not once: the replica may replace its socket at any time.
+                ReplicaSocket.Check(path);
                 var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 try
                 {

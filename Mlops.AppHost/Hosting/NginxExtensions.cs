@@ -14,6 +14,13 @@ public static class NginxExtensions
             nginx.ServerNames = names;
         }
 
+        if (builder.Configuration["Nginx:ConnectionsPerClient"] is { Length: > 0 } connections)
+        {
+            nginx.ConnectionsPerClient = int.TryParse(connections, out var limit) && limit > 0
+                ? limit
+                : throw new InvalidOperationException($"Nginx:ConnectionsPerClient must be a whole number of at least 1 (it is '{connections}')");
+        }
+
         var resource = builder.AddResource(nginx)
             .WithArgs([.. nginx.Arguments])
             .WithEndpoint(port: builder.Configuration.Port(name, NginxResource.HttpEndpoint, httpPort), name: NginxResource.HttpEndpoint, scheme: "http", isProxied: false)

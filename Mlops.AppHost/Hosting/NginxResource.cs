@@ -42,6 +42,9 @@ public sealed class NginxResource(string name, string runDirectory, string repos
     /// <summary>The host names the front door answers for (space-separated); others get 421.</summary>
     public string ServerNames { get; set; } = "localhost 127.0.0.1";
 
+    /// <summary>Requests one client address may have in progress at once (NGINX's limit_conn); past it, 429.</summary>
+    public int ConnectionsPerClient { get; set; } = 100;
+
     /// <summary>Writes nginx.conf and conf.d/mlflow.conf into the run folder, afresh.</summary>
     public void Render()
     {
@@ -74,6 +77,7 @@ public sealed class NginxResource(string name, string runDirectory, string repos
         ["WEB_ROOT"] = WebRoot,
         ["MLFLOW_URI"] = MlflowUri ?? "",
         ["NGINX_SERVER_NAMES"] = ServerNames,
+        ["NGINX_CONNECTIONS_PER_CLIENT"] = ConnectionsPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>The run folder of the app whose data is at <paramref name="dataPath"/>: the same one every start, so a killed run leaves none behind.</summary>

@@ -169,6 +169,7 @@ internal static class ComposePublisher
                 ? ComposeValues.ServiceUrl(mlflow, mlflow.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http"))
                 : "${MLFLOW_URI}",
             ["NGINX_SERVER_NAMES"] = "${MLOPS_SERVER_NAMES:-localhost 127.0.0.1}",
+            ["NGINX_CONNECTIONS_PER_CLIENT"] = nginx.ConnectionsPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 

@@ -14,7 +14,8 @@ public sealed class ContainerJanitor(
     IOptions<ContainerOptions> options,
     IOptions<RunnerOptions> runnerOptions,
     TimeProvider time,
-    ILogger<ContainerJanitor> logger) : BackgroundService
+    ILogger<ContainerJanitor> logger,
+    FirstSweep firstSweep) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -55,6 +56,7 @@ public sealed class ContainerJanitor(
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var removed = 0;
+        var failed = false;
         foreach (var stray in (await engine.ListAsync(cancellationToken)).Where(c => !live.Contains(c.Owner)))
         {
             try
@@ -66,7 +68,13 @@ public sealed class ContainerJanitor(
             {
                 // One stubborn container (say, removal already in progress) must not stop the others.
                 logger.OrphanRemoveFailed(ex, stray.Id);
+                failed = true;
             }
+        }
+
+        if (!failed)
+        {
+            firstSweep.Complete();
         }
 
         if (removed > 0)

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Mlops.Runner.Invocations;
 
-/// <summary>Each finished invocation's result, once, as data/history/results/&lt;id&gt;.json; put in place by one rename.</summary>
+/// <summary>Each finished invocation's result, once, as data/history/results/&lt;id&gt;.json; put in place durably by one rename.</summary>
 internal sealed class ResultFiles
 {
     public ResultFiles(string directory)
@@ -23,10 +23,7 @@ internal sealed class ResultFiles
             ["params"] = result.Params.DeepClone(),
             ["data"] = result.Data.DeepClone(),
         }, RunnerJson.Default.JsonObject);
-        var path = PathOf(id);
-        var partial = path + InvocationStore.PartialSuffix;
-        File.WriteAllBytes(partial, bytes);
-        File.Move(partial, path, overwrite: true);
+        Storage.DurableFile.WriteAllBytes(PathOf(id), bytes, InvocationStore.PartialSuffix);
         return bytes.Length;
     }
 

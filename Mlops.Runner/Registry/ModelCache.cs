@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Mlops.Runner.Registry;
@@ -39,8 +40,15 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
         var target = Path.Combine(_root, name, $"{version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{runId}");
         if (TryUse(target))
         {
-            span?.SetTag(RunnerTelemetry.CacheHit, true);
-            return target;
+            // Re-checked at every use: a crash or a full disk may have cut a file short since it was put in place.
+            if (CachedModelSizes.Match(target))
+            {
+                span?.SetTag(RunnerTelemetry.CacheHit, true);
+                return target;
+            }
+
+            logger.CachedModelDamaged(target);
+            Discard(target);
         }
 
         span?.SetTag(RunnerTelemetry.CacheHit, false);
@@ -49,9 +57,13 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
         {
             Directory.CreateDirectory(download);
             await DownloadAsync(version, download, cancellationToken);
+            // On disk, with the sizes it is checked by, before the rename that publishes it.
+            DurableFile.FlushTree(download);
+            CachedModelSizes.Record(download, target);
             try
             {
                 Directory.Move(download, target);
+                DurableFile.FlushFolder(Path.GetDirectoryName(target)!);
             }
             catch (IOException) when (Directory.Exists(target))
             {
@@ -84,6 +96,24 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
             Directory.SetLastWriteTimeUtc(folder, time.GetUtcNow().UtcDateTime);
             return true;
         }
+    }
+
+    /// <summary>Takes a damaged version out of the cache by one rename (its users keep what they opened), then deletes it.</summary>
+    private void Discard(string folder)
+    {
+        var doomed = Path.Combine(Path.GetDirectoryName(folder)!, $"{DownloadPrefix}damaged-{Guid.NewGuid():N}");
+        lock (_use)
+        {
+            if (!Directory.Exists(folder))
+            {
+                return;
+            }
+
+            Directory.Move(folder, doomed);
+            CachedModelSizes.Forget(folder);
+        }
+
+        LinkSafeDelete.Remove(doomed);
     }
 
     /// <summary>Removes the least recently used versions until the cache fits its budget, sparing those in use.</summary>
@@ -142,7 +172,9 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
                     return false;
                 }
 
+                var original = folder.FullName;
                 folder.MoveTo(doomed);
+                CachedModelSizes.Forget(original);
             }
 
             Directory.Delete(doomed, recursive: true);

@@ -25,7 +25,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (await verifier.VerifyAsync(secret, Context.RequestAborted) is not { } key)
+        var verdict = await verifier.VerifyAsync(secret, ClientAddress.Of(Context), Context.RequestAborted);
+        if (verdict.RetryAfter is { } wait)
+        {
+            return AuthenticateResult.Fail(new AuthenticationThrottled(wait));
+        }
+
+        if (verdict.Key is not { } key)
         {
             return AuthenticateResult.Fail("the API key is not valid (unknown or revoked)");
         }

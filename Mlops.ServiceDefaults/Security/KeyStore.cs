@@ -14,6 +14,7 @@ public sealed record IssuedKey(KeyRecord Record, string Secret);
 public sealed class KeyStore
 {
     private readonly string _connectionString;
+    private long _lookups;
 
     public KeyStore(string dataPath)
     {
@@ -40,8 +41,12 @@ public sealed class KeyStore
     public Task ImportAsync(string secret, string name, string role, DateTimeOffset now, CancellationToken cancellationToken) =>
         InsertAsync(secret, name, role, now, cancellationToken, ignoreConflict: true);
 
+    /// <summary>How many times a key was looked up in SQLite (for tests and /debug: a flood must not raise it per request).</summary>
+    public long Lookups => Interlocked.Read(ref _lookups);
+
     public async Task<KeyRecord?> FindAsync(string secret, bool includeRevoked, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _lookups);
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, name, role, hint, created_ms, revoked_ms FROM keys WHERE hash = $hash";

@@ -1,38 +1,60 @@
-using System.Collections.Concurrent;
-
 namespace Mlops.ServiceDefaults.Security;
 
 /// <summary>
 /// Answers "which key is this" from <see cref="KeyStore"/>, remembering each answer for a few seconds: a
-/// prediction path that serves thousands of calls a second cannot open SQLite for each. A revocation takes
-/// effect within <see cref="AuthOptions.CacheSeconds"/>.
+/// prediction path that serves thousands of calls a second cannot open SQLite for each. Good and refused keys
+/// are remembered apart, each in a bounded LRU keyed by the secret's hash, so a flood of made-up keys can push
+/// out only other made-up keys. A secret not shaped like a key is refused without a look-up, and a client with
+/// too many refusals gets none either (<see cref="FailedAuthentications"/>). A revocation takes effect within
+/// <see cref="AuthOptions.CacheSeconds"/>.
 /// </summary>
-public sealed class KeyVerifier(KeyStore store, AuthOptions options, TimeProvider clock)
+public sealed class KeyVerifier(KeyStore store, AuthOptions options, FailedAuthentications failures, TimeProvider clock)
 {
-    private const int MaxRemembered = 10_000;
-    private readonly ConcurrentDictionary<string, (KeyRecord? Record, long Expires)> _remembered = new(StringComparer.Ordinal);
+    private readonly BoundedLru<string, (KeyRecord Record, long Expires)> _known = new(options.KnownKeysCached);
+    private readonly BoundedLru<string, long> _refused = new(options.RefusedKeysCached);
 
-    public async ValueTask<KeyRecord?> VerifyAsync(string secret, CancellationToken cancellationToken)
+    /// <param name="client">The caller's address (<see cref="ClientAddress"/>), whose refusals are counted.</param>
+    public async ValueTask<KeyVerdict> VerifyAsync(string secret, string client, CancellationToken cancellationToken)
     {
-        if (secret.Length is 0 or > ApiKeys.MaxLength)
+        if (!ApiKeys.IsWellFormed(secret))
         {
-            return null;
+            return Refuse(client);
         }
 
+        var hash = ApiKeys.Hash(secret);
         var now = clock.GetTimestamp();
-        if (_remembered.TryGetValue(secret, out var known) && known.Expires > now)
+        if (_known.TryGet(hash, out var known) && known.Expires > now)
         {
-            return known.Record;
+            return new KeyVerdict(known.Record);
+        }
+
+        if (failures.Throttled(client) is { } wait)
+        {
+            return new KeyVerdict(null, wait);
+        }
+
+        if (_refused.TryGet(hash, out var expires) && expires > now)
+        {
+            return Refuse(client);
         }
 
         var record = await store.FindAsync(secret, includeRevoked: false, cancellationToken);
-        if (_remembered.Count >= MaxRemembered)
+        var until = now + (long)(options.CacheSeconds * clock.TimestampFrequency);
+        if (record is null)
         {
-            // A flood of made-up keys must not grow memory without end.
-            _remembered.Clear();
+            _known.Remove(hash);
+            _refused.Set(hash, until);
+            return Refuse(client);
         }
 
-        _remembered[secret] = (record, now + (long)(options.CacheSeconds * clock.TimestampFrequency));
-        return record;
+        _refused.Remove(hash);
+        _known.Set(hash, (record, until));
+        return new KeyVerdict(record);
+    }
+
+    private KeyVerdict Refuse(string client)
+    {
+        failures.Record(client);
+        return KeyVerdict.Refused;
     }
 }

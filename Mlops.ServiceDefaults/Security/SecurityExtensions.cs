@@ -18,10 +18,12 @@ public static class SecurityExtensions
     {
         var options = new AuthOptions { DataPath = defaultDataPath };
         builder.Configuration.GetSection(AuthOptions.SectionName).Bind(options);
+        options.Validate();
         options.DataPath = Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, options.DataPath));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(_ => new KeyStore(options.DataPath));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<FailedAuthentications>();
         builder.Services.AddSingleton<KeyVerifier>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationResponses>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

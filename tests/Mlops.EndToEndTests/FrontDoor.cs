@@ -33,7 +33,8 @@ public sealed class FrontDoor : IAsyncDisposable
 
     /// <param name="mlflowUri">Rendered as /mlflow/ when set, as the AppHost does with --Tracking:MlflowUri.</param>
     /// <param name="gatewayGrpcAddress">The gateway's cleartext HTTP/2 port, for what NGINX's gRPC port passes to it.</param>
-    public static async Task<FrontDoor> StartAsync(string gatewayAddress, string runnerAddress, string? mlflowUri = null, string? gatewayGrpcAddress = null)
+    /// <param name="connectionsPerClient">NGINX's limit_conn per client address, as Nginx:ConnectionsPerClient sets it.</param>
+    public static async Task<FrontDoor> StartAsync(string gatewayAddress, string runnerAddress, string? mlflowUri = null, string? gatewayGrpcAddress = null, int? connectionsPerClient = null)
     {
         var gateway = Service("gateway", ("http", new Uri(gatewayAddress).Port), ("grpc", new Uri(gatewayGrpcAddress ?? gatewayAddress).Port));
         var runner = Service("runner", ("grpc", new Uri(runnerAddress).Port));
@@ -44,6 +45,11 @@ public sealed class FrontDoor : IAsyncDisposable
             Runner = runner,
             MlflowUri = mlflowUri,
         };
+        if (connectionsPerClient is { } limit)
+        {
+            nginx.ConnectionsPerClient = limit;
+        }
+
         nginx.Annotations.Add(Endpoint(NginxResource.HttpEndpoint, httpPort));
         nginx.Annotations.Add(Endpoint(NginxResource.GrpcEndpoint, grpcPort));
         nginx.Render();

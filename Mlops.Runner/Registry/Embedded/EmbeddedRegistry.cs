@@ -110,9 +110,10 @@ public sealed partial class EmbeddedRegistry : IModelRegistry
             await using (var file = File.Create(temporary))
             {
                 await content.CopyToAsync(file, cancellationToken);
+                Storage.DurableFile.Flush(file);
             }
 
-            File.Move(temporary, target, overwrite: true);
+            Storage.DurableFile.Publish(temporary, target);
         }
         finally
         {

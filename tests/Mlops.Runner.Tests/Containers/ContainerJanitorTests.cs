@@ -9,9 +9,10 @@ public sealed class ContainerJanitorTests
 {
     private readonly FakeContainerEngine _engine = new();
     private readonly LiveContainers _live = new();
+    private readonly FirstSweep _firstSweep = new();
 
     private ContainerJanitor Janitor() => new(
-        _engine, _live, Options.Create(new ContainerOptions()), Options.Create(new RunnerOptions()), TimeProvider.System, NullLogger<ContainerJanitor>.Instance);
+        _engine, _live, Options.Create(new ContainerOptions()), Options.Create(new RunnerOptions()), TimeProvider.System, NullLogger<ContainerJanitor>.Instance, _firstSweep);
 
     [Fact]
     public async Task Sweep_RemovesWhatNoLiveInvocationOwns_AndKeepsTheRest()

@@ -28,9 +28,12 @@ public sealed class CrashLeftoversTests : IDisposable
         var history = new InvocationStore(options, NullLogger<InvocationStore>.Instance);
         var halfWrittenResult = Path.Combine(history.ResultsDirectory, "0123.json.partial");
         File.WriteAllText(halfWrittenResult, "{");
-        var leftovers = new CrashLeftovers(options, history, TimeProvider.System, NullLogger<CrashLeftovers>.Instance);
+        var swept = new Mlops.Runner.Containers.FirstSweep();
+        var leftovers = new CrashLeftovers(options, history, TimeProvider.System, NullLogger<CrashLeftovers>.Instance, swept);
 
         await leftovers.StartAsync(CancellationToken.None);
+        swept.Complete();
+        await leftovers.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(data, "invocations")));
         Assert.False(Directory.Exists(runFolder));

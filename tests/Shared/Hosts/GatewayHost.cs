@@ -21,6 +21,9 @@ public sealed class GatewayHost(WebApplicationFactory<gateway::Program> factory,
     /// <summary>The gateway's cleartext HTTP/2 port: KServe V2 gRPC and mlops.v1.Endpoints.</summary>
     public string GrpcAddress { get; } = grpcAddress;
 
+    /// <summary>The gateway's own services, for what a test counts inside it (e.g. key look-ups).</summary>
+    public IServiceProvider Services => factory.Services;
+
     /// <summary>Sends <see cref="AdminKey"/>.</summary>
     public HttpClient Http { get; } = BearerHandler.Client(address, adminKey);
 
