@@ -94,6 +94,30 @@ public sealed partial class MlflowRegistry(MlflowClient mlflow) : IModelRegistry
         return runs;
     }
 
+    public async Task<IReadOnlyList<TrackedRun>> FindRunsByTagAsync(string experiment, string key, string value, CancellationToken cancellationToken)
+    {
+        if (await TryExperimentIdAsync(experiment, cancellationToken) is not { } experimentId)
+        {
+            return [];
+        }
+
+        // Backquotes around a key with dots; the value is checked to need no escaping.
+        var found = await CallAsync(() => mlflow.PostAsync("runs/search", new JsonObject
+        {
+            ["experiment_ids"] = new JsonArray(experimentId),
+            ["filter"] = $"tags.`{key.Replace("`", "", StringComparison.Ordinal)}` = '{RegistryNames.TagValue(value)}'",
+            ["max_results"] = RegistryNames.MaxRunsByTag,
+            ["order_by"] = new JsonArray("attributes.start_time ASC"),
+        }, cancellationToken), "runs", "");
+        var runs = new List<TrackedRun>();
+        foreach (var run in found["runs"] as JsonArray ?? [])
+        {
+            runs.Add(await ToRunAsync(run!, cancellationToken));
+        }
+
+        return runs;
+    }
+
     public async Task UploadArtifactAsync(string runId, string path, Stream content, CancellationToken cancellationToken)
     {
         var root = await ArtifactRootAsync(runId, cancellationToken);

@@ -36,6 +36,23 @@ public sealed class RegistryContractTests
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task FindRunsByTag_FindsOnlyTheRunsOfThatExperimentWithThatValue(string backend)
+    {
+        using var registry = RegistryBackend.Create(backend);
+        var experiment = RegistryBackend.Unique("exp");
+        var tagged = await registry.Registry.CreateRunAsync(experiment, "a", Start, new Dictionary<string, string> { ["mlops.invocation_id"] = "abc" }, CancellationToken.None);
+        await registry.Registry.CreateRunAsync(experiment, "b", Start, new Dictionary<string, string> { ["mlops.invocation_id"] = "abd" }, CancellationToken.None);
+        await registry.Registry.CreateRunAsync(RegistryBackend.Unique("other"), "c", Start, new Dictionary<string, string> { ["mlops.invocation_id"] = "abc" }, CancellationToken.None);
+
+        var found = await registry.Registry.FindRunsByTagAsync(experiment, "mlops.invocation_id", "abc", CancellationToken.None);
+
+        Assert.Equal(tagged.Id, Assert.Single(found).Id);
+        Assert.Empty(await registry.Registry.FindRunsByTagAsync(RegistryBackend.Unique("none"), "mlops.invocation_id", "abc", CancellationToken.None));
+        Assert.Throws<RunnerException>(() => registry.Registry.FindRunsByTagAsync(experiment, "mlops.invocation_id", "x' OR '1'='1", CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task Log_ParamsAndMetrics_AreReadBack_AndAParamCannotChange(string backend)
     {
         using var registry = RegistryBackend.Create(backend);
