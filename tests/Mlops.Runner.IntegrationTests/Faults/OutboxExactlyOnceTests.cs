@@ -38,9 +38,14 @@ public sealed class OutboxExactlyOnceTests(ITestOutputHelper output)
             RunnerHost.CopyDirectory(entry, kept);
 
             // The registry is back (the embedded one): the entry is recorded and removed.
-            await using (var second = await RunnerProcess.StartAsync(root, first.Instance))
+            // Stopped, not disposed: disposing would delete the folder the next start runs on.
+            var second = await RunnerProcess.StartAsync(root, first.Instance);
+            try
             {
                 await Eventually.HoldsAsync(() => Task.FromResult(!Directory.Exists(entry)), Bound);
+            }
+            finally
+            {
                 await second.StopAsync();
             }
 
