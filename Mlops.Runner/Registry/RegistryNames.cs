@@ -35,9 +35,12 @@ public static partial class RegistryNames
 
     /// <summary>'/'-separated, no empty, '.' or '..' segments, no leading '/'.</summary>
     public static string ArtifactPath(string path) =>
-        path.Length > 0 && path.Length <= 1024 && path.Split('/').All(s => s.Length > 0 && s != "." && s != ".." && !s.Contains('\\') && !s.Contains('\0'))
+        IsArtifactPath(path)
             ? path
             : throw RunnerException.InvalidArgument("artifact_path", $"'{path}' is not a relative artifact path");
+
+    public static bool IsArtifactPath(string path) =>
+        path.Length > 0 && path.Length <= 1024 && path.Split('/').All(s => s.Length > 0 && s != "." && s != ".." && !s.Contains('\\') && !s.Contains('\0'));
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex ModelPattern();

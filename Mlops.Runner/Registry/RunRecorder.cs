@@ -13,7 +13,7 @@ namespace Mlops.Runner.Registry;
 /// invocation's id is taken up again (a crash between recording and leaving the outbox, say), and a version
 /// already registered from it is the answer, never a second one.
 /// </summary>
-public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILogger<RunRecorder> logger) : IRunRecorder
+public sealed class RunRecorder(IModelRegistry registry, ModelDigests digests, TimeProvider time, ILogger<RunRecorder> logger) : IRunRecorder
 {
     public const string ModelArtifactPath = "model";
 
@@ -37,6 +37,7 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
         }
 
         ModelVersion? version = null;
+        SortedDictionary<string, string> sums;
         try
         {
             foreach (var file in Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories))
@@ -45,7 +46,7 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
                 await registry.UploadArtifactAsync(run.Id, $"{ModelArtifactPath}/{Path.GetRelativePath(modelDirectory, file).Replace('\\', '/')}", content, cancellationToken);
             }
 
-            var sums = await ModelChecksums.ComputeAsync(modelDirectory, cancellationToken);
+            sums = await ModelChecksums.ComputeAsync(modelDirectory, cancellationToken);
             if (!File.Exists(Path.Combine(modelDirectory, MlmodelFile.FileName)))
             {
                 // Uploaded from memory, never written into the folder: a training kept in the outbox is recorded again
@@ -67,6 +68,17 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
             // Whatever stopped the recording, the run must not stay RUNNING; the caller hears of what stopped it.
             await TryFinishAsync(run.Id, ex is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed);
             throw;
+        }
+
+        try
+        {
+            // What vouches for the version from now on, where the registry cannot change it.
+            await digests.KeepAsync(version, sums, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // The version is recorded all the same; its first download will vouch for it instead.
+            logger.ModelDigestsNotKept(ex, version.Uri);
         }
 
         // The version exists now: recorded, whatever happens to the run's last step. A run the registry will not

@@ -199,7 +199,8 @@ public sealed class RegistryContractTests
                 """);
             var log = Path.Combine(scratch.FullName, "invocation.log");
             await File.WriteAllTextAsync(log, "trained\n");
-            var recorder = new RunRecorder(registry.Registry, TimeProvider.System, NullLogger<RunRecorder>.Instance);
+            var options = Options.Create(new RunnerOptions { DataPath = Path.Combine(scratch.FullName, "data") });
+            var recorder = new RunRecorder(registry.Registry, new ModelDigests(options), TimeProvider.System, NullLogger<RunRecorder>.Instance);
             var context = new TrainingContext("0123456789abcdef", "train", RegistryBackend.Unique("model"), null, Start, [], log);
 
             var recorded = await recorder.RecordSuccessAsync(context, new TrainingResult([], [], []), model, CancellationToken.None);
@@ -211,7 +212,7 @@ public sealed class RegistryContractTests
             var lines = Encoding.UTF8.GetString(mlmodel.ToArray()).Split('\n');
             Assert.Contains(lines, l => l.StartsWith("run_id: ", StringComparison.Ordinal) && l.Contains(version.RunId, StringComparison.Ordinal));
             Assert.Contains(lines, l => l.StartsWith("  inputs: ", StringComparison.Ordinal) && l.Contains("sepal_length", StringComparison.Ordinal));
-            var cache = new ModelCache(registry.Registry, Options.Create(new RunnerOptions { DataPath = Path.Combine(scratch.FullName, "data") }), TimeProvider.System, NullLogger<ModelCache>.Instance);
+            var cache = new ModelCache(registry.Registry, new ModelDigests(options), options, TimeProvider.System, NullLogger<ModelCache>.Instance);
             var cached = await cache.GetAsync(version, CancellationToken.None);
             Assert.Equal(["MLmodel", "mlflow.json", "model.zip"], Directory.GetFiles(cached).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }

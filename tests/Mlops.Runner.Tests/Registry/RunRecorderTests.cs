@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Mlops.Runner.Registry;
 using Mlops.Runner.Registry.Embedded;
 
@@ -17,7 +18,8 @@ public sealed class RunRecorderTests : IDisposable
     public RunRecorderTests()
     {
         _registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
-        _recorder = new RunRecorder(_registry, TimeProvider.System, NullLogger<RunRecorder>.Instance);
+        _recorder = new RunRecorder(
+            _registry, new ModelDigests(Options.Create(new RunnerOptions { DataPath = Path.Combine(_root.FullName, "data") })), TimeProvider.System, NullLogger<RunRecorder>.Instance);
         _model = Directory.CreateDirectory(Path.Combine(_root.FullName, "model")).FullName;
         File.WriteAllBytes(Path.Combine(_model, "weights.bin"), [1, 2, 3]);
         _log = Path.Combine(_root.FullName, "invocation.log");
