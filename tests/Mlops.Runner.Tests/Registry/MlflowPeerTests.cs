@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Mlops.Runner.Registry;
 using Mlops.Runner.Registry.Mlflow;
+using Mlops.Testing;
 
 namespace Mlops.Runner.Tests.Registry;
 
@@ -46,6 +47,9 @@ public sealed class MlflowPeerTests : IAsyncLifetime
         _mlflow.Listings[Model + "/../.."] = [("..", true)];
         _mlflow.Listings[Model + "/../../.."] = [("escaped.txt", false)];
         _mlflow.Files["escaped.txt"] = "written by a peer"u8.ToArray();
+        // The checksum file main read first: so that a runner that trusts it gets as far as writing.
+        _mlflow.Listings[Model[..Model.LastIndexOf('/')]] = [("model", true), ("model.sha256.json", false)];
+        _mlflow.Files["model.sha256.json"] = "{}"u8.ToArray();
 
         var refused = await Assert.ThrowsAsync<RunnerException>(() => _cache.GetAsync(_version, CancellationToken.None).WaitAsync(Bound));
 

@@ -3,11 +3,12 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Mlops.Runner.Tests.Registry;
+namespace Mlops.Testing;
 
 /// <summary>
 /// A real HTTP server on loopback speaking the few MLflow calls a model download makes (runs/get, experiments/get,
-/// the artifacts proxy's listing and files), answering whatever listing and bytes the test gives it: a peer that lies.
+/// the artifacts proxy's listing and files, and model-versions/get answering every version as runs:/&lt;RunId&gt;/model),
+/// answering whatever listing and bytes the test gives it: a peer that lies.
 /// </summary>
 internal sealed class FakeMlflowServer : IAsyncDisposable
 {
@@ -27,6 +28,9 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The run every model version comes from.</summary>
+    public string RunId { get; set; } = "0123456789abcdef0123456789abcdef";
 
     /// <summary>Listings by the proxy path asked for (e.g. "1/&lt;run&gt;/artifacts/model"): (path as listed, is_dir).</summary>
     public Dictionary<string, (string Path, bool IsDirectory)[]> Listings { get; } = new(StringComparer.Ordinal);
@@ -74,6 +78,18 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
                 {
                     ["info"] = new JsonObject { ["run_id"] = run, ["experiment_id"] = "1", ["artifact_uri"] = $"mlflow-artifacts:/1/{run}/artifacts", ["status"] = "FINISHED", ["start_time"] = 0 },
                     ["data"] = new JsonObject(),
+                },
+            }));
+        }
+
+        if (path == "/api/2.0/mlflow/model-versions/get")
+        {
+            return (200, Json(new JsonObject
+            {
+                ["model_version"] = new JsonObject
+                {
+                    ["name"] = request.QueryString["name"], ["version"] = request.QueryString["version"], ["run_id"] = RunId, ["source"] = $"runs:/{RunId}/model",
+                    ["creation_timestamp"] = 0,
                 },
             }));
         }
