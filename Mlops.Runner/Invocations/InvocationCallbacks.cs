@@ -32,15 +32,12 @@ public sealed class InvocationCallbacks(IHttpClientFactory clients, IOptions<Run
         }
 
         // An address written out is checked now; a name is checked again, by its addresses, when the callback connects.
-        if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address))
+        if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && CallbackAddresses.Refusal(address, options.Value) is { } why)
         {
-            if (CallbackAddresses.Refusal(address, options.Value) is { } why)
-            {
-                throw RunnerException.InvalidArgument("callback_url", $"{address} is {why}");
-            }
+            throw RunnerException.InvalidArgument("callback_url", $"{address} is {why}");
         }
-        else if (!options.Value.CallbackHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase) &&
-                 !(options.Value.AllowLoopbackCallbacks && uri.IsLoopback))
+
+        if (!(options.Value.AllowLoopbackCallbacks && uri.IsLoopback) && !options.Value.CallbackHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase))
         {
             throw RunnerException.InvalidArgument("callback_url", $"'{Bounded.Text(uri.Host, Bounded.NameLength)}' is not one of Runner:CallbackHosts");
         }

@@ -44,6 +44,19 @@ public sealed class CallbackAddressTests
         Assert.Throws<RunnerException>(() => callbacks.Validate("http://localhost:9/done"));
     }
 
+    [Theory]
+    [InlineData("http://93.184.216.34/hook")]
+    [InlineData("http://example.com/hook")]
+    public void Validate_APublicHostNotListed_IsRefused(string url)
+    {
+        var callbacks = Callbacks(new RunnerOptions { AllowLoopbackCallbacks = true, CallbackHosts = ["hooks.example.org"] });
+
+        var refused = Assert.Throws<RunnerException>(() => callbacks.Validate(url));
+
+        Assert.Contains("Runner:CallbackHosts", refused.Message);
+        Assert.NotNull(callbacks.Validate("https://hooks.example.org/done?token=t"));
+    }
+
     [Fact]
     public void Validate_LoopbackWhenConfigured_IsAccepted()
     {
