@@ -53,8 +53,14 @@ public sealed class RunnerOptions
     [Range(1, 1_000_000)]
     public int HistoryResultsMb { get; set; } = 256;
 
-    /// <summary>Hosts (besides loopback) that InvokeAsync callbacks may be sent to; none by default.</summary>
+    /// <summary>Hosts that InvokeAsync callbacks may be sent to; none by default.</summary>
     public string[] CallbackHosts { get; set; } = [];
+
+    /// <summary>Whether callbacks may reach loopback (the runner's own machine); off by default.</summary>
+    public bool AllowLoopbackCallbacks { get; set; }
+
+    /// <summary>Whether callbacks may reach private networks' addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7); off by default.</summary>
+    public bool AllowPrivateCallbacks { get; set; }
 
     /// <summary>
     /// Distinguishes this runner's containers from another runner's on the same engine; the start-up

@@ -72,7 +72,8 @@ public static class RunnerServiceExtensions
         services.AddSingleton<InvocationWatch>();
         services.AddSingleton<InvocationCallbacks>();
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: a callback is POSTed once, never retried.
-        services.AddHttpClient(InvocationCallbacks.ClientName).RemoveAllResilienceHandlers();
+        services.AddHttpClient(InvocationCallbacks.ClientName).RemoveAllResilienceHandlers()
+            .ConfigurePrimaryHttpMessageHandler(sp => CallbackAddresses.CreateHandler(sp.GetRequiredService<IOptions<RunnerOptions>>().Value));
 #pragma warning restore EXTEXP0001
         services.AddSingleton<InvocationConductor>();
         // After the detached runs' host and the janitor: what an earlier runner accepted and never started runs now.

@@ -44,14 +44,30 @@ public static class Tracking
     /// The MLflow server of the user's own (Tracking:MlflowUri), if one is set: for the AppHost (command line,
     /// environment, its appsettings.json), or in the runner's own appsettings.json, which the runner reads itself.
     /// </summary>
-    public static string? MlflowUri(this IDistributedApplicationBuilder builder) =>
-        MlflowUri(builder.Configuration, Path.Combine(builder.RepositoryRoot(), "Mlops.Runner", "appsettings.json"));
+    public static string? MlflowUri(this IDistributedApplicationBuilder builder)
+    {
+        try
+        {
+            return MlflowUri(builder.Configuration, Path.Combine(builder.RepositoryRoot(), "Mlops.Runner", "appsettings.json"));
+        }
+        catch (ArgumentException ex)
+        {
+            builder.FailBeforeStart(ex.Message);
+            return null;
+        }
+    }
 
     public static string? MlflowUri(IConfiguration appHost, string runnerSettings)
     {
         var uri = appHost[MlflowUriKey] is { Length: > 0 } given
             ? given
             : new ConfigurationBuilder().AddJsonFile(runnerSettings, optional: true).Build()[MlflowUriKey];
+        if (Uri.TryCreate(uri, UriKind.Absolute, out var address) && address.UserInfo.Length > 0)
+        {
+            // It would show in the dashboard, NGINX's configuration and every log naming the server.
+            throw new ArgumentException($"{MlflowUriKey} carries credentials (user:password@): give the server's address without them");
+        }
+
         return string.IsNullOrWhiteSpace(uri) ? null : uri.TrimEnd('/');
     }
 

@@ -8,8 +8,9 @@ namespace Mlops.Runner.Invocations;
 
 /// <summary>
 /// Tells an InvokeAsync caller's callback URL how its invocation ended: one POST of the invocation as JSON, no
-/// retries. Only to loopback or to the hosts in <see cref="RunnerOptions.CallbackHosts"/>: the runner must not
-/// become a way to reach any address its network does.
+/// retries, no redirect followed. Only to the hosts in <see cref="RunnerOptions.CallbackHosts"/> (and loopback when
+/// allowed), connecting to the addresses checked by <see cref="CallbackAddresses"/>: the runner must not become a way
+/// to reach any address its network does. A URL's query may carry a secret: logs get the URL without it.
 /// </summary>
 public sealed class InvocationCallbacks(IHttpClientFactory clients, IOptions<RunnerOptions> options, ILogger<InvocationCallbacks> logger)
 {
@@ -30,10 +31,15 @@ public sealed class InvocationCallbacks(IHttpClientFactory clients, IOptions<Run
             throw RunnerException.InvalidArgument("callback_url", "must be an absolute http(s) URL without credentials");
         }
 
-        var loopback = uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
-        if (!loopback && !options.Value.CallbackHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase))
+        // An address written out is checked now; a name is checked again, by its addresses, when the callback connects.
+        if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && CallbackAddresses.Refusal(address, options.Value) is { } why)
         {
-            throw RunnerException.InvalidArgument("callback_url", $"'{Bounded.Text(uri.Host, Bounded.NameLength)}' is neither loopback nor one of Runner:CallbackHosts");
+            throw RunnerException.InvalidArgument("callback_url", $"{address} is {why}");
+        }
+
+        if (!(options.Value.AllowLoopbackCallbacks && uri.IsLoopback) && !options.Value.CallbackHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase))
+        {
+            throw RunnerException.InvalidArgument("callback_url", $"'{Bounded.Text(uri.Host, Bounded.NameLength)}' is not one of Runner:CallbackHosts");
         }
 
         return uri;
@@ -49,14 +55,17 @@ public sealed class InvocationCallbacks(IHttpClientFactory clients, IOptions<Run
             using var response = await clients.CreateClient(ClientName).PostAsJsonAsync(callback, Describe(record), RunnerJson.Default.JsonObject, limit.Token);
             if (!response.IsSuccessStatusCode)
             {
-                logger.CallbackRefused(record.Id, callback.ToString(), (int)response.StatusCode);
+                logger.CallbackRefused(record.Id, WithoutQuery(callback), (int)response.StatusCode);
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
-            logger.CallbackFailed(ex, record.Id, callback.ToString());
+            logger.CallbackFailed(ex, record.Id, WithoutQuery(callback));
         }
     }
+
+    /// <summary>Scheme, host, port and path: what a log may say of a callback URL.</summary>
+    public static string WithoutQuery(Uri callback) => callback.GetLeftPart(UriPartial.Path);
 
     /// <summary>The invocation as a caller polling it sees it (GetInvocation's fields, snake_case).</summary>
     private static JsonObject Describe(InvocationRecord record) => new()

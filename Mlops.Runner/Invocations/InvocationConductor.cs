@@ -67,7 +67,9 @@ public sealed class InvocationConductor(
     {
         try
         {
-            await AcceptedAsync(queued.Function, request.Parameters, new Start(Async: true, request.CallbackUrl, (queued.Id, queued.CreatedAt)), cancellationToken);
+            // Checked again: what was allowed when it was accepted may not be now.
+            var callback = callbacks.Validate(request.CallbackUrl?.OriginalString);
+            await AcceptedAsync(queued.Function, request.Parameters, new Start(Async: true, callback, (queued.Id, queued.CreatedAt)), cancellationToken);
         }
         catch (RunnerException ex)
         {

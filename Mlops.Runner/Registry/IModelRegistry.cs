@@ -27,6 +27,13 @@ public interface IModelRegistry
 
     Task<TrackedRun> GetRunAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The runs of <paramref name="experiment"/> whose tag <paramref name="key"/> is exactly <paramref name="value"/> (at most a
+    /// few), oldest first: how a training already recorded is found again, whatever its age.
+    /// </summary>
+    /// <param name="value">Letters, digits, '_', '.' and '-' only (MLflow's filters cannot escape a quote).</param>
+    Task<IReadOnlyList<TrackedRun>> FindRunsByTagAsync(string experiment, string key, string value, CancellationToken cancellationToken);
+
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<TrackedRun>> ListRunsAsync(string? experiment, int max, CancellationToken cancellationToken);
 

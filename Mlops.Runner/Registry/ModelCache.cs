@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Storage;
 using Microsoft.Extensions.Options;
@@ -7,10 +6,10 @@ namespace Mlops.Runner.Registry;
 
 /// <summary>
 /// Registered model versions on local disk, at data/model-cache/&lt;name&gt;/&lt;version&gt;-&lt;run&gt;: each is downloaded
-/// once, checked against its checksums, and put in place by one rename, so two first uses at once cannot
+/// once, checked against the digests the runner keeps (<see cref="ModelDigests"/>), and put in place by one rename, so two first uses at once cannot
 /// leave a half-written or corrupt copy (the loser's download is thrown away).
 /// </summary>
-public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> options, TimeProvider time, ILogger<ModelCache> logger)
+public sealed class ModelCache(IModelRegistry registry, ModelDigests digests, IOptions<RunnerOptions> options, TimeProvider time, ILogger<ModelCache> logger)
 {
     /// <summary>A version used this recently stays, whatever the budget says: an invocation or a replica may be reading it.</summary>
     private static readonly TimeSpan InUse = TimeSpan.FromMinutes(10);
@@ -191,32 +190,36 @@ public sealed class ModelCache(IModelRegistry registry, IOptions<RunnerOptions> 
     private async Task DownloadAsync(ModelVersion version, string directory, CancellationToken cancellationToken)
     {
         var prefix = version.ArtifactPath + "/";
-        var files = await registry.ListArtifactsAsync(version.RunId, version.ArtifactPath, cancellationToken);
-        using var checksumFile = new MemoryStream();
-        await registry.DownloadArtifactAsync(version.RunId, ModelChecksums.ArtifactPathFor(version.ArtifactPath), checksumFile, cancellationToken);
-        SortedDictionary<string, string> expected;
-        try
+        var root = Path.GetFullPath(directory) + Path.DirectorySeparatorChar;
+        foreach (var file in await registry.ListArtifactsAsync(version.RunId, version.ArtifactPath, cancellationToken))
         {
-            expected = ModelChecksums.Deserialize(checksumFile.ToArray());
-        }
-        catch (JsonException ex)
-        {
-            throw RunnerException.FailedPrecondition($"{version.Uri}: its checksum file is unreadable ({ex.Message})");
-        }
+            // The names come from the registry (MLflow: a peer): each must be a plain relative path that stays in the download folder.
+            var relative = file.StartsWith(prefix, StringComparison.Ordinal) ? file[prefix.Length..] : file;
+            var local = Path.GetFullPath(Path.Combine(directory, relative));
+            if (!file.StartsWith(prefix, StringComparison.Ordinal) || !RegistryNames.IsArtifactPath(relative) || !local.StartsWith(root, StringComparison.Ordinal))
+            {
+                throw RunnerException.FailedPrecondition(
+                    $"{version.Uri}: the registry lists an artifact '{Bounded.Text(file, Bounded.NameLength)}' that is not a file of the model's folder; the model is refused");
+            }
 
-        foreach (var file in files)
-        {
-            var relative = file[prefix.Length..];
-            var local = Path.Combine(directory, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-            await using var stream = File.Create(local);
+            // CreateNew: never onto something already there, never through a link.
+            await using var stream = new FileStream(local, FileMode.CreateNew, FileAccess.Write);
             await registry.DownloadArtifactAsync(version.RunId, file, stream, cancellationToken);
         }
 
         var actual = await ModelChecksums.ComputeAsync(directory, cancellationToken);
-        if (!actual.SequenceEqual(expected))
+        if (await digests.GetAsync(version, cancellationToken) is not { } kept)
         {
-            throw RunnerException.FailedPrecondition($"{version.Uri}: the downloaded files do not match their checksums; the stored model is damaged");
+            // Registered elsewhere (or before the runner kept digests): its first download is what vouches for it from now on.
+            await digests.KeepAsync(version, actual, cancellationToken);
+            return;
+        }
+
+        if (!actual.SequenceEqual(kept))
+        {
+            throw RunnerException.FailedPrecondition(
+                $"{version.Uri}: the downloaded files differ from the digests the runner kept when it registered or first fetched it; the stored model was changed or damaged");
         }
     }
 }

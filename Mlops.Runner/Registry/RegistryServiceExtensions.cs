@@ -16,7 +16,14 @@ public static class RegistryServiceExtensions
         {
             if (!Uri.TryCreate(mlflow.TrimEnd('/') + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
             {
-                throw new OptionsValidationException(TrackingOptions.SectionName, typeof(TrackingOptions), [$"Tracking:MlflowUri '{mlflow}' is not an http(s) URL"]);
+                throw new OptionsValidationException(TrackingOptions.SectionName, typeof(TrackingOptions), [$"Tracking:MlflowUri '{UriCredentials.Redact(mlflow)}' is not an http(s) URL"]);
+            }
+
+            if (address.UserInfo.Length > 0)
+            {
+                // It would reach every log, status and trace that names the server; credentials belong in a header or a file.
+                throw new OptionsValidationException(TrackingOptions.SectionName, typeof(TrackingOptions),
+                    [$"Tracking:MlflowUri '{UriCredentials.Redact(mlflow)}' carries credentials (user:password@); give the server's address without them"]);
             }
 
             // Model uploads can take longer than the standard resilience handler's 10 s attempts allow;
@@ -38,6 +45,7 @@ public static class RegistryServiceExtensions
             });
         }
 
+        services.AddSingleton<ModelDigests>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<IRunRecorder, RunRecorder>();
         services.AddSingleton<ModelBinder>();

@@ -9,9 +9,11 @@ namespace Mlops.Runner.Registry;
 /// A training invocation becomes a run in the experiment named after its function (params, metrics,
 /// tags, and the model, result and log as artifacts) and, when it succeeded, the next version of its
 /// registered model, whose folder gets an MLmodel file so that MLflow recognises it. A failed one becomes a
-/// FAILED run and no version.
+/// FAILED run and no version. Recording is done at most once per invocation: a run already tagged with the
+/// invocation's id is taken up again (a crash between recording and leaving the outbox, say), and a version
+/// already registered from it is the answer, never a second one.
 /// </summary>
-public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILogger<RunRecorder> logger) : IRunRecorder
+public sealed class RunRecorder(IModelRegistry registry, ModelDigests digests, TimeProvider time, ILogger<RunRecorder> logger) : IRunRecorder
 {
     public const string ModelArtifactPath = "model";
 
@@ -23,8 +25,19 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
         span?.SetTag(RunnerTelemetry.RegistryBackend, registry.Backend);
         // Read before the run exists: a description the function got wrong leaves no run behind.
         var description = ModelDescription.Read(modelDirectory);
-        var run = await StartAsync(context, result, cancellationToken);
+        var (run, earlier) = await StartAsync(context, result, cancellationToken);
+        if (earlier && await RegisteredFromAsync(context.ModelName, run.Id, cancellationToken) is { } registered)
+        {
+            if (run.Status != RunStatus.Finished)
+            {
+                await TryFinishAsync(run.Id, RunStatus.Finished);
+            }
+
+            return new RecordedTraining(run.Id, registered);
+        }
+
         ModelVersion? version = null;
+        SortedDictionary<string, string> sums;
         try
         {
             foreach (var file in Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories))
@@ -33,7 +46,7 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
                 await registry.UploadArtifactAsync(run.Id, $"{ModelArtifactPath}/{Path.GetRelativePath(modelDirectory, file).Replace('\\', '/')}", content, cancellationToken);
             }
 
-            var sums = await ModelChecksums.ComputeAsync(modelDirectory, cancellationToken);
+            sums = await ModelChecksums.ComputeAsync(modelDirectory, cancellationToken);
             if (!File.Exists(Path.Combine(modelDirectory, MlmodelFile.FileName)))
             {
                 // Uploaded from memory, never written into the folder: a training kept in the outbox is recorded again
@@ -57,6 +70,17 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
             throw;
         }
 
+        try
+        {
+            // What vouches for the version from now on, where the registry cannot change it.
+            await digests.KeepAsync(version, sums, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // The version is recorded all the same; its first download will vouch for it instead.
+            logger.ModelDigestsNotKept(ex, version.Uri);
+        }
+
         // The version exists now: recorded, whatever happens to the run's last step. A run the registry will not
         // finish now stays RUNNING, for the reconciliation at the next start, never a second version from the outbox.
         await TryFinishAsync(run.Id, RunStatus.Finished);
@@ -70,7 +94,7 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
         using var span = RunnerTelemetry.Source.StartActivity("registry record failed run");
         span?.SetTag(RunnerTelemetry.FaasInvocationId, context.InvocationId);
         span?.SetTag(RunnerTelemetry.RegistryBackend, registry.Backend);
-        var run = await StartAsync(context, null, cancellationToken);
+        var (run, _) = await StartAsync(context, null, cancellationToken);
         try
         {
             await UploadLogAsync(run.Id, context, cancellationToken);
@@ -99,7 +123,21 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
         }
     }
 
-    private async Task<TrackedRun> StartAsync(TrainingContext context, TrainingResult? result, CancellationToken cancellationToken)
+    /// <summary>The version an earlier recording of the same run registered, if one got that far.</summary>
+    private async Task<ModelVersion?> RegisteredFromAsync(string model, string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await registry.ListVersionsAsync(model, cancellationToken)).FirstOrDefault(v => v.RunId == runId);
+        }
+        catch (RunnerException ex) when (ex.Kind == ErrorKind.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The invocation's run: the one an earlier recording of it created, or a new one.</summary>
+    private async Task<(TrackedRun Run, bool Earlier)> StartAsync(TrainingContext context, TrainingResult? result, CancellationToken cancellationToken)
     {
         var tags = new Dictionary<string, string>
         {
@@ -112,7 +150,10 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
             tags[RunTags.ImageDigest] = context.ImageId;
         }
 
-        var run = await registry.CreateRunAsync(context.Function, $"{context.Function}-{context.InvocationId[..8]}", context.StartedAt, tags, cancellationToken);
+        var earlier = await registry.FindRunsByTagAsync(context.Function, RunTags.InvocationId, context.InvocationId, cancellationToken);
+        var run = earlier.Count > 0
+            ? earlier[0]
+            : await registry.CreateRunAsync(context.Function, $"{context.Function}-{context.InvocationId[..8]}", context.StartedAt, tags, cancellationToken);
 
         // What the function says it used wins over what was asked (it may add derived values).
         var parameters = Flatten(context.Parameters);
@@ -125,7 +166,7 @@ public sealed class RunRecorder(IModelRegistry registry, TimeProvider time, ILog
             .Where(pair => pair.Value is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
             .ToDictionary(pair => pair.Key, pair => pair.Value!.GetValue<double>());
         await registry.LogAsync(run.Id, parameters, metrics, time.GetUtcNow(), cancellationToken);
-        return run;
+        return (run, earlier.Count > 0);
     }
 
     private async Task UploadLogAsync(string runId, TrainingContext context, CancellationToken cancellationToken)

@@ -69,6 +69,17 @@ public sealed class TrackingModeTests
         }
     }
 
+    [Fact]
+    public void AServerWithCredentialsInItsUri_IsRefused_WithoutShowingThem()
+    {
+        var appHost = new ConfigurationBuilder().AddInMemoryCollection([new(Tracking.MlflowUriKey, "http://admin:s3cret@127.0.0.1:5000")]).Build();
+
+        var refused = Assert.Throws<ArgumentException>(() => Tracking.MlflowUri(appHost, Path.Combine(Path.GetTempPath(), "no-such-settings.json")));
+
+        Assert.Contains("credentials", refused.Message);
+        Assert.DoesNotContain("s3cret", refused.Message);
+    }
+
     [Theory]
     [InlineData("--mlflow")]
     [InlineData("--Tracking:Mode=container")]

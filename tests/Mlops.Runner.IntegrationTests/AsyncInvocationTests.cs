@@ -93,7 +93,7 @@ public sealed class AsyncInvocationTests(RunnerFixture fixture)
     }
 
     [Fact]
-    public async Task Callback_IsPostedOnceWithTheEndedInvocation_OnLoopback()
+    public async Task Callback_IsPostedOnceWithTheEndedInvocation_OnLoopbackWhenAllowed()
     {
         using var listener = new System.Net.HttpListener();
         var url = $"http://127.0.0.1:{AppHostProcess.FreePort()}/done/";
@@ -116,6 +116,7 @@ public sealed class AsyncInvocationTests(RunnerFixture fixture)
     [InlineData("http://example.com/hook")]
     [InlineData("ftp://127.0.0.1/hook")]
     [InlineData("not a url")]
+    [InlineData("http://169.254.169.254/latest")]
     public async Task Callback_NotLoopbackNorAllowed_IsRefusedNamingTheField(string url)
     {
         var refused = await Assert.ThrowsAsync<RpcException>(() =>

@@ -99,6 +99,11 @@ public sealed partial class EmbeddedRegistry : IModelRegistry
             ? await ReadRunsAsync("", max, cancellationToken)
             : await ReadRunsAsync("WHERE experiment = $experiment", max, cancellationToken, ("$experiment", experiment));
 
+    public async Task<IReadOnlyList<TrackedRun>> FindRunsByTagAsync(string experiment, string key, string value, CancellationToken cancellationToken) =>
+        (await ReadRunsAsync(
+            "WHERE experiment = $experiment AND id IN (SELECT run_id FROM tags WHERE key = $key AND value = $value)", RegistryNames.MaxRunsByTag, cancellationToken,
+            ("$experiment", experiment), ("$key", key), ("$value", RegistryNames.TagValue(value)))).Reverse().ToList();
+
     public async Task UploadArtifactAsync(string runId, string path, Stream content, CancellationToken cancellationToken)
     {
         await GetRunAsync(runId, cancellationToken);

@@ -40,12 +40,12 @@ public sealed class MlflowClient(HttpClient http)
         await response.Content.CopyToAsync(destination, cancellationToken);
     }
 
-    /// <summary>The files and folders directly in an artifact folder (names only, as MLflow gives them).</summary>
+    /// <summary>The files and folders directly in an artifact folder, as MLflow names them (unchecked: see <see cref="MlflowRegistry"/>).</summary>
     public async Task<IReadOnlyList<(string Name, bool IsDirectory)>> ListArtifactsAsync(string artifactPath, CancellationToken cancellationToken)
     {
         var listing = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{ArtifactsBase}?path={Uri.EscapeDataString(artifactPath)}"), cancellationToken);
         return listing["files"] is JsonArray files
-            ? files.Select(f => (Path.GetFileName(f!["path"]!.GetValue<string>()), f["is_dir"]?.GetValue<bool>() ?? false)).ToList()
+            ? files.Select(f => (f?["path"]?.GetValue<string>() ?? "", f?["is_dir"]?.GetValue<bool>() ?? false)).ToList()
             : [];
     }
 

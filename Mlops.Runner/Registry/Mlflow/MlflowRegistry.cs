@@ -12,6 +12,9 @@ public sealed partial class MlflowRegistry(MlflowClient mlflow) : IModelRegistry
     private const int ParamsPerBatch = 100;
     private const int MetricsPerBatch = 1000;
 
+    /// <summary>The most files one listing may give: a server that lists without end must not walk the runner forever.</summary>
+    private const int MaxListedFiles = 10_000;
+
     private readonly ConcurrentDictionary<string, string> _experimentNames = new(StringComparer.Ordinal);
 
     public string Backend => "mlflow";
@@ -94,6 +97,30 @@ public sealed partial class MlflowRegistry(MlflowClient mlflow) : IModelRegistry
         return runs;
     }
 
+    public async Task<IReadOnlyList<TrackedRun>> FindRunsByTagAsync(string experiment, string key, string value, CancellationToken cancellationToken)
+    {
+        if (await TryExperimentIdAsync(experiment, cancellationToken) is not { } experimentId)
+        {
+            return [];
+        }
+
+        // Backquotes around a key with dots; the value is checked to need no escaping.
+        var found = await CallAsync(() => mlflow.PostAsync("runs/search", new JsonObject
+        {
+            ["experiment_ids"] = new JsonArray(experimentId),
+            ["filter"] = $"tags.`{key.Replace("`", "", StringComparison.Ordinal)}` = '{RegistryNames.TagValue(value)}'",
+            ["max_results"] = RegistryNames.MaxRunsByTag,
+            ["order_by"] = new JsonArray("attributes.start_time ASC"),
+        }, cancellationToken), "runs", "");
+        var runs = new List<TrackedRun>();
+        foreach (var run in found["runs"] as JsonArray ?? [])
+        {
+            runs.Add(await ToRunAsync(run!, cancellationToken));
+        }
+
+        return runs;
+    }
+
     public async Task UploadArtifactAsync(string runId, string path, Stream content, CancellationToken cancellationToken)
     {
         var root = await ArtifactRootAsync(runId, cancellationToken);
@@ -108,6 +135,7 @@ public sealed partial class MlflowRegistry(MlflowClient mlflow) : IModelRegistry
     {
         var root = await ArtifactRootAsync(runId, cancellationToken);
         var files = new List<string>();
+        var count = 0;
         var pending = new Queue<string>([directory.Length == 0 ? "" : RegistryNames.ArtifactPath(directory)]);
         while (pending.TryDequeue(out var folder))
         {
@@ -118,6 +146,14 @@ public sealed partial class MlflowRegistry(MlflowClient mlflow) : IModelRegistry
             }, "run", runId);
             foreach (var (name, isDirectory) in entries)
             {
+                // A name MLflow lists becomes a local path: one plain segment, or the listing is refused.
+                if (!RegistryNames.IsArtifactPath(name) || name.Contains('/') || ++count > MaxListedFiles)
+                {
+                    throw RunnerException.FailedPrecondition(count > MaxListedFiles
+                        ? $"MLflow lists more than {MaxListedFiles} artifacts in run '{runId}'; refused"
+                        : $"MLflow lists an artifact '{Bounded.Text(name, Bounded.NameLength)}' in run '{runId}' that is not a file name; refused");
+                }
+
                 var relative = folder.Length == 0 ? name : $"{folder}/{name}";
                 if (isDirectory)
                 {
@@ -157,7 +193,7 @@ public sealed partial class MlflowRegistry(MlflowClient mlflow) : IModelRegistry
         if (!artifactUri.StartsWith(Scheme, StringComparison.Ordinal))
         {
             throw new RunnerException(ErrorKind.FailedPrecondition,
-                $"the MLflow server stores artifacts at '{artifactUri}'; start it with --serve-artifacts so that the runner can reach them through its proxy");
+                $"the MLflow server stores artifacts at '{UriCredentials.Redact(artifactUri)}'; start it with --serve-artifacts so that the runner can reach them through its proxy");
         }
 
         var rest = artifactUri[Scheme.Length..];

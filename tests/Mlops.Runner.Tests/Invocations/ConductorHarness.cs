@@ -43,7 +43,7 @@ internal sealed class ConductorHarness : IAsyncDisposable
         Runtime = new FunctionRuntime(Engine, Live, containerOptions, time, NullLogger<FunctionContainer>.Instance);
         Conductor = new InvocationConductor(
             catalog,
-            new ModelBinder(registry, new ModelCache(registry, options, time, NullLogger<ModelCache>.Instance), catalog),
+            new ModelBinder(registry, new ModelCache(registry, new ModelDigests(options), options, time, NullLogger<ModelCache>.Instance), catalog),
             TestOptions.Gate(options),
             new DiskGuard(options),
             new InvocationJournal(Store, Feeds, options, time, NullLogger<LiveInvocation>.Instance),

@@ -15,8 +15,8 @@ public sealed class CachedModelSizeTests : IDisposable
     public CachedModelSizeTests()
     {
         _registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
-        _cache = new ModelCache(
-            _registry, Options.Create(new RunnerOptions { DataPath = Path.Combine(_root.FullName, "data"), ModelCacheMb = 64 }), TimeProvider.System, NullLogger<ModelCache>.Instance);
+        var options = Options.Create(new RunnerOptions { DataPath = Path.Combine(_root.FullName, "data"), ModelCacheMb = 64 });
+        _cache = new ModelCache(_registry, new ModelDigests(options), options, TimeProvider.System, NullLogger<ModelCache>.Instance);
     }
 
     public void Dispose() => _root.Delete(recursive: true);

@@ -170,6 +170,19 @@ public sealed class MlflowRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task FindRunsByTag_SearchesTheExperimentWithAQuotedTagFilter()
+    {
+        _handler.On("GET", Api + "experiments/get-by-name", """{"experiment": {"experiment_id": "7", "name": "train"}}""")
+            .On("POST", Api + "runs/search", "{}");
+
+        Assert.Empty(await _registry.FindRunsByTagAsync("train", "mlops.invocation_id", "0123abcd", CancellationToken.None));
+
+        var search = JsonNode.Parse(_handler.BodyOf(Api + "runs/search"))!;
+        Assert.Equal("tags.`mlops.invocation_id` = '0123abcd'", search["filter"]!.GetValue<string>());
+        Assert.Equal("7", search["experiment_ids"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task EmptyAnswers_AreEmptyLists()
     {
         _handler.On("GET", Api + "registered-models/search", "{}").On("GET", Api + "experiments/get-by-name", """{"experiment": {"experiment_id": "7", "name": "train"}}""")

@@ -12,12 +12,14 @@ public sealed class ModelCacheTests : IDisposable
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("mlops-cache-test-");
     private readonly EmbeddedRegistry _registry;
     private readonly ModelCache _cache;
+    private readonly ModelDigests _digests;
 
     public ModelCacheTests()
     {
         _registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
-        _cache = new ModelCache(
-            _registry, Options.Create(new RunnerOptions { DataPath = Path.Combine(_root.FullName, "data"), ModelCacheMb = 1 }), TimeProvider.System, NullLogger<ModelCache>.Instance);
+        var options = Options.Create(new RunnerOptions { DataPath = Path.Combine(_root.FullName, "data"), ModelCacheMb = 1 });
+        _digests = new ModelDigests(options);
+        _cache = new ModelCache(_registry, _digests, options, TimeProvider.System, NullLogger<ModelCache>.Instance);
     }
 
     public void Dispose() => _root.Delete(recursive: true);
@@ -55,7 +57,7 @@ public sealed class ModelCacheTests : IDisposable
         var error = await Assert.ThrowsAsync<RunnerException>(() => _cache.GetAsync(version, CancellationToken.None));
 
         Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
-        Assert.Contains("do not match their checksums", error.Message);
+        Assert.Contains("differ from the digests the runner kept", error.Message);
         Assert.Empty(Directory.GetDirectories(Path.Combine(_root.FullName, "data", "model-cache", version.Name)));
     }
 
@@ -103,7 +105,9 @@ public sealed class ModelCacheTests : IDisposable
         }
 
         var sums = await ModelChecksums.ComputeAsync(staged.FullName, CancellationToken.None);
-        await _registry.UploadArtifactAsync(run.Id, ModelChecksums.ArtifactPathFor("model"), new MemoryStream(ModelChecksums.Serialize(sums)), CancellationToken.None);
-        return await _registry.CreateModelVersionAsync("cached_model", run.Id, "model", CancellationToken.None);
+        // As the recorder does: the digests kept by the runner, not beside the model.
+        var version = await _registry.CreateModelVersionAsync("cached_model", run.Id, "model", CancellationToken.None);
+        await _digests.KeepAsync(version, sums, CancellationToken.None);
+        return version;
     }
 }

@@ -36,6 +36,23 @@ public sealed class RegistryContractTests
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task FindRunsByTag_FindsOnlyTheRunsOfThatExperimentWithThatValue(string backend)
+    {
+        using var registry = RegistryBackend.Create(backend);
+        var experiment = RegistryBackend.Unique("exp");
+        var tagged = await registry.Registry.CreateRunAsync(experiment, "a", Start, new Dictionary<string, string> { ["mlops.invocation_id"] = "abc" }, CancellationToken.None);
+        await registry.Registry.CreateRunAsync(experiment, "b", Start, new Dictionary<string, string> { ["mlops.invocation_id"] = "abd" }, CancellationToken.None);
+        await registry.Registry.CreateRunAsync(RegistryBackend.Unique("other"), "c", Start, new Dictionary<string, string> { ["mlops.invocation_id"] = "abc" }, CancellationToken.None);
+
+        var found = await registry.Registry.FindRunsByTagAsync(experiment, "mlops.invocation_id", "abc", CancellationToken.None);
+
+        Assert.Equal(tagged.Id, Assert.Single(found).Id);
+        Assert.Empty(await registry.Registry.FindRunsByTagAsync(RegistryBackend.Unique("none"), "mlops.invocation_id", "abc", CancellationToken.None));
+        Assert.Throws<RunnerException>(() => registry.Registry.FindRunsByTagAsync(experiment, "mlops.invocation_id", "x' OR '1'='1", CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task Log_ParamsAndMetrics_AreReadBack_AndAParamCannotChange(string backend)
     {
         using var registry = RegistryBackend.Create(backend);
@@ -182,7 +199,8 @@ public sealed class RegistryContractTests
                 """);
             var log = Path.Combine(scratch.FullName, "invocation.log");
             await File.WriteAllTextAsync(log, "trained\n");
-            var recorder = new RunRecorder(registry.Registry, TimeProvider.System, NullLogger<RunRecorder>.Instance);
+            var options = Options.Create(new RunnerOptions { DataPath = Path.Combine(scratch.FullName, "data") });
+            var recorder = new RunRecorder(registry.Registry, new ModelDigests(options), TimeProvider.System, NullLogger<RunRecorder>.Instance);
             var context = new TrainingContext("0123456789abcdef", "train", RegistryBackend.Unique("model"), null, Start, [], log);
 
             var recorded = await recorder.RecordSuccessAsync(context, new TrainingResult([], [], []), model, CancellationToken.None);
@@ -194,7 +212,7 @@ public sealed class RegistryContractTests
             var lines = Encoding.UTF8.GetString(mlmodel.ToArray()).Split('\n');
             Assert.Contains(lines, l => l.StartsWith("run_id: ", StringComparison.Ordinal) && l.Contains(version.RunId, StringComparison.Ordinal));
             Assert.Contains(lines, l => l.StartsWith("  inputs: ", StringComparison.Ordinal) && l.Contains("sepal_length", StringComparison.Ordinal));
-            var cache = new ModelCache(registry.Registry, Options.Create(new RunnerOptions { DataPath = Path.Combine(scratch.FullName, "data") }), TimeProvider.System, NullLogger<ModelCache>.Instance);
+            var cache = new ModelCache(registry.Registry, new ModelDigests(options), options, TimeProvider.System, NullLogger<ModelCache>.Instance);
             var cached = await cache.GetAsync(version, CancellationToken.None);
             Assert.Equal(["MLmodel", "mlflow.json", "model.zip"], Directory.GetFiles(cached).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }

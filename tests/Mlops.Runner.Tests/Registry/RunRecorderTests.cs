@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Mlops.Runner.Registry;
 using Mlops.Runner.Registry.Embedded;
 
@@ -17,7 +18,8 @@ public sealed class RunRecorderTests : IDisposable
     public RunRecorderTests()
     {
         _registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
-        _recorder = new RunRecorder(_registry, TimeProvider.System, NullLogger<RunRecorder>.Instance);
+        _recorder = new RunRecorder(
+            _registry, new ModelDigests(Options.Create(new RunnerOptions { DataPath = Path.Combine(_root.FullName, "data") })), TimeProvider.System, NullLogger<RunRecorder>.Instance);
         _model = Directory.CreateDirectory(Path.Combine(_root.FullName, "model")).FullName;
         File.WriteAllBytes(Path.Combine(_model, "weights.bin"), [1, 2, 3]);
         _log = Path.Combine(_root.FullName, "invocation.log");
@@ -29,9 +31,9 @@ public sealed class RunRecorderTests : IDisposable
     [Fact]
     public async Task RecordSuccess_TheSameKeptModelTwice_GivesEachRunItsOwnMLmodel_AndLeavesTheFolderAsItWas()
     {
-        // What the outbox does: a training kept while the registry was down is recorded later, as a new run.
-        var first = await RecordAsync();
-        var second = await RecordAsync();
+        // Two trainings of one kept model folder: each run's MLmodel names that run.
+        var first = await RecordAsync("0123456789abcdef");
+        var second = await RecordAsync("fedcba9876543210");
 
         Assert.Contains($"run_id: {Yaml(first.RunId!)}\n", await MlmodelOfAsync(first));
         Assert.Contains($"run_id: {Yaml(second.RunId!)}\n", await MlmodelOfAsync(second));
@@ -53,8 +55,35 @@ public sealed class RunRecorderTests : IDisposable
         Assert.Equal(["MLmodel", "weights.bin"], ModelChecksums.Deserialize(sums.ToArray()).Keys);
     }
 
-    private Task<RecordedTraining> RecordAsync() => _recorder.RecordSuccessAsync(
-        new TrainingContext("0123456789abcdef", "train", "recorded_model", null, DateTimeOffset.UtcNow, [], _log),
+    [Fact]
+    public async Task RecordSuccess_TheSameInvocationTwice_IsOneRunAndOneVersion()
+    {
+        // What the outbox does after a crash between recording a training and removing it: records it again.
+        var first = await RecordAsync();
+        var again = await RecordAsync();
+
+        Assert.Equal(first.RunId, again.RunId);
+        Assert.Equal(first.Version, again.Version);
+        Assert.Single(await _registry.ListVersionsAsync("recorded_model", CancellationToken.None));
+        Assert.Single(await _registry.ListRunsAsync("train", 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RecordSuccess_ARunLeftWithoutItsVersion_IsTakenUpAndGetsOne()
+    {
+        // A recording cut short after its run was created: the next one finishes that run, not another.
+        var cut = await _registry.CreateRunAsync("train", "train-01234567", DateTimeOffset.UtcNow,
+            new Dictionary<string, string> { [RunRecorder.RunTags.InvocationId] = "0123456789abcdef" }, CancellationToken.None);
+
+        var recorded = await RecordAsync();
+
+        Assert.Equal(cut.Id, recorded.RunId);
+        Assert.Equal(cut.Id, Assert.Single(await _registry.ListVersionsAsync("recorded_model", CancellationToken.None)).RunId);
+        Assert.Equal(RunStatus.Finished, (await _registry.GetRunAsync(cut.Id, CancellationToken.None)).Status);
+    }
+
+    private Task<RecordedTraining> RecordAsync(string invocationId = "0123456789abcdef") => _recorder.RecordSuccessAsync(
+        new TrainingContext(invocationId, "train", "recorded_model", null, DateTimeOffset.UtcNow, [], _log),
         new TrainingResult([], [], []), _model, CancellationToken.None);
 
     private async Task<string> MlmodelOfAsync(RecordedTraining recorded)

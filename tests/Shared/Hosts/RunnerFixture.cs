@@ -10,7 +10,8 @@ public sealed class RunnerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await RunnerHost.StartAsync();
+        // The callback tests listen on loopback, which callbacks reach only when allowed.
+        Host = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:AllowLoopbackCallbacks"] = "true" });
         try
         {
             Gateway = GatewayHost.Start(Host);
