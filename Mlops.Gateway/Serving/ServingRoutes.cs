@@ -114,14 +114,18 @@ public static class ServingRoutes
     /// <summary>Bodies in another format are not read as JSON: MLflow's CSV, KServe's binary tensors, forms with files.</summary>
     private static readonly string[] OtherFormats = ["text/csv", "application/octet-stream", "multipart/form-data"];
 
-    private static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static void CheckFormat(HttpRequest request)
     {
         if (request.ContentType is { } type && OtherFormats.Any(f => type.StartsWith(f, StringComparison.OrdinalIgnoreCase)))
         {
             throw new ServingException(StatusCodes.Status415UnsupportedMediaType, Grpc.Core.StatusCode.InvalidArgument,
                 $"Content-Type: '{Bounded.Text(type, 64)}' is not supported; send the request as application/json");
         }
+    }
 
+    private static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        CheckFormat(request);
         try
         {
             return await JsonBody.ReadBytesAsync(request, cancellationToken);
@@ -134,6 +138,7 @@ public static class ServingRoutes
 
     private static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        CheckFormat(request);
         try
         {
             return await JsonBody.ReadAsync(request, BodyOptions, cancellationToken) as JsonObject
