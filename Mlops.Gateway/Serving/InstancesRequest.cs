@@ -31,14 +31,14 @@ public static class InstancesRequest
                 throw ServingException.BadInput("the request body must be a JSON object: {\"instances\": [...]}");
             }
 
-            foreach (var field in root.EnumerateObject().Where(f => f.Name != "instances"))
-            {
-                throw ServingException.BadInput($"{Bounded.Text(field.Name, 64)}: is not a field of the request; give {{\"instances\": [...]}}");
-            }
-
             if (!root.TryGetProperty("instances", out var instances) || instances.ValueKind != JsonValueKind.Array)
             {
                 throw ServingException.BadInput("instances: give a list of instances, e.g. {\"instances\": [[5.1, 3.5, 1.4, 0.2]]}");
+            }
+
+            foreach (var field in root.EnumerateObject().Where(f => f.Name != "instances"))
+            {
+                throw ServingException.BadInput($"{Bounded.Text(field.Name, 64)}: is not a field of the request; give {{\"instances\": [...]}}");
             }
 
             return instances.GetArrayLength() > 0 ? body : throw ServingException.BadInput("instances: give at least one instance");
