@@ -29,7 +29,7 @@ public sealed class PredictionRouter(
     public async Task<Prediction> PredictAsync(string endpoint, string key, byte[] instancesBody, string protocol, CancellationToken cancellationToken)
     {
         var raw = await ForwardAsync(endpoint, key, instancesBody, protocol, cancellationToken);
-        if (JsonNode.Parse(raw.Body, documentOptions: AnswerOptions) is JsonObject answer && answer["predictions"] is JsonArray predictions)
+        if (Parse(raw.Body) is JsonObject answer && answer["predictions"] is JsonArray predictions)
         {
             // Detached from the answer, so that a protocol's own answer can take it as it is.
             answer.Remove("predictions");
@@ -37,6 +37,19 @@ public sealed class PredictionRouter(
         }
 
         throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal, $"replica {raw.ReplicaId} answered without predictions");
+    }
+
+    /// <summary>A replica is a peer: an answer that is not JSON is its fault (502), not a crash here.</summary>
+    private static JsonNode? Parse(byte[] body)
+    {
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: AnswerOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The replica contract's request, {"instances": [...]}, written from instances a protocol parsed.</summary>

@@ -120,6 +120,20 @@ public static class V2Tensors
     /// <summary>The class names in the order the answers give their probabilities.</summary>
     public static (string[] Classes, string[] Labels, double[] Probabilities) Answer(JsonArray predictions)
     {
+        try
+        {
+            return Read(predictions);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // The replica's answer, not the caller's request: a peer's fault.
+            throw new ServingException(StatusCodes.Status502BadGateway, Grpc.Core.StatusCode.Internal,
+                "the replica's predictions are not {\"class\": ..., \"probabilities\": {...}}, which the V2 protocol answers with");
+        }
+    }
+
+    private static (string[] Classes, string[] Labels, double[] Probabilities) Read(JsonArray predictions)
+    {
         var classes = (predictions[0]?["probabilities"] as JsonObject)?.Select(p => p.Key).ToArray() ?? [];
         var labels = new string[predictions.Count];
         var probabilities = new double[predictions.Count * classes.Length];
