@@ -14,13 +14,29 @@ public sealed class EndpointRoute(string name, string modelName, int canaryPerce
     public IReadOnlyList<ReplicaConnection> Replicas { get; } = replicas;
 
     /// <summary>
-    /// A replica for the next request: the track by the canary's share, then the one with the fewest
-    /// requests in flight (among equals, from a random start, so that ties spread).
+    /// A replica for the next request, its slot taken: the track by the canary's share, then the one with the
+    /// fewest requests in flight (among equals, from a random start, so that ties spread); null when every
+    /// replica is at its concurrency.
     /// </summary>
-    public ReplicaConnection? Pick()
+    public ReplicaConnection? TryTake()
     {
         var canary = CanaryPercent > 0 && Random.Shared.Next(100) < CanaryPercent;
-        return Least(canary) ?? Least(!canary);
+        // A slot taken between the look and the take: look again (a few times; then wait like the rest).
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var replica = Least(canary) ?? Least(!canary);
+            if (replica is null)
+            {
+                return null;
+            }
+
+            if (replica.TryEnter())
+            {
+                return replica;
+            }
+        }
+
+        return null;
     }
 
     private ReplicaConnection? Least(bool canary)
@@ -31,7 +47,7 @@ public sealed class EndpointRoute(string name, string modelName, int canaryPerce
         for (var i = 0; i < count; i++)
         {
             var replica = Replicas[(start + i) % count];
-            if (replica.Canary == canary && replica.Accepting && (best is null || replica.InFlight < best.InFlight))
+            if (replica.Canary == canary && replica.Routable && replica.HasRoom && (best is null || replica.InFlight < best.InFlight))
             {
                 best = replica;
             }

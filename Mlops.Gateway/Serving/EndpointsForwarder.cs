@@ -41,10 +41,11 @@ public sealed class EndpointsForwarder(V1.Endpoints.EndpointsClient endpoints, P
     {
         try
         {
-            // The instances go out as protobuf's JSON, written once; no tree in between.
+            // The instances go out as protobuf's JSON, written once; no tree in between. JSON has no NaN: refused here.
+            NonFinite(request.Instances, "instances");
             var body = PredictionRouter.InstancesBody(request.Instances.Count,
                 writer => writer.WriteRawValue(JsonFormatter.Default.Format(new ListValue { Values = { request.Instances } }), skipInputValidation: true));
-            var prediction = await router.PredictAsync(request.Endpoint, body, "mlops-grpc", context.CancellationToken);
+            var prediction = await router.PredictAsync(request.Endpoint, CallerKey.Of(context.GetHttpContext().User), body, "mlops-grpc", context.CancellationToken);
             var response = new PredictResponse { ModelName = prediction.ModelName, ModelVersion = prediction.ModelVersion, ReplicaId = prediction.ReplicaId };
             response.Predictions.AddRange(ListValue.Parser.ParseJson(prediction.Predictions.ToJsonString()).Values);
             return response;
@@ -52,6 +53,33 @@ public sealed class EndpointsForwarder(V1.Endpoints.EndpointsClient endpoints, P
         catch (ServingException ex)
         {
             throw ex.ToRpcException();
+        }
+    }
+
+    private static void NonFinite(IList<Value> values, string field)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            NonFinite(values[i], $"{field}[{i}]");
+        }
+    }
+
+    private static void NonFinite(Value value, string field)
+    {
+        switch (value.KindCase)
+        {
+            case Value.KindOneofCase.NumberValue when !double.IsFinite(value.NumberValue):
+                throw ServingException.BadInput($"{field}: {value.NumberValue} is not a finite number");
+            case Value.KindOneofCase.ListValue:
+                NonFinite(value.ListValue.Values, field);
+                break;
+            case Value.KindOneofCase.StructValue:
+                foreach (var (name, inner) in value.StructValue.Fields)
+                {
+                    NonFinite(inner, $"{field}.{Bounded.Text(name, 64)}");
+                }
+
+                break;
         }
     }
 }

@@ -41,7 +41,7 @@ public sealed class InferenceService(ReplicaDirectory directory, PredictionRoute
     {
         try
         {
-            var prediction = await router.PredictAsync(request.ModelName, V2Tensors.FromGrpc(request), "v2-grpc", context.CancellationToken);
+            var prediction = await router.PredictAsync(request.ModelName, CallerKey.Of(context.GetHttpContext().User), V2Tensors.FromGrpc(request), "v2-grpc", context.CancellationToken);
             var (classes, labels, probabilities) = V2Tensors.Answer(prediction.Predictions);
             var response = new ModelInferResponse { ModelName = request.ModelName, ModelVersion = prediction.ModelVersion, Id = request.Id };
             var label = new ModelInferResponse.Types.InferOutputTensor { Name = "class", Datatype = "BYTES", Shape = { labels.Length }, Contents = new InferTensorContents() };

@@ -8,35 +8,41 @@ namespace Mlops.Gateway.Serving;
 
 /// <summary>
 /// Tells the control plane what the data plane carries: in flight and waiting per endpoint, in flight per
-/// replica. Sent on a short period, and at once when a prediction starts waiting (a start from zero).
+/// replica, and the replicas it cut off. Sent on a short period, and at once when a prediction starts waiting
+/// (a start from zero) or a replica is cut off.
 /// </summary>
 public sealed class LoadReporter(
-    V1.Endpoints.EndpointsClient endpoints, ServiceCredentials credentials, ReplicaDirectory directory, IOptions<ServingOptions> options, ILogger<LoadReporter> logger) : BackgroundService
+    V1.Endpoints.EndpointsClient endpoints, ServiceCredentials credentials, ReplicaDirectory directory, ReplicaFaults faults, IOptions<ServingOptions> options,
+    ILogger<LoadReporter> logger) : BackgroundService
 {
     private readonly Lock _sync = new();
-    private readonly Dictionary<string, int> _waiting = new(StringComparer.Ordinal);
-    private int _total;
+    private readonly WaitingRoom _room = new(options.Value.MaxWaiting, options.Value.MaxWaitingPerEndpoint, options.Value.MaxWaitingPerKey);
     private TaskCompletionSource _urgent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Predictions waiting for a replica slot now.</summary>
+    public int Waiting => _room.Total;
+
     /// <summary>
-    /// A prediction waits for a replica of <paramref name="endpoint"/> until the returned scope ends; null when
-    /// <paramref name="limit"/> predictions wait already (checked and counted at once).
+    /// A prediction of <paramref name="key"/> waits for a replica of <paramref name="endpoint"/> until the returned
+    /// scope ends; null, with the limit that is full in <paramref name="refusal"/>, when the waiting room is full.
     /// </summary>
-    public IDisposable? TryWait(string endpoint, int limit)
+    public IDisposable? TryWait(string endpoint, string key, out string? refusal)
+    {
+        var seat = _room.TryEnter(endpoint, key, out refusal);
+        if (seat is not null)
+        {
+            ReportSoon();
+        }
+
+        return seat;
+    }
+
+    public void ReportSoon()
     {
         lock (_sync)
         {
-            if (_total >= limit)
-            {
-                return null;
-            }
-
-            _total++;
-            _waiting[endpoint] = _waiting.GetValueOrDefault(endpoint) + 1;
             _urgent.TrySetResult();
         }
-
-        return new WaitScope(this, endpoint);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -63,10 +69,13 @@ public sealed class LoadReporter(
 
                 directory.Sweep();
                 // A heartbeat twice a second: traced, it would bury the traces people look for (the runner does not trace it either).
+                var cut = faults.Pending();
                 using (SuppressInstrumentationScope.Begin())
                 {
-                    await endpoints.ReportLoadAsync(Report(), credentials.Headers, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: stoppingToken);
+                    await endpoints.ReportLoadAsync(Report(cut), credentials.Headers, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: stoppingToken);
                 }
+
+                faults.Delivered(cut.Select(c => c.ReplicaId));
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -81,19 +90,14 @@ public sealed class LoadReporter(
         }
     }
 
-    /// <summary>Per endpoint: in flight and waiting, and in flight per replica (draining ones included: that is what lets them go).</summary>
-    private LoadReport Report()
+    /// <summary>Per endpoint: in flight and waiting, in flight per replica (draining ones included: that is what lets them go), and the replicas cut off.</summary>
+    private LoadReport Report(IReadOnlyList<(string Endpoint, string ReplicaId, string Reason)> cut)
     {
-        Dictionary<string, int> waiting;
-        lock (_sync)
-        {
-            waiting = new Dictionary<string, int>(_waiting, StringComparer.Ordinal);
-        }
-
         var loads = directory.Routes.ToDictionary(r => r.Name, r => new EndpointLoad { Name = r.Name }, StringComparer.Ordinal);
-        foreach (var (name, count) in waiting)
+        EndpointLoad For(string name) => loads.TryGetValue(name, out var load) ? load : loads[name] = new EndpointLoad { Name = name };
+        foreach (var (name, count) in _room.ByEndpoint())
         {
-            (loads.TryGetValue(name, out var load) ? load : loads[name] = new EndpointLoad { Name = name }).Waiting = count;
+            For(name).Waiting = count;
         }
 
         foreach (var connection in directory.Connections.Where(c => c.InFlight > 0 && loads.ContainsKey(c.Endpoint)))
@@ -102,33 +106,13 @@ public sealed class LoadReporter(
             loads[connection.Endpoint].ReplicaInFlight[connection.Id] = connection.InFlight;
         }
 
+        foreach (var (endpoint, replicaId, reason) in cut)
+        {
+            For(endpoint).ReplicaFaults[replicaId] = reason;
+        }
+
         var report = new LoadReport();
         report.Endpoints.AddRange(loads.Values);
         return report;
-    }
-
-    private void Leave(string endpoint)
-    {
-        lock (_sync)
-        {
-            _total--;
-            if (--_waiting[endpoint] == 0)
-            {
-                _waiting.Remove(endpoint);
-            }
-        }
-    }
-
-    private sealed class WaitScope(LoadReporter reporter, string endpoint) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                reporter.Leave(endpoint);
-            }
-        }
     }
 }

@@ -1,45 +1,74 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Mlops.Gateway.Serving;
 
 /// <summary>
-/// MLflow's scoring protocol (POST /invocations of `mlflow models serve`): dataframe_split, dataframe_records,
-/// instances or inputs in; {"predictions": [...]} out. Named columns become named features.
+/// MLflow's scoring protocol (POST /invocations of `mlflow models serve`): exactly one of dataframe_split,
+/// dataframe_records, instances or inputs in; {"predictions": [...]} out. Named columns become named features.
+/// A body that names two formats, or anything the protocol does not have, is refused rather than guessed at.
 /// </summary>
 public static class MlflowScoring
 {
+    private static readonly string[] Formats = ["dataframe_split", "dataframe_records", "instances", "inputs"];
+    private static readonly string[] SplitFields = ["columns", "data", "index"];
+
     public static JsonArray Instances(JsonObject body)
     {
-        var formats = new[] { "dataframe_split", "dataframe_records", "instances", "inputs" }.Where(body.ContainsKey).ToList();
+        foreach (var (name, _) in body)
+        {
+            if (name == "params")
+            {
+                throw ServingException.BadInput("params: inference parameters are not supported by this endpoint");
+            }
+
+            if (!Formats.Contains(name))
+            {
+                throw ServingException.BadInput($"{Bounded.Text(name, 64)}: is not a field of MLflow's scoring request; give one of {string.Join(", ", Formats)}");
+            }
+        }
+
+        var formats = Formats.Where(body.ContainsKey).ToList();
         if (formats.Count != 1)
         {
             throw ServingException.BadInput(formats.Count == 0
-                ? "give one of dataframe_split, dataframe_records, instances or inputs"
+                ? $"give one of {string.Join(", ", Formats)}"
                 : $"give only one of {string.Join(", ", formats)}");
         }
 
-        return formats[0] switch
+        var instances = formats[0] switch
         {
             "dataframe_split" => Split(body["dataframe_split"] as JsonObject ?? throw ServingException.BadInput("dataframe_split: must be an object with columns and data")),
-            "dataframe_records" => ListAt(body["dataframe_records"], "dataframe_records"),
-            "instances" => ListAt(body["instances"], "instances"),
-            _ => ListAt(body["inputs"], "inputs"),
+            "dataframe_records" => Records(ListAt(body["dataframe_records"], "dataframe_records")),
+            var format => ListAt(body[format], format),
         };
+        return instances.Count > 0 ? instances : throw ServingException.BadInput($"{(formats[0] == "dataframe_split" ? "dataframe_split.data" : formats[0])}: give at least one row");
     }
 
     private static JsonArray Split(JsonObject split)
     {
-        if (split["data"] is not JsonArray data)
+        foreach (var (name, _) in split.Where(field => !SplitFields.Contains(field.Key)))
         {
-            throw ServingException.BadInput("dataframe_split.data: must be a list of rows");
+            throw ServingException.BadInput($"dataframe_split.{Bounded.Text(name, 64)}: is not a field of a split dataframe; the fields are columns, data and index");
         }
 
-        if (split["columns"] is not JsonArray columns)
+        var data = ListAt(split["data"], "dataframe_split.data");
+        if (split["index"] is { } index && (index is not JsonArray rows || rows.Count != data.Count))
         {
+            throw ServingException.BadInput($"dataframe_split.index: must be a list of {data.Count} labels, one per row");
+        }
+
+        if (split["columns"] is null)
+        {
+            for (var r = 0; r < data.Count; r++)
+            {
+                _ = data[r] as JsonArray ?? throw ServingException.BadInput($"dataframe_split.data[{r}]: must be a list of values");
+            }
+
             return data;
         }
 
-        var names = columns.Select((c, i) => c?.GetValue<string>() ?? throw ServingException.BadInput($"dataframe_split.columns[{i}]: must be a string")).ToArray();
+        var names = Columns(ListAt(split["columns"], "dataframe_split.columns"));
         var instances = new JsonArray();
         for (var r = 0; r < data.Count; r++)
         {
@@ -58,6 +87,32 @@ public static class MlflowScoring
         }
 
         return instances;
+    }
+
+    private static string[] Columns(JsonArray columns)
+    {
+        var names = new string[columns.Count];
+        for (var i = 0; i < columns.Count; i++)
+        {
+            names[i] = columns[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
+                : throw ServingException.BadInput($"dataframe_split.columns[{i}]: must be a string");
+            if (Array.IndexOf(names, names[i], 0, i) >= 0)
+            {
+                throw ServingException.BadInput($"dataframe_split.columns[{i}]: '{Bounded.Text(names[i], 64)}' is named twice");
+            }
+        }
+
+        return names;
+    }
+
+    private static JsonArray Records(JsonArray records)
+    {
+        for (var r = 0; r < records.Count; r++)
+        {
+            _ = records[r] as JsonObject ?? throw ServingException.BadInput($"dataframe_records[{r}]: must be an object of column: value");
+        }
+
+        return records;
     }
 
     private static JsonArray ListAt(JsonNode? node, string field) =>

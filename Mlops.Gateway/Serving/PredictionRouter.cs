@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Mlops.Gateway.Diagnostics;
 
 namespace Mlops.Gateway.Serving;
 
@@ -14,19 +14,22 @@ public sealed record Prediction(JsonArray Predictions, string ModelName, string 
 public sealed record RawPrediction(byte[] Body, string ModelName, string ModelVersion, string ReplicaId);
 
 /// <summary>
-/// Sends a prediction straight to a ready replica of the endpoint (least outstanding requests), waiting
-/// for one when there is none yet (a start from zero), retrying once on another replica when the chosen
-/// one is gone. Every protocol the gateway speaks ends here with the same instances.
+/// Sends a prediction straight to a ready replica of the endpoint (least outstanding requests, never more
+/// than its concurrency), waiting in a bounded queue for a slot when there is none (a start from zero, every
+/// replica busy), retrying once on another replica when the chosen one is gone. A replica that hangs or floods
+/// is cut off and reported for replacement. Every protocol the gateway speaks ends here with the same instances.
 /// </summary>
-public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter reporter, IOptions<ServingOptions> options)
+public sealed class PredictionRouter(
+    ReplicaDirectory directory, LoadReporter reporter, ReplicaFaults faults, IOptions<ServingOptions> options, ILogger<PredictionRouter> logger)
 {
     private static readonly JsonDocumentOptions AnswerOptions = new() { MaxDepth = 32 };
+    private readonly Pulse _released = new();
 
     /// <summary>Sends {"instances": [...]} (see <see cref="InstancesBody"/>) and reads the predictions out of the answer, once.</summary>
-    public async Task<Prediction> PredictAsync(string endpoint, byte[] instancesBody, string protocol, CancellationToken cancellationToken)
+    public async Task<Prediction> PredictAsync(string endpoint, string key, byte[] instancesBody, string protocol, CancellationToken cancellationToken)
     {
-        var raw = await ForwardAsync(endpoint, instancesBody, protocol, cancellationToken);
-        if (JsonNode.Parse(raw.Body, documentOptions: AnswerOptions) is JsonObject answer && answer["predictions"] is JsonArray predictions)
+        var raw = await ForwardAsync(endpoint, key, instancesBody, protocol, cancellationToken);
+        if (Parse(raw.Body) is JsonObject answer && answer["predictions"] is JsonArray predictions)
         {
             // Detached from the answer, so that a protocol's own answer can take it as it is.
             answer.Remove("predictions");
@@ -34,6 +37,19 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
         }
 
         throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal, $"replica {raw.ReplicaId} answered without predictions");
+    }
+
+    /// <summary>A replica is a peer: an answer that is not JSON is its fault (502), not a crash here.</summary>
+    private static JsonNode? Parse(byte[] body)
+    {
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: AnswerOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The replica contract's request, {"instances": [...]}, written from instances a protocol parsed.</summary>
@@ -63,7 +79,7 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
     /// Sends a request body in the replica contract's shape, {"instances": [...]}, as it is: the replica
     /// validates it (a 400 from it names the field), and its answer comes back unparsed. The fast path.
     /// </summary>
-    public async Task<RawPrediction> ForwardAsync(string endpoint, byte[] body, string protocol, CancellationToken cancellationToken)
+    public async Task<RawPrediction> ForwardAsync(string endpoint, string key, byte[] body, string protocol, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var span = ServingTelemetry.Source.StartActivity($"predict {endpoint}", ActivityKind.Client);
@@ -75,15 +91,15 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
         {
             for (var attempt = 1; ; attempt++)
             {
-                var (route, replica) = await AcquireAsync(endpoint, cancellationToken);
+                // The replica's slot is taken here and given back below.
+                var (route, replica) = await AcquireAsync(endpoint, key, cancellationToken);
                 version = replica.ModelVersion;
                 span?.SetTag(ServingTelemetry.ReplicaId, replica.Id);
                 span?.SetTag(ServingTelemetry.ModelName, route.ModelName);
                 span?.SetTag(ServingTelemetry.ModelVersion, replica.ModelVersion);
-                replica.Enter();
                 try
                 {
-                    var answer = await SendAsync(replica, body, cancellationToken);
+                    var answer = await ReplicaCall.SendAsync(replica, body, Timeout, options.Value.MaxResponseBytes, reason => CutOff(replica, reason), cancellationToken);
                     outcome = "ok";
                     return new RawPrediction(answer, route.ModelName, replica.ModelVersion, replica.Id);
                 }
@@ -95,6 +111,10 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
                 finally
                 {
                     replica.Leave();
+                    if (reporter.Waiting > 0)
+                    {
+                        _released.Fire();
+                    }
                 }
             }
         }
@@ -116,24 +136,27 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
         }
     }
 
-    private async Task<(EndpointRoute Route, ReplicaConnection Replica)> AcquireAsync(string endpoint, CancellationToken cancellationToken)
+    private TimeSpan Timeout => TimeSpan.FromSeconds(options.Value.PredictTimeoutSeconds);
+
+    private async Task<(EndpointRoute Route, ReplicaConnection Replica)> AcquireAsync(string endpoint, string key, CancellationToken cancellationToken)
     {
         var route = Route(endpoint);
-        if (route.Pick() is { } replica)
+        if (route.TryTake() is { } replica)
         {
             return (route, replica);
         }
 
-        // Waiting is load too: the control plane starts a replica for it (from zero, say).
-        using var waiting = reporter.TryWait(endpoint, options.Value.MaxWaiting) ?? throw new ServingException(StatusCodes.Status429TooManyRequests, StatusCode.ResourceExhausted,
-            $"endpoint '{endpoint}' has no ready replica and {options.Value.MaxWaiting} predictions are waiting already; try again later");
+        // Waiting is load too: the control plane starts a replica for it (from zero, or past the target).
+        using var waiting = reporter.TryWait(endpoint, key, out var refusal) ?? throw new ServingException(StatusCodes.Status429TooManyRequests, StatusCode.ResourceExhausted,
+            $"endpoint '{endpoint}' has no free replica and {refusal}; try again later");
         var limit = TimeSpan.FromSeconds(options.Value.WaitSeconds);
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var changed = directory.Changed;
+            var released = _released.Next;
             route = Route(endpoint);
-            if (route.Pick() is { } ready)
+            if (route.TryTake() is { } ready)
             {
                 return (route, ready);
             }
@@ -141,13 +164,14 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
             var left = limit - clock.Elapsed;
             if (left <= TimeSpan.Zero)
             {
-                throw new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable,
-                    $"no replica of endpoint '{endpoint}' became ready within {limit.TotalSeconds:0} s");
+                throw new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, route.Replicas.Any(r => r.Routable)
+                    ? $"every replica of endpoint '{endpoint}' stayed at its concurrency for {limit.TotalSeconds:0} s"
+                    : $"no replica of endpoint '{endpoint}' became ready within {limit.TotalSeconds:0} s");
             }
 
             try
             {
-                await changed.WaitAsync(left, cancellationToken);
+                await Task.WhenAny(changed, released).WaitAsync(left, cancellationToken);
             }
             catch (TimeoutException)
             {
@@ -156,37 +180,18 @@ public sealed class PredictionRouter(ReplicaDirectory directory, LoadReporter re
         }
     }
 
+    /// <summary>It hung or flooded: nothing more goes to it, and the control plane hears of it at once.</summary>
+    private void CutOff(ReplicaConnection replica, string reason)
+    {
+        replica.Fault();
+        logger.ReplicaCutOff(replica.Endpoint, replica.Id, reason);
+        faults.Add(replica, reason);
+        reporter.ReportSoon();
+    }
+
     /// <summary>The endpoint's route; NotFound, or Unavailable while the runner's watch is down.</summary>
     public EndpointRoute Route(string endpoint) =>
         directory.Find(endpoint) ?? throw (directory.Connected
             ? ServingException.NotFound(endpoint)
             : new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, "the serving control plane (the runner) is not reachable"));
-
-    private static async Task<byte[]> SendAsync(ReplicaConnection replica, byte[] body, CancellationToken cancellationToken)
-    {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var response = await replica.Http.PostAsync("predict", content, cancellationToken);
-        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return response.StatusCode switch
-        {
-            HttpStatusCode.OK => answer,
-            HttpStatusCode.BadRequest => throw ServingException.BadInput(ErrorOf(answer) ?? "the replica refused the instances"),
-            _ => throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal,
-                $"replica {replica.Id} answered {(int)response.StatusCode} without predictions"),
-        };
-    }
-
-    private static string? ErrorOf(byte[] answer)
-    {
-        try
-        {
-            return JsonNode.Parse(answer, documentOptions: AnswerOptions)?["error"] is JsonValue error && error.GetValueKind() == JsonValueKind.String ? error.GetValue<string>() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Mlops.Gateway.Diagnostics;
 using Mlops.Gateway.Forwarding;
 using Mlops.V1;
 
@@ -64,6 +65,11 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
                     }
                 }
             }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Aborted && !stoppingToken.IsCancellationRequested)
+            {
+                // Fell behind: the runner ended the watch; the next one starts from the snapshot, which Replace takes whole.
+                logger.WatchOverflowed();
+            }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("The endpoint watch stream ended ({Status}); reconnecting in {Delay} ms", ex.StatusCode, delay.TotalMilliseconds);
@@ -125,7 +131,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
             {
                 if (!_connections.TryGetValue(replica.Id, out var connection))
                 {
-                    connection = _connections[replica.Id] = new ReplicaConnection(endpoint.Name, replica.Id, replica.Address, replica.ModelVersion, replica.Canary);
+                    connection = _connections[replica.Id] = new ReplicaConnection(endpoint.Name, replica.Id, replica.Address, replica.ModelVersion, replica.Canary, replica.Concurrency);
                 }
 
                 ready.Add(connection);

@@ -11,7 +11,8 @@ namespace Mlops.Gateway.Serving;
 /// </summary>
 public static class ServingRoutes
 {
-    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32 };
+    // A name given twice is ambiguous: refused, not resolved by whichever comes last.
+    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     public static IEndpointRouteBuilder MapServing(this IEndpointRouteBuilder app)
     {
@@ -22,7 +23,8 @@ public static class ServingRoutes
         {
             try
             {
-                var prediction = await router.ForwardAsync(name, await ReadBytesAsync(request, token), "instances", token);
+                var body = InstancesRequest.Checked(await ReadBytesAsync(request, token));
+                var prediction = await router.ForwardAsync(name, CallerKey.Of(request.HttpContext.User), body, "instances", token);
                 response.Headers["X-Model-Version"] = prediction.ModelVersion;
                 return Results.Bytes(prediction.Body, "application/json");
             }
@@ -37,13 +39,17 @@ public static class ServingRoutes
             try
             {
                 var instances = MlflowScoring.Instances(await ReadObjectAsync(request, token));
-                var prediction = await router.PredictAsync(name, PredictionRouter.InstancesBody(instances), "mlflow", token);
+                var prediction = await router.PredictAsync(name, CallerKey.Of(request.HttpContext.User), PredictionRouter.InstancesBody(instances), "mlflow", token);
                 return Answer(new JsonObject { ["predictions"] = prediction.Predictions }, prediction);
             }
             catch (ServingException ex)
             {
                 // MLflow's scoring server answers errors as {"error_code", "message"}.
-                var code = ex.HttpStatus switch { 400 => "BAD_REQUEST", 404 => "RESOURCE_DOES_NOT_EXIST", 429 => "RESOURCE_EXHAUSTED", _ => "INTERNAL_ERROR" };
+                var code = ex.HttpStatus switch
+                {
+                    404 => "RESOURCE_DOES_NOT_EXIST", 429 => "RESOURCE_EXHAUSTED", < 500 => "BAD_REQUEST",
+                    503 => "TEMPORARILY_UNAVAILABLE", 504 => "DEADLINE_EXCEEDED", _ => "INTERNAL_ERROR",
+                };
                 return Results.Json(new { error_code = code, message = ex.Message }, statusCode: ex.HttpStatus);
             }
         });
@@ -62,8 +68,9 @@ public static class ServingRoutes
             try
             {
                 var body = await ReadObjectAsync(request, token);
-                var prediction = await router.PredictAsync(name, V2Tensors.FromRest(body), "v2", token);
-                return Answer(V2Tensors.ToRest(name, prediction, body["id"]?.GetValue<string>()), prediction);
+                var instances = V2Request.Instances(body);
+                var prediction = await router.PredictAsync(name, CallerKey.Of(request.HttpContext.User), instances, "v2", token);
+                return Answer(V2Tensors.ToRest(name, prediction, V2Request.Id(body)), prediction);
             }
             catch (ServingException ex)
             {
@@ -104,8 +111,21 @@ public static class ServingRoutes
     /// <summary>Which model version answered travels as a header too, whatever the protocol's body says.</summary>
     private static IResult Answer(JsonObject body, Prediction prediction) => new VersionedJson(body, prediction.ModelVersion);
 
+    /// <summary>Bodies in another format are not read as JSON: MLflow's CSV, KServe's binary tensors, forms with files.</summary>
+    private static readonly string[] OtherFormats = ["text/csv", "application/octet-stream", "multipart/form-data"];
+
+    private static void CheckFormat(HttpRequest request)
+    {
+        if (request.ContentType is { } type && OtherFormats.Any(f => type.StartsWith(f, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ServingException(StatusCodes.Status415UnsupportedMediaType, Grpc.Core.StatusCode.InvalidArgument,
+                $"Content-Type: '{Bounded.Text(type, 64)}' is not supported; send the request as application/json");
+        }
+    }
+
     private static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        CheckFormat(request);
         try
         {
             return await JsonBody.ReadBytesAsync(request, cancellationToken);
@@ -118,6 +138,7 @@ public static class ServingRoutes
 
     private static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        CheckFormat(request);
         try
         {
             return await JsonBody.ReadAsync(request, BodyOptions, cancellationToken) as JsonObject

@@ -8,6 +8,7 @@ public static class ServingServiceExtensions
         builder.Services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ReplicaDirectory>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaDirectory>());
+        builder.Services.AddSingleton<ReplicaFaults>();
         builder.Services.AddSingleton<LoadReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LoadReporter>());
         builder.Services.AddSingleton<PredictionRouter>();

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Mlops.Gateway.Serving;
@@ -21,68 +20,119 @@ public static class V2Tensors
     /// <summary>The model versions an endpoint's replicas serve now.</summary>
     public static IEnumerable<string> Versions(EndpointRoute route) => route.Replicas.Select(r => r.ModelVersion).Distinct();
 
-    /// <summary>The replica contract's request ({"instances": rows}) from a V2 REST request.</summary>
-    public static byte[] FromRest(JsonObject request)
-    {
-        if (request["inputs"] is not JsonArray { Count: > 0 } inputs || inputs[0] is not JsonObject input)
-        {
-            throw ServingException.BadInput("inputs: give one input tensor, e.g. {\"name\": \"input-0\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [5.1, 3.5, 1.4, 0.2]}");
-        }
-
-        var datatype = input["datatype"] is JsonValue d && d.GetValueKind() == JsonValueKind.String ? d.GetValue<string>() : "";
-        CheckDatatype(datatype, "inputs[0].datatype");
-        var shape = input["shape"] is JsonArray s ? s.Select((n, i) => n is JsonValue v && v.TryGetValue<long>(out var x) ? x : throw ServingException.BadInput($"inputs[0].shape[{i}]: must be an integer")).ToArray()
-            : throw ServingException.BadInput("inputs[0].shape: is required");
-        var values = new List<double>();
-        Flatten(input["data"] ?? throw ServingException.BadInput("inputs[0].data: is required"), values, "inputs[0].data");
-        return Rows(shape, values, "inputs[0]");
-    }
-
-    /// <summary>The same from a V2 gRPC request (typed contents or raw little-endian bytes).</summary>
+    /// <summary>The replica contract's request from a V2 gRPC request: typed contents of the datatype's kind, or raw little-endian bytes.</summary>
     public static byte[] FromGrpc(Inference.ModelInferRequest request)
     {
-        if (request.Inputs.Count == 0)
+        if (request.Inputs.Count != Inputs.Count)
         {
-            throw ServingException.BadInput("inputs: give one input tensor");
+            throw ServingException.BadInput($"inputs: the model takes {Inputs.Count} input tensor; the request has {request.Inputs.Count}");
+        }
+
+        foreach (var output in request.Outputs.Select((o, i) => (o.Name, i)).Where(o => Outputs.All(spec => spec.Name != o.Name)))
+        {
+            throw ServingException.BadInput($"outputs[{output.i}].name: the model has no output '{Bounded.Text(output.Name, 64)}'; it has {string.Join(", ", Outputs.Select(o => o.Name))}");
         }
 
         var input = request.Inputs[0];
-        CheckDatatype(input.Datatype, "inputs[0].datatype");
-        var values = new List<double>();
-        if (request.RawInputContents.Count > 0)
+        if (input.Name.Length == 0)
         {
-            var raw = request.RawInputContents[0].Span;
-            var width = input.Datatype is "FP64" or "INT64" ? 8 : 4;
-            if (raw.Length % width != 0)
-            {
-                throw ServingException.BadInput($"raw_input_contents[0]: {raw.Length} bytes is not a whole number of {input.Datatype} values");
-            }
-
-            for (var offset = 0; offset < raw.Length; offset += width)
-            {
-                var slice = raw.Slice(offset, width);
-                values.Add(input.Datatype switch
-                {
-                    "FP64" => BinaryPrimitives.ReadDoubleLittleEndian(slice),
-                    "FP32" => BinaryPrimitives.ReadSingleLittleEndian(slice),
-                    "INT64" => BinaryPrimitives.ReadInt64LittleEndian(slice),
-                    _ => BinaryPrimitives.ReadInt32LittleEndian(slice),
-                });
-            }
-        }
-        else if (input.Contents is { } contents)
-        {
-            values.AddRange(contents.Fp32Contents.Select(v => (double)v));
-            values.AddRange(contents.Fp64Contents);
-            values.AddRange(contents.IntContents.Select(v => (double)v));
-            values.AddRange(contents.Int64Contents.Select(v => (double)v));
+            throw ServingException.BadInput("inputs[0].name: is required");
         }
 
-        return Rows(input.Shape.ToArray(), values, "inputs[0]");
+        var datatype = TensorValues.CheckDatatype(input.Datatype, "inputs[0].datatype");
+        var shape = TensorShape.Of(input.Shape, "inputs[0].shape");
+        var values = request.RawInputContents.Count > 0 ? Raw(request, datatype, shape) : Typed(input.Contents, datatype);
+        shape.CheckCount(values.Count, "inputs[0].contents");
+        for (var i = 0; i < values.Count; i++)
+        {
+            TensorValues.Check(values[i], datatype, $"inputs[0].contents[{i}]");
+        }
+
+        return TensorValues.Rows(shape, values);
     }
+
+    /// <summary>Raw contents replace typed ones (the protocol says: never both), one buffer per input.</summary>
+    private static List<double> Raw(Inference.ModelInferRequest request, string datatype, TensorShape shape)
+    {
+        if (request.RawInputContents.Count != request.Inputs.Count)
+        {
+            throw ServingException.BadInput($"raw_input_contents: holds {request.RawInputContents.Count} buffers for {request.Inputs.Count} input");
+        }
+
+        if (request.Inputs[0].Contents is { } contents && Kinds(contents).Any(k => k.Count > 0))
+        {
+            throw ServingException.BadInput("inputs[0].contents: must be empty when raw_input_contents is used");
+        }
+
+        var raw = request.RawInputContents[0].Span;
+        var width = datatype is "FP64" or "INT64" ? 8 : 4;
+        if (raw.Length != (long)shape.Count * width)
+        {
+            throw ServingException.BadInput($"raw_input_contents[0]: the shape [{shape.Rows}, {shape.Width}] of {datatype} needs {(long)shape.Count * width} bytes; it has {raw.Length}");
+        }
+
+        var values = new List<double>(shape.Count);
+        for (var offset = 0; offset < raw.Length; offset += width)
+        {
+            var slice = raw.Slice(offset, width);
+            values.Add(datatype switch
+            {
+                "FP64" => BinaryPrimitives.ReadDoubleLittleEndian(slice),
+                "FP32" => BinaryPrimitives.ReadSingleLittleEndian(slice),
+                "INT64" => BinaryPrimitives.ReadInt64LittleEndian(slice),
+                _ => BinaryPrimitives.ReadInt32LittleEndian(slice),
+            });
+        }
+
+        return values;
+    }
+
+    /// <summary>Values only in the contents of the datatype's own kind: FP32 in fp32_contents, and so on.</summary>
+    private static List<double> Typed(Inference.InferTensorContents? contents, string datatype)
+    {
+        if (contents is null)
+        {
+            return [];
+        }
+
+        var own = datatype switch { "FP32" => "fp32_contents", "FP64" => "fp64_contents", "INT32" => "int_contents", _ => "int64_contents" };
+        foreach (var (name, count) in Kinds(contents).Where(k => k.Name != own && k.Count > 0))
+        {
+            throw ServingException.BadInput($"inputs[0].contents.{name}: holds {count} values, but the datatype {datatype} takes them in {own}");
+        }
+
+        return datatype switch
+        {
+            "FP32" => contents.Fp32Contents.Select(v => (double)v).ToList(),
+            "FP64" => [.. contents.Fp64Contents],
+            "INT32" => contents.IntContents.Select(v => (double)v).ToList(),
+            _ => contents.Int64Contents.Select(v => (double)v).ToList(),
+        };
+    }
+
+    private static IEnumerable<(string Name, int Count)> Kinds(Inference.InferTensorContents contents) =>
+    [
+        ("bool_contents", contents.BoolContents.Count), ("int_contents", contents.IntContents.Count), ("int64_contents", contents.Int64Contents.Count),
+        ("uint_contents", contents.UintContents.Count), ("uint64_contents", contents.Uint64Contents.Count), ("fp32_contents", contents.Fp32Contents.Count),
+        ("fp64_contents", contents.Fp64Contents.Count), ("bytes_contents", contents.BytesContents.Count),
+    ];
 
     /// <summary>The class names in the order the answers give their probabilities.</summary>
     public static (string[] Classes, string[] Labels, double[] Probabilities) Answer(JsonArray predictions)
+    {
+        try
+        {
+            return Read(predictions);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // The replica's answer, not the caller's request: a peer's fault.
+            throw new ServingException(StatusCodes.Status502BadGateway, Grpc.Core.StatusCode.Internal,
+                "the replica's predictions are not {\"class\": ..., \"probabilities\": {...}}, which the V2 protocol answers with");
+        }
+    }
+
+    private static (string[] Classes, string[] Labels, double[] Probabilities) Read(JsonArray predictions)
     {
         var classes = (predictions[0]?["probabilities"] as JsonObject)?.Select(p => p.Key).ToArray() ?? [];
         var labels = new string[predictions.Count];
@@ -123,64 +173,5 @@ public static class V2Tensors
         }
 
         return answer;
-    }
-
-    private static void CheckDatatype(string datatype, string field)
-    {
-        if (datatype is not ("FP32" or "FP64" or "INT32" or "INT64"))
-        {
-            throw ServingException.BadInput($"{field}: '{datatype}' is not supported; use FP32 or FP64 (or INT32/INT64)");
-        }
-    }
-
-    private static void Flatten(JsonNode node, List<double> values, string field)
-    {
-        if (node is JsonArray array)
-        {
-            for (var i = 0; i < array.Count; i++)
-            {
-                Flatten(array[i] ?? throw ServingException.BadInput($"{field}[{i}]: null is not a number"), values, $"{field}[{i}]");
-            }
-        }
-        else if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
-        {
-            values.Add(value.GetValue<double>());
-        }
-        else
-        {
-            throw ServingException.BadInput($"{field}: must be a number");
-        }
-    }
-
-    /// <summary>The values as rows of the shape, written straight into the replica contract's request.</summary>
-    private static byte[] Rows(long[] shape, List<double> values, string field)
-    {
-        var (rows, width) = shape switch
-        {
-            [var n, var f] when n > 0 && f > 0 => (n, f),
-            [var f] when f > 0 => (1L, f),
-            _ => throw ServingException.BadInput($"{field}.shape: must be [N, features] or [features] with positive sizes"),
-        };
-        if (rows * width != values.Count)
-        {
-            throw ServingException.BadInput($"{field}: shape [{string.Join(", ", shape)}] needs {rows * width} values; the data has {values.Count}");
-        }
-
-        return PredictionRouter.InstancesBody((int)rows, writer =>
-        {
-            writer.WriteStartArray();
-            for (var r = 0; r < rows; r++)
-            {
-                writer.WriteStartArray();
-                for (var c = 0; c < width; c++)
-                {
-                    writer.WriteNumberValue(values[(int)(r * width + c)]);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndArray();
-        });
     }
 }

@@ -96,6 +96,11 @@ public sealed class EndpointController : IAsyncDisposable
     {
         var before = _load;
         _load = load;
+        if (load.ReplicaFaults is { Count: > 0 } faults)
+        {
+            Cut(faults);
+        }
+
         // Watchers see the load move (reports come twice a second; an idle endpoint's do not change anything).
         if ((before.InFlight, before.Waiting) != (load.InFlight, load.Waiting))
         {
@@ -337,6 +342,22 @@ public sealed class EndpointController : IAsyncDisposable
         }
 
         _failures.Record(failed.Count);
+    }
+
+    /// <summary>Replicas the data plane cut off fail now; the next pass removes and replaces them (with the usual backoff).</summary>
+    private void Cut(IReadOnlyDictionary<string, string> faults)
+    {
+        List<Replica> cut;
+        lock (_sync)
+        {
+            cut = _replicas.Where(r => faults.ContainsKey(r.Id)).ToList();
+        }
+
+        foreach (var replica in cut)
+        {
+            _logger.ReplicaCut(Spec.Name, replica.Id, faults[replica.Id]);
+            replica.Cut($"the data plane cut it off: {faults[replica.Id]}");
+        }
     }
 
     private IEnumerable<Replica> Current(ReplicaPlan plan) => _replicas.Where(r => IsOf(r, plan));

@@ -4,31 +4,44 @@ using System.Threading.Channels;
 namespace Mlops.Runner.Endpoints;
 
 /// <summary>
-/// Fans endpoint changes out to every watcher. Each event carries the whole endpoint, so a watcher that
-/// falls far behind loses only intermediate states, never the latest.
+/// Fans endpoint changes out to every watcher. A watcher that falls <see cref="Backlog"/> events behind is
+/// cut off (its watch ends with <see cref="WatchOverflowException"/>) rather than skipped ahead: a dropped event
+/// may be a deletion, so the watcher must watch again and re-read the snapshot.
 /// </summary>
 public sealed class EndpointEvents
 {
-    private const int Backlog = 1024;
-
     private readonly Lock _sync = new();
     private readonly List<Channel<EndpointEvent>> _watchers = [];
+
+    public EndpointEvents()
+        : this(1024)
+    {
+    }
+
+    internal EndpointEvents(int backlog) => Backlog = backlog;
+
+    /// <summary>Events a watcher may leave unread before it is cut off.</summary>
+    public int Backlog { get; }
 
     public void Publish(EndpointEvent change)
     {
         lock (_sync)
         {
-            foreach (var watcher in _watchers)
+            for (var i = _watchers.Count - 1; i >= 0; i--)
             {
-                watcher.Writer.TryWrite(change);
+                if (!_watchers[i].Writer.TryWrite(change))
+                {
+                    _watchers[i].Writer.TryComplete(new WatchOverflowException(Backlog));
+                    _watchers.RemoveAt(i);
+                }
             }
         }
     }
 
-    /// <summary>The snapshot first, then every change until the caller stops.</summary>
+    /// <summary>The snapshot first, then every change until the caller stops, or until it falls too far behind.</summary>
     public async IAsyncEnumerable<EndpointEvent> WatchAsync(Func<IReadOnlyList<EndpointView>> snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<EndpointEvent>(new BoundedChannelOptions(Backlog) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        var channel = Channel.CreateBounded<EndpointEvent>(new BoundedChannelOptions(Backlog) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         IReadOnlyList<EndpointView> now;
         lock (_sync)
         {

@@ -114,20 +114,28 @@ public sealed class EndpointManager(
     {
         using var settling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         settling.CancelAfter(limit);
-        try
+        while (true)
         {
-            // The first event is the end of an empty snapshot: a look right after subscribing.
-            await foreach (var _ in events.WatchAsync(() => [], settling.Token))
+            try
             {
-                if (controller.IsSettled)
+                // The first event is the end of an empty snapshot: a look right after subscribing.
+                await foreach (var _ in events.WatchAsync(() => [], settling.Token))
                 {
-                    return;
+                    if (controller.IsSettled)
+                    {
+                        return;
+                    }
                 }
             }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Not settled within the limit.
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not settled within the limit.
+                return;
+            }
+            catch (WatchOverflowException)
+            {
+                // Fell behind a burst of changes: look again from now.
+            }
         }
     }
 
@@ -183,6 +191,9 @@ public sealed class EndpointManager(
     }
 
     public IAsyncEnumerable<EndpointEvent> WatchAsync(CancellationToken cancellationToken) => events.WatchAsync(List, cancellationToken);
+
+    /// <summary>Events a watcher may leave unread before its watch is ended.</summary>
+    public int WatchBacklog => events.Backlog;
 
     private EndpointController Controller(string? name)
     {

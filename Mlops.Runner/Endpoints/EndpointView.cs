@@ -19,5 +19,6 @@ public sealed record EndpointEvent(EndpointView? Endpoint, bool Deleted, string?
     public static readonly EndpointEvent SnapshotDone = new(null, Deleted: false, ReplicaId: null, Snapshot: true);
 }
 
-/// <summary>What the data plane reports for one endpoint.</summary>
-public sealed record EndpointLoad(string Name, int InFlight, int Waiting, IReadOnlyDictionary<string, int> ReplicaInFlight);
+/// <summary>What the data plane reports for one endpoint; <paramref name="ReplicaFaults"/>: replicas it cut off (hung, flooded), with why.</summary>
+public sealed record EndpointLoad(
+    string Name, int InFlight, int Waiting, IReadOnlyDictionary<string, int> ReplicaInFlight, IReadOnlyDictionary<string, string>? ReplicaFaults = null);

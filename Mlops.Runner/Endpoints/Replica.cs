@@ -53,7 +53,8 @@ public sealed class Replica : IAsyncDisposable
 
     public bool IsLive => State is ReplicaState.Starting or ReplicaState.Ready;
 
-    public ReplicaView View => new(Id, State, _plan.Version.Version, _folder is null ? "" : ReplicaAddress.ForUnixSocket(_folder.SocketPath), _plan.Canary, _container?.Id, StartedAt, Reason);
+    public ReplicaView View => new(Id, State, _plan.Version.Version, _folder is null ? "" : ReplicaAddress.ForUnixSocket(_folder.SocketPath), _plan.Canary, _container?.Id, StartedAt, Reason,
+        Concurrency: _plan.Serving.Concurrency);
 
     public void Start() => _run = RunAsync(_stopping.Token);
 
@@ -64,6 +65,18 @@ public sealed class Replica : IAsyncDisposable
         {
             DrainingSince = Stopwatch.GetTimestamp();
             Set(ReplicaState.Draining, null);
+        }
+    }
+
+    /// <summary>
+    /// The data plane cut it off (a prediction hung, an answer flooded): it fails, so that it is removed and
+    /// replaced, even while its /health still answers.
+    /// </summary>
+    public void Cut(string reason)
+    {
+        if (State == ReplicaState.Ready)
+        {
+            Fail(reason);
         }
     }
 

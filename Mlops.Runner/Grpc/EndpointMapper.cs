@@ -12,7 +12,8 @@ internal static class EndpointMapper
         request.TargetConcurrency, request.IdleSeconds, request.CanaryModelVersion, request.CanaryPercent);
 
     public static EndpointLoad ToLoad(V1.EndpointLoad load) =>
-        new(load.Name, load.InFlight, load.Waiting, load.ReplicaInFlight.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal));
+        new(load.Name, load.InFlight, load.Waiting, load.ReplicaInFlight.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal),
+            load.ReplicaFaults.Count == 0 ? null : load.ReplicaFaults.ToDictionary(pair => pair.Key, pair => Bounded.Text(pair.Value), StringComparer.Ordinal));
 
     public static V1.Endpoint ToProto(EndpointView view)
     {
@@ -71,6 +72,7 @@ internal static class EndpointMapper
         StartedTime = Timestamp.FromDateTimeOffset(replica.StartedAt),
         Reason = Bounded.Text(replica.Reason),
         InFlight = replica.InFlight,
+        Concurrency = replica.Concurrency,
     };
 
     /// <summary>Messages travel in every watch event: a crash's last line must not make them huge.</summary>

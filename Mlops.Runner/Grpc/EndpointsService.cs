@@ -1,6 +1,7 @@
 using Mlops.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
+using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Endpoints;
 using Mlops.V1;
 using Endpoint = Mlops.V1.Endpoint;
@@ -8,7 +9,7 @@ using Endpoint = Mlops.V1.Endpoint;
 namespace Mlops.Runner.Grpc;
 
 /// <summary>The serving control plane. Predict is the gateway's (the data plane); here it stays unimplemented.</summary>
-public sealed class EndpointsService(EndpointManager endpoints, IHostApplicationLifetime lifetime) : V1.Endpoints.EndpointsBase
+public sealed class EndpointsService(EndpointManager endpoints, IHostApplicationLifetime lifetime, ILogger<EndpointsService> logger) : V1.Endpoints.EndpointsBase
 {
     [Authorize(Policy = Permissions.Deploy)]
     public override async Task<Endpoint> PutEndpoint(PutEndpointRequest request, ServerCallContext context) =>
@@ -51,6 +52,12 @@ public sealed class EndpointsService(EndpointManager endpoints, IHostApplication
         catch (OperationCanceledException) when (watching.IsCancellationRequested)
         {
             // The watcher left, or the runner is stopping: a watch ends that way (the watcher follows the next runner).
+        }
+        catch (WatchOverflowException ex)
+        {
+            // Aborted: retry at a higher level, i.e. watch again from the snapshot.
+            logger.WatchOverflowed(endpoints.WatchBacklog);
+            throw new RpcException(new Status(StatusCode.Aborted, ex.Message));
         }
     }
 

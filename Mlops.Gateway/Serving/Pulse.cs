@@ -1,0 +1,11 @@
+namespace Mlops.Gateway.Serving;
+
+/// <summary>A signal many can wait for: <see cref="Next"/> completes at the next <see cref="Fire"/>.</summary>
+public sealed class Pulse
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Next => Volatile.Read(ref _next).Task;
+
+    public void Fire() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}
