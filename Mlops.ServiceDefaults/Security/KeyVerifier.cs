@@ -5,7 +5,7 @@ namespace Mlops.ServiceDefaults.Security;
 /// prediction path that serves thousands of calls a second cannot open SQLite for each. Good and refused keys
 /// are remembered apart, each in a bounded LRU keyed by the secret's hash, so a flood of made-up keys can push
 /// out only other made-up keys. A secret not shaped like a key is refused without a look-up, and a client with
-/// too many refusals gets none either (<see cref="FailedAuthentications"/>). A revocation takes effect within
+/// too many refusals gets none either (<see cref="FailedAuthentications"/>), but for the keys already found good. A revocation takes effect within
 /// <see cref="AuthOptions.CacheSeconds"/>.
 /// </summary>
 public sealed class KeyVerifier(KeyStore store, AuthOptions options, FailedAuthentications failures, TimeProvider clock)
@@ -23,12 +23,15 @@ public sealed class KeyVerifier(KeyStore store, AuthOptions options, FailedAuthe
 
         var hash = ApiKeys.Hash(secret);
         var now = clock.GetTimestamp();
-        if (_known.TryGet(hash, out var known) && known.Expires > now)
+        var seenGood = _known.TryGet(hash, out var known);
+        if (seenGood && known.Expires > now)
         {
             return new KeyVerdict(known.Record);
         }
 
-        if (failures.Throttled(client) is { } wait)
+        // A key found good before is looked up again even for a throttled client: only its holder can send it, and
+        // the holder may share an address (a NAT, a proxy, this machine) with whoever floods us with made-up keys.
+        if (!seenGood && failures.Throttled(client) is { } wait)
         {
             return new KeyVerdict(null, wait);
         }

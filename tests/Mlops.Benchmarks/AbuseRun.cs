@@ -104,12 +104,22 @@ internal sealed class AbuseRun(AppHostProcess app, List<(string Name, double Val
         Report("1,000 async invocations", statuses);
 
         var succeeded = 0;
+        var refusedPolls = 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
         foreach (var id in accepted)
         {
             while (DateTime.UtcNow < deadline)
             {
-                var invocation = await developer.GetFromJsonAsync<JsonObject>($"/api/v1/invocations/{id}", cancellationToken);
+                using var response = await developer.GetAsync($"/api/v1/invocations/{id}", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    // The developer's own rate limits: wait as a client would.
+                    refusedPolls++;
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
+                    continue;
+                }
+
+                var invocation = JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync(cancellationToken));
                 var status = invocation?["status"]?.GetValue<string>() ?? "";
                 if (status is "INVOCATION_STATUS_SUCCEEDED")
                 {
@@ -117,7 +127,7 @@ internal sealed class AbuseRun(AppHostProcess app, List<(string Name, double Val
                     break;
                 }
 
-                if (status is "INVOCATION_STATUS_FAILED" or "INVOCATION_STATUS_CANCELLED" or "INVOCATION_STATUS_TIMED_OUT")
+                if (status is "INVOCATION_STATUS_FAILED" or "INVOCATION_STATUS_CANCELLED" or "INVOCATION_STATUS_TIMED_OUT" or "INVOCATION_STATUS_OOM_KILLED")
                 {
                     Console.WriteLine($"abuse: accepted invocation {id} ended {status}");
                     break;
@@ -128,6 +138,7 @@ internal sealed class AbuseRun(AppHostProcess app, List<(string Name, double Val
         }
 
         figures.Add(("abuse: accepted async invocations that succeeded", succeeded, $"of {accepted.Count}"));
+        figures.Add(("abuse: the developer's polls answered 429", refusedPolls, ""));
     }
 
     /// <summary>10,000 random bearer tokens, 64 at a time, each on a prediction with a body.</summary>

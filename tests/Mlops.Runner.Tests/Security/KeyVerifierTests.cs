@@ -80,9 +80,32 @@ public sealed class KeyVerifierTests : IDisposable
         Assert.Equal(good.Record.Id, fromOther.Key?.Id);
     }
 
-    private (KeyStore Store, KeyVerifier Verifier) Create()
+    [Fact]
+    public async Task Verify_AKeyFoundGoodBefore_IsLookedUpAgainForAThrottledClient_ANewOneIsNot()
+    {
+        // Nothing stays cached: every verdict on a good key is a look-up, as once its few seconds have passed.
+        var (store, verifier) = Create(new AuthOptions { KnownKeysCached = 100, RefusedKeysCached = 100, FailuresPerMinute = 20, CacheSeconds = 0 });
+        var neighbour = await store.CreateAsync("neighbour", Roles.Predictor, DateTimeOffset.UtcNow, CancellationToken.None);
+        var stranger = await store.CreateAsync("stranger", Roles.Predictor, DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.NotNull((await verifier.VerifyAsync(neighbour.Secret, Flooder, CancellationToken.None)).Key);
+        for (var i = 0; i <= 100; i++)
+        {
+            await verifier.VerifyAsync(ApiKeys.Generate(), Flooder, CancellationToken.None);
+        }
+
+        var before = store.Lookups;
+        var fromNeighbour = await verifier.VerifyAsync(neighbour.Secret, Flooder, CancellationToken.None);
+        var fromStranger = await verifier.VerifyAsync(stranger.Secret, Flooder, CancellationToken.None);
+
+        Assert.Equal(neighbour.Record.Id, fromNeighbour.Key?.Id);
+        Assert.NotNull(fromStranger.RetryAfter);
+        Assert.Equal(before + 1, store.Lookups);
+    }
+
+    private (KeyStore Store, KeyVerifier Verifier) Create(AuthOptions? options = null)
     {
         var store = new KeyStore(_data);
-        return (store, new KeyVerifier(store, _options, new FailedAuthentications(_options, TimeProvider.System), TimeProvider.System));
+        options ??= _options;
+        return (store, new KeyVerifier(store, options, new FailedAuthentications(options, TimeProvider.System), TimeProvider.System));
     }
 }
