@@ -28,6 +28,10 @@ public static class ReplicaCall
             var answer = await ReadAsync(response.Content, maxBytes, bounded.Token) ?? throw Flooded(replica, maxBytes, cutOff);
             return response.StatusCode switch
             {
+                // An answer cut short (the replica removed mid-answer, its connection closed) ends like a whole one
+                // when it came without a length: only a complete JSON object is passed on.
+                HttpStatusCode.OK when !IsOneJsonObject(answer) => throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal,
+                    $"replica {replica.Id} of endpoint '{replica.Endpoint}' answered something that is not one whole JSON object"),
                 HttpStatusCode.OK => answer,
                 HttpStatusCode.BadRequest => throw ServingException.BadInput(ErrorOf(answer) ?? "the replica refused the instances"),
                 _ => throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal,
@@ -80,6 +84,26 @@ public static class ReplicaCall
         cutOff($"it answered more than {maxBytes} bytes");
         return new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal,
             $"replica {replica.Id} of endpoint '{replica.Endpoint}' answered more than {maxBytes} bytes (Serving:MaxResponseBytes); it is being replaced");
+    }
+
+    /// <summary>Whether <paramref name="answer"/> is exactly one complete JSON object (a scan, nothing built).</summary>
+    public static bool IsOneJsonObject(ReadOnlySpan<byte> answer)
+    {
+        var reader = new Utf8JsonReader(answer, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static string? ErrorOf(byte[] answer)

@@ -75,6 +75,34 @@ public sealed class DataPlaneTests(DataPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task FloodingReplica_PredictionsInFlightWhenItIsCutOff_NeverAnswer200WithWhatItSentSoFar()
+    {
+        // The default cap (8 MB): long enough to read that the replica is removed while some answers are on their way.
+        await using var gateway = GatewayHost.Start(fixture.Host, new Dictionary<string, string?> { ["Serving:WaitSeconds"] = "5" });
+        var name = $"floods-{Guid.NewGuid():N}"[..15];
+        await DataPlaneFixture.PutAsync(gateway, name, "replica-floods", fixture.AnyModel);
+        try
+        {
+            // Eight at once: the first past the cap gets the replica removed, which ends the others' answers early.
+            var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+            {
+                using var response = await gateway.Http.PostAsync($"/endpoints/{name}/predict", Json("""{"instances": [[1, 2, 3, 4]]}"""));
+                return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+            }));
+
+            Assert.All(answers, answer =>
+            {
+                Assert.True(answer.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable, $"{answer.StatusCode}: {answer.Body[..Math.Min(200, answer.Body.Length)]}");
+                Assert.NotNull(JsonNode.Parse(answer.Body)!["error"]);
+            });
+        }
+        finally
+        {
+            (await gateway.Http.DeleteAsync($"/v1/endpoints/{name}")).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
     public async Task WaitingRoom_ExcessOfOneKeyAndOfOneEndpoint_Is429InJson_WhileAnotherEndpointKeepsAnswering()
     {
         await using var gateway = GatewayHost.Start(fixture.Host, new Dictionary<string, string?>
