@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -14,11 +15,14 @@ namespace Mlops.Benchmarks;
 /// The abuse run of issue 22, against the system as a user starts it, with its default limits: a developer key asks for
 /// 100 endpoints of 64 replicas and 1,000 async invocations, 10,000 random bearer tokens knock, one replica never
 /// answers and one answers a gigabyte — while a predictor's predictions on another endpoint and the health check are
-/// timed throughout. Prints what each abuser got, how the bystanders fared, and what was left behind.
+/// timed throughout. Prints what each abuser got, how the bystanders fared, and what was left behind. The developer
+/// and the token guesser call from 127.0.0.2, everyone else from 127.0.0.1: limits per client address hold them
+/// apart as they would two machines.
 /// </summary>
 internal sealed class AbuseRun(AppHostProcess app, List<(string Name, double Value, string Unit)> figures)
 {
     private const string Victim = "victim";
+    private static readonly IPAddress Abusers = IPAddress.Parse("127.0.0.2");
     private static readonly byte[] Flower = Encoding.UTF8.GetBytes("""{"instances": [[5.1, 3.5, 1.4, 0.2]]}""");
 
     private readonly HttpClient _admin = Client(app, app.AdminKey, TimeSpan.FromMinutes(10));
@@ -28,7 +32,7 @@ internal sealed class AbuseRun(AppHostProcess app, List<(string Name, double Val
         Console.WriteLine("abuse: training a model, deploying the bystanders' endpoint, making a developer's and a predictor's key...");
         await ExpectAsync(_admin.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "train" }, cancellationToken), "train");
         await PutEndpointAsync(_admin, Victim, "predict", replicas: 1, cancellationToken);
-        using var developer = Client(app, await CreateKeyAsync("abuser", "developer", cancellationToken), TimeSpan.FromMinutes(10));
+        using var developer = From(Abusers, await CreateKeyAsync("abuser", "developer", cancellationToken), TimeSpan.FromMinutes(10));
         using var predictor = Client(app, await CreateKeyAsync("bystander", "predictor", cancellationToken), TimeSpan.FromSeconds(30));
         var memoryBefore = ServiceMemory();
 
@@ -145,7 +149,7 @@ internal sealed class AbuseRun(AppHostProcess app, List<(string Name, double Val
     private async Task RandomTokensAsync(CancellationToken cancellationToken)
     {
         var statuses = new HttpStatusCode[10_000];
-        using var anonymous = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(app.FrontDoor), Timeout = TimeSpan.FromSeconds(30) };
+        using var anonymous = From(Abusers, key: null, TimeSpan.FromSeconds(30));
         await Parallel.ForAsync(0, statuses.Length, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (i, token) =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/endpoints/{Victim}/predict") { Content = Json(Flower) };
@@ -300,6 +304,37 @@ internal sealed class AbuseRun(AppHostProcess app, List<(string Name, double Val
 
     private static HttpClient Client(AppHostProcess app, string key, TimeSpan timeout) =>
         BearerHandler.Client(app.FrontDoor, key, timeout);
+
+    /// <summary>A client of the front door whose connections come from <paramref name="local"/> (any 127.x address is this machine).</summary>
+    private HttpClient From(IPAddress local, string? key, TimeSpan timeout)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 64,
+            ConnectCallback = async (context, token) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, token);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(app.FrontDoor), Timeout = timeout };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
 
     private static ByteArrayContent Json(byte[] body) =>
         new(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
