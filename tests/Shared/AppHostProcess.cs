@@ -210,7 +210,17 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
 
         using var grace = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(grace.Token);
+        try
+        {
+            await _process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException ex)
+        {
+            // What the AppHost said last tells which service held its stop up.
+            var output = Output;
+            throw new OperationCanceledException(
+                $"the AppHost did not exit within {timeout.TotalSeconds:0} s of SIG{signal}; its output ends:\n{output[Math.Max(0, output.Length - 6000)..]}", ex, grace.Token);
+        }
     }
 
     public static bool PortIsFree(int port)

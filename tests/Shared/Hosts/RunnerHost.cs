@@ -138,7 +138,8 @@ public sealed class RunnerHost : IAsyncDisposable
                     ["label"] = new Dictionary<string, bool> { [$"{Labels.Runner}={InstanceName}"] = true },
                 },
             },
-            new SynchronousProgress<Message>(_ => created++));
+            // The engine's filter counts in whole seconds: a container the previous test made just before is not this one's.
+            new SynchronousProgress<Message>(message => created += message.TimeNano >= since.ToUnixTimeMilliseconds() * 1_000_000 ? 1 : 0));
         return created;
     }
 
