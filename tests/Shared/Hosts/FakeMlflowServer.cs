@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -10,24 +9,9 @@ namespace Mlops.Testing;
 /// the artifacts proxy's listing and files, and model-versions/get answering every version as runs:/&lt;RunId&gt;/model),
 /// answering whatever listing and bytes the test gives it: a peer that lies.
 /// </summary>
-internal sealed class FakeMlflowServer : IAsyncDisposable
+internal sealed class FakeMlflowServer : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _serving;
-
-    public FakeMlflowServer()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Address = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Address.ToString());
-        _listener.Start();
-        _serving = ServeAsync();
-    }
-
-    public Uri Address { get; }
+    public FakeMlflowServer() => Start();
 
     /// <summary>The run every model version comes from.</summary>
     public string RunId { get; set; } = "0123456789abcdef0123456789abcdef";
@@ -38,32 +22,12 @@ internal sealed class FakeMlflowServer : IAsyncDisposable
     /// <summary>Files by the end of their path; any download not found here is a 500, as MLflow answers one.</summary>
     public Dictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
 
-    public async ValueTask DisposeAsync()
+    protected override async Task AnswerAsync(HttpListenerContext context)
     {
-        _listener.Close();
-        await _serving.WaitAsync(TimeSpan.FromSeconds(10));
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            var (status, body) = Answer(context.Request);
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync(body);
-            context.Response.Close();
-        }
+        var (status, body) = Answer(context.Request);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.OutputStream.WriteAsync(body);
     }
 
     private (int Status, byte[] Body) Answer(HttpListenerRequest request)
