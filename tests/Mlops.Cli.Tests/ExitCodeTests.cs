@@ -19,22 +19,15 @@ public sealed class ExitCodeTests : IDisposable
 
     public void Dispose() => _folder.Delete(recursive: true);
 
-    [Fact]
-    public async Task Invoke_WithoutAFunction_IsAUsageErrorExitingTwo()
+    [Theory]
+    [InlineData(new[] { "invoke" }, "function")]
+    [InlineData(new[] { "no-such-verb" }, "no-such-verb")]
+    public async Task AUsageError_ExitsTwo_NamingWhatIsWrong(string[] args, string named)
     {
-        var run = await RunAsync("invoke");
+        var run = await RunAsync(args);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("function", run.Err);
-    }
-
-    [Fact]
-    public async Task UnknownVerb_IsAUsageErrorExitingTwo()
-    {
-        var run = await RunAsync("no-such-verb");
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("no-such-verb", run.Err);
+        Assert.Contains(named, run.Err);
     }
 
     [Fact]
@@ -57,41 +50,18 @@ public sealed class ExitCodeTests : IDisposable
         Assert.Contains("data/secrets/admin.key", run.Err);
     }
 
-    [Fact]
-    public async Task Invoke_AParameterWithoutEquals_ExitsTwoBeforeSendingAnything()
+    [Theory]
+    [InlineData(new[] { "invoke", "train", "-p", "n_estimators" }, "error: -p takes key=value (got 'n_estimators')")]
+    [InlineData(new[] { "invoke", "train", "--params-json", "[1, 2]" }, "error: --params-json must be a JSON object")]
+    [InlineData(new[] { "predict", "iris" }, "error: nothing to predict: give --instances")]
+    [InlineData(new[] { "functions", "--url", "ftp://127.0.0.1:21" }, "error: 'ftp://127.0.0.1:21' is not a server address")]
+    public async Task AMistakeInWhatToSend_ExitsTwoBeforeSendingAnything_SayingWhat(string[] args, string error)
     {
-        var run = await RunAsync("invoke", "train", "-p", "n_estimators");
+        var run = await RunAsync(args);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("error: -p takes key=value (got 'n_estimators')", run.Err);
+        Assert.StartsWith(error, run.Err);
         Assert.Equal("", run.Out);
-    }
-
-    [Fact]
-    public async Task Invoke_ParamsJsonThatIsNotAnObject_ExitsTwo()
-    {
-        var run = await RunAsync("invoke", "train", "--params-json", "[1, 2]");
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("error: --params-json must be a JSON object", run.Err);
-    }
-
-    [Fact]
-    public async Task Predict_WithNothingToPredict_ExitsTwoSayingWhatToGive()
-    {
-        var run = await RunAsync("predict", "iris");
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("error: nothing to predict: give --instances", run.Err);
-    }
-
-    [Fact]
-    public async Task AnyCommand_AtAnAddressThatIsNotOne_ExitsTwo()
-    {
-        var run = await RunAsync("functions", "--url", "ftp://127.0.0.1:21");
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("error: 'ftp://127.0.0.1:21' is not a server address", run.Err);
     }
 
     [Fact]
