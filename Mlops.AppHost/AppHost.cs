@@ -12,7 +12,7 @@ builder.UseLocalDashboard(secrets);
 var mlflow = builder.UsesMlflowContainer() ? builder.AddMlflow("mlflow") : null;
 
 var runner = builder.AddNativeService("runner", "Mlops.Runner")
-    .WithServiceEndpoint("grpc", port: 5081)
+    .WithServicePort("grpc", port: 5081)
     .WithHttpProbe("grpc", "/health", http2: true)
     .WithSettings("Runner", "Capacity", "Containers", "Images", "Tracking", "Auth", "RateLimits", "Telemetry")
     .WithEnvironment("Auth__DataPath", builder.DataPath())
@@ -32,8 +32,8 @@ var runner = builder.AddNativeService("runner", "Mlops.Runner")
     .WithPublishEnvironment("DOTNET_GCgen0size", "0x400000");
 
 var gateway = builder.AddReleaseService("gateway", "Mlops.Gateway")
-    .WithServiceEndpoint("http", port: 5080)
-    .WithServiceEndpoint("grpc", port: 5082)
+    .WithServicePort("http", port: 5080)
+    .WithServicePort("grpc", port: 5082)
     .WithHttpProbe("http", "/health")
     .WithReference(runner.GetEndpoint("grpc"))
     .WaitFor(runner)
@@ -48,7 +48,7 @@ var nginx = builder.AddNginx("nginx", httpPort: 8080, grpcPort: 8081)
     .WithProxyTo(gateway, runner)
     .WithMlflow(mlflow, builder.MlflowUri())
     .WaitFor(gateway)
-    .WithHttpProbe(NginxResource.HttpEndpoint, "/")
+    .WithHttpProbe(NginxResource.HttpPortName, "/")
     .RestartsWhenItExits()
     .SummarizesWhenReady(secrets);
 

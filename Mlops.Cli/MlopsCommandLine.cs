@@ -25,10 +25,14 @@ internal static class MlopsCommandLine
             PredictCommand.Create(),
         };
 
+    /// <summary>The command line read, its errors (if any) in <see cref="ParseResult.Errors"/>; nothing is run.</summary>
+    public static ParseResult Parse(IReadOnlyList<string> args) =>
+        // No response files: "@champion" is an alias here, not a file to read arguments from.
+        Create().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
     public static async Task<int> RunAsync(string[] args)
     {
-        // No response files: "@champion" is an alias here, not a file to read arguments from.
-        var parsed = Create().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parsed = Parse(args);
         int exit;
         try
         {

@@ -32,7 +32,7 @@ app.MapInvoke();
 app.MapServing();
 app.MapDebug();
 app.MapAdminCheck();
-app.MapDefaultEndpoints();
+app.MapHealthRoutes();
 
 app.Run();
 

@@ -21,7 +21,7 @@ app.MapGrpcService<EndpointsService>();
 app.MapGrpcService<KeysService>();
 app.MapGrpcHealthChecksService().AllowAnonymous();
 app.MapGrpcReflectionService().RequireAuthorization(Permissions.Read);
-app.MapDefaultEndpoints();
+app.MapHealthRoutes();
 
 app.Run();
 

@@ -1,4 +1,4 @@
-namespace Microsoft.Extensions.Hosting;
+namespace Mlops.ServiceDefaults;
 
 /// <summary>
 /// Strings from outside (a parameter name, a function's stderr line, a model version) that end up in a

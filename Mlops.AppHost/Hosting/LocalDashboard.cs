@@ -2,7 +2,7 @@ namespace Mlops.AppHost.Hosting;
 
 /// <summary>
 /// Aspire's dashboard as this machine needs it: plain HTTP on loopback at fixed ports (18888, OTLP 4317 gRPC and
-/// 4318 HTTP; Endpoints:dashboard:http|otlp-grpc|otlp move them), its telemetry API keyed with
+/// 4318 HTTP; Ports:dashboard:http|otlp-grpc|otlp move them), its telemetry API keyed with
 /// data/secrets/dashboard.key, and nothing that reaches for the internet (version checks, usage telemetry, Copilot,
 /// the container tunnel that would pull an image); Aspire's own settings for those win when given.
 /// </summary>

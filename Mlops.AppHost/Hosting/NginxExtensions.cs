@@ -23,10 +23,10 @@ public static class NginxExtensions
 
         var resource = builder.AddResource(nginx)
             .WithArgs([.. nginx.Arguments])
-            .WithEndpoint(port: builder.Configuration.Port(name, NginxResource.HttpEndpoint, httpPort), name: NginxResource.HttpEndpoint, scheme: "http", isProxied: false)
-            .WithEndpoint(port: builder.Configuration.Port(name, NginxResource.GrpcEndpoint, grpcPort), name: NginxResource.GrpcEndpoint, scheme: "http", isProxied: false)
-            .WithEndpoint(NginxResource.HttpEndpoint, endpoint => endpoint.TargetHost = Ports.Loopback)
-            .WithEndpoint(NginxResource.GrpcEndpoint, endpoint => endpoint.TargetHost = Ports.Loopback)
+            .WithEndpoint(port: builder.Configuration.Port(name, NginxResource.HttpPortName, httpPort), name: NginxResource.HttpPortName, scheme: "http", isProxied: false)
+            .WithEndpoint(port: builder.Configuration.Port(name, NginxResource.GrpcPortName, grpcPort), name: NginxResource.GrpcPortName, scheme: "http", isProxied: false)
+            .WithEndpoint(NginxResource.HttpPortName, endpoint => endpoint.TargetHost = Ports.Loopback)
+            .WithEndpoint(NginxResource.GrpcPortName, endpoint => endpoint.TargetHost = Ports.Loopback)
             .OnBeforeResourceStarted((front, _, _) =>
             {
                 front.Render();

@@ -20,8 +20,10 @@ public sealed class NginxResource(string name, string runDirectory, string repos
         "-p", RunDirectory, "-c", Path.Combine(RunDirectory, "nginx.conf"), "-g", "daemon off; master_process off;",
     ];
 
-    public const string HttpEndpoint = "http";
-    public const string GrpcEndpoint = "grpc";
+    /// <summary>The names of NGINX's two ports (Aspire endpoint names), as Ports:nginx:&lt;name&gt; moves them.</summary>
+    public const string HttpPortName = "http";
+
+    public const string GrpcPortName = "grpc";
 
     public string RunDirectory { get; } = runDirectory;
 
@@ -68,8 +70,8 @@ public sealed class NginxResource(string name, string runDirectory, string repos
         ["NGINX_RUN_DIR"] = RunDirectory,
         ["NGINX_EXTRA_CONF_DIR"] = Path.Combine(RunDirectory, "conf.d"),
         ["NGINX_MIME_TYPES"] = "/etc/nginx/mime.types",
-        ["NGINX_HTTP_LISTEN"] = $"{Ports.Loopback}:{PortOf(this, HttpEndpoint)}",
-        ["NGINX_GRPC_LISTEN"] = $"{Ports.Loopback}:{PortOf(this, GrpcEndpoint)}",
+        ["NGINX_HTTP_LISTEN"] = $"{Ports.Loopback}:{PortOf(this, HttpPortName)}",
+        ["NGINX_GRPC_LISTEN"] = $"{Ports.Loopback}:{PortOf(this, GrpcPortName)}",
         ["GATEWAY_ADDRESS"] = $"{Ports.Loopback}:{PortOf(Gateway, "http")}",
         // The gateway's cleartext HTTP/2 port, for the gRPC it serves itself (predictions).
         ["GATEWAY_GRPC_ADDRESS"] = $"{Ports.Loopback}:{PortOf(Gateway, "grpc")}",
@@ -84,8 +86,8 @@ public sealed class NginxResource(string name, string runDirectory, string repos
     public static string RunDirectoryFor(string dataPath) =>
         Path.Combine(Path.GetTempPath(), "mlops-nginx-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dataPath)))[..12]);
 
-    public static int PortOf(IResourceWithEndpoints? resource, string endpointName) =>
+    public static int PortOf(IResourceWithEndpoints? resource, string portName) =>
         (resource ?? throw new InvalidOperationException("nginx needs a gateway and a runner to proxy to"))
-            .Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == endpointName).Port
-        ?? throw new InvalidOperationException($"{resource.Name}'s endpoint {endpointName} has no fixed port");
+            .Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == portName).Port
+        ?? throw new InvalidOperationException($"{resource.Name}'s port {portName} has no fixed number");
 }

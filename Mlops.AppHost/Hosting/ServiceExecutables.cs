@@ -19,16 +19,16 @@ public static class ServiceExecutables
         builder.AddService(name, projectName, Path.Combine("bin", "Release", "net10.0", projectName));
 
     /// <summary>
-    /// An HTTP endpoint on 127.0.0.1 at a fixed port (Endpoints:&lt;resource&gt;:&lt;endpoint&gt; moves it), without a
+    /// A named HTTP port on 127.0.0.1, fixed (Ports:&lt;resource&gt;:&lt;name&gt; moves it), without a
     /// proxy in front, handed to the service as its Kestrel endpoint of the same name.
     /// </summary>
-    public static IResourceBuilder<ExecutableResource> WithServiceEndpoint(this IResourceBuilder<ExecutableResource> service, string endpointName, int port)
+    public static IResourceBuilder<ExecutableResource> WithServicePort(this IResourceBuilder<ExecutableResource> service, string portName, int port)
     {
-        var chosen = service.ApplicationBuilder.Configuration.Port(service.Resource.Name, endpointName, port);
+        var chosen = service.ApplicationBuilder.Configuration.Port(service.Resource.Name, portName, port);
         return service
-            .WithEndpoint(port: chosen, name: endpointName, scheme: "http", isProxied: false)
-            .WithEndpoint(endpointName, endpoint => endpoint.TargetHost = Ports.Loopback)
-            .WithEnvironment($"Kestrel__Endpoints__{endpointName}__Url", Ports.LoopbackUrl(chosen));
+            .WithEndpoint(port: chosen, name: portName, scheme: "http", isProxied: false)
+            .WithEndpoint(portName, endpoint => endpoint.TargetHost = Ports.Loopback)
+            .WithEnvironment($"Kestrel__Endpoints__{portName}__Url", Ports.LoopbackUrl(chosen));
     }
 
     /// <summary>

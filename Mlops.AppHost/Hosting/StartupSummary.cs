@@ -24,22 +24,22 @@ public static class StartupSummary
         builder.Eventing.Subscribe<ResourceReadyEvent>(frontDoor.Resource, (ready, _) =>
         {
             var model = ready.Services.GetRequiredService<DistributedApplicationModel>();
-            var endpoints = model.Resources.OfType<IResourceWithEndpoints>()
+            var ports = model.Resources.OfType<IResourceWithEndpoints>()
                 .SelectMany(resource => resource.Annotations.OfType<EndpointAnnotation>().Select(endpoint => (resource.Name, endpoint.Name, endpoint.Port)));
-            var text = Text(endpoints, secrets);
+            var text = Text(ports, secrets);
             ready.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mlops.AppHost").LogInformation("{Summary}", text);
             return Task.CompletedTask;
         });
         return frontDoor;
     }
 
-    /// <summary>The summary's text: every endpoint's address, and where the keys are (never a key).</summary>
-    public static string Text(IEnumerable<(string Resource, string Endpoint, int? Port)> endpoints, AppSecrets secrets)
+    /// <summary>The summary's text: every port's address, and where the keys are (never a key).</summary>
+    public static string Text(IEnumerable<(string Resource, string Name, int? Port)> ports, AppSecrets secrets)
     {
         var text = new StringBuilder("Everything is up:").AppendLine();
-        foreach (var (resource, endpoint, port) in endpoints)
+        foreach (var (resource, name, port) in ports)
         {
-            text.AppendLine($"  {resource,-16} {endpoint,-9} http://{Ports.Loopback}:{port}");
+            text.AppendLine($"  {resource,-16} {name,-9} http://{Ports.Loopback}:{port}");
         }
 
         text.AppendLine($"  admin key                  in {secrets.AdminKeyPath}");

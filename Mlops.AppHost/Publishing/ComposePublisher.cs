@@ -49,8 +49,8 @@ internal static class ComposePublisher
                         .AppendLine("    image: ${NGINX_IMAGE}");
                     ComposeValues.WriteEnvironment(yaml, NginxEnvironment(nginx));
                     yaml.AppendLine("    ports:")
-                        .AppendLine($"      - \"127.0.0.1:${{NGINX_HTTP_PORT}}:{NginxResource.PortOf(nginx, NginxResource.HttpEndpoint)}\"")
-                        .AppendLine($"      - \"127.0.0.1:${{NGINX_GRPC_PORT}}:{NginxResource.PortOf(nginx, NginxResource.GrpcEndpoint)}\"");
+                        .AppendLine($"      - \"127.0.0.1:${{NGINX_HTTP_PORT}}:{NginxResource.PortOf(nginx, NginxResource.HttpPortName)}\"")
+                        .AppendLine($"      - \"127.0.0.1:${{NGINX_GRPC_PORT}}:{NginxResource.PortOf(nginx, NginxResource.GrpcPortName)}\"");
                     serviceVolumes.AddRange([
                         $"{Path.Combine(context, "nginx", "mlops.conf.template")}:/etc/nginx/templates/nginx.conf.template:ro",
                         $"{Path.Combine(context, "web")}:/usr/share/mlops/web:ro",
@@ -105,8 +105,8 @@ internal static class ComposePublisher
             .AppendLine($"DOTNET_SDK_IMAGE={await LocalOrAsync(SdkImage, "mcr.microsoft.com/dotnet/sdk:10.0", cancellationToken)}")
             .AppendLine($"DOTNET_ASPNET_IMAGE={await LocalOrAsync(AspnetImage, "mcr.microsoft.com/dotnet/aspnet:10.0", cancellationToken)}")
             .AppendLine("NGINX_IMAGE=nginx:1.27")
-            .AppendLine($"NGINX_HTTP_PORT={(nginxResource is null ? 8080 : NginxResource.PortOf(nginxResource, NginxResource.HttpEndpoint))}")
-            .AppendLine($"NGINX_GRPC_PORT={(nginxResource is null ? 8081 : NginxResource.PortOf(nginxResource, NginxResource.GrpcEndpoint))}")
+            .AppendLine($"NGINX_HTTP_PORT={(nginxResource is null ? 8080 : NginxResource.PortOf(nginxResource, NginxResource.HttpPortName))}")
+            .AppendLine($"NGINX_GRPC_PORT={(nginxResource is null ? 8081 : NginxResource.PortOf(nginxResource, NginxResource.GrpcPortName))}")
             .AppendLine("# The runner bind-mounts folders under this path into function containers: it must be the same")
             .AppendLine("# path on the host and in the runner's container.")
             .AppendLine($"MLOPS_DATA_DIR={Path.Combine(output, "data")}")
@@ -159,8 +159,8 @@ internal static class ComposePublisher
             ["NGINX_RUN_DIR"] = "/tmp",
             ["NGINX_EXTRA_CONF_DIR"] = $"/etc/nginx/{NginxExtraConf}",
             ["NGINX_MIME_TYPES"] = "/etc/nginx/mime.types",
-            ["NGINX_HTTP_LISTEN"] = NginxResource.PortOf(nginx, NginxResource.HttpEndpoint).ToString(),
-            ["NGINX_GRPC_LISTEN"] = NginxResource.PortOf(nginx, NginxResource.GrpcEndpoint).ToString(),
+            ["NGINX_HTTP_LISTEN"] = NginxResource.PortOf(nginx, NginxResource.HttpPortName).ToString(),
+            ["NGINX_GRPC_LISTEN"] = NginxResource.PortOf(nginx, NginxResource.GrpcPortName).ToString(),
             ["GATEWAY_ADDRESS"] = $"{gateway.Name}:{NginxResource.PortOf(gateway, "http")}",
             ["GATEWAY_GRPC_ADDRESS"] = $"{gateway.Name}:{NginxResource.PortOf(gateway, "grpc")}",
             ["RUNNER_ADDRESS"] = $"{runner.Name}:{NginxResource.PortOf(runner, "grpc")}",

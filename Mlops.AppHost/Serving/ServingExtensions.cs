@@ -20,7 +20,7 @@ public static class ServingExtensions
         }
 
         var grpc = runner.Resource.GetEndpoint("grpc");
-        var frontDoorUrl = Ports.LoopbackUrl(NginxResource.PortOf(frontDoor.Resource, NginxResource.HttpEndpoint));
+        var frontDoorUrl = Ports.LoopbackUrl(NginxResource.PortOf(frontDoor.Resource, NginxResource.HttpPortName));
         builder.Services.AddSingleton(_ => new RunnerApi(() => new Uri(grpc.Url), secrets.AdminKeyPath));
         builder.Services.AddSingleton<EndpointCommands>();
         builder.Services.AddSingleton(services => new ServingEndpoints(

@@ -7,7 +7,7 @@ namespace Mlops.Gateway.Forwarding;
 
 /// <summary>The Keys service as REST/JSON (POST/GET /v1/keys, DELETE /v1/keys/{id}), forwarded to the runner.</summary>
 [Authorize(Policy = Permissions.Admin)]
-public sealed class KeysForwarder(Keys.KeysClient keys) : Keys.KeysBase
+public sealed class KeysForwarder(V1.Keys.KeysClient keys) : V1.Keys.KeysBase
 {
     public override Task<CreatedKey> CreateKey(CreateKeyRequest request, ServerCallContext context) =>
         RunnerForwarder.UnaryAsync(() => keys.CreateKeyAsync(request, Relay.Options(context)).ResponseAsync);

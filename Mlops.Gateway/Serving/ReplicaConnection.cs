@@ -1,3 +1,5 @@
+using Mlops.ServiceDefaults.Replicas;
+
 namespace Mlops.Gateway.Serving;
 
 /// <summary>

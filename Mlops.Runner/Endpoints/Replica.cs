@@ -3,6 +3,7 @@ using Mlops.Runner.Capacity;
 using Mlops.Runner.Containers;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Registry;
+using Mlops.ServiceDefaults.Replicas;
 
 namespace Mlops.Runner.Endpoints;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Grpc.Core;
+using Mlops.Keys;
 using Mlops.ServiceDefaults.Security;
 
 namespace Mlops.Runner.Grpc;

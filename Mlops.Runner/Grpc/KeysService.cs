@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Mlops.Keys;
 using Mlops.ServiceDefaults.Security;
 using Mlops.V1;
 

@@ -1,5 +1,5 @@
 using Mlops.Runner.Diagnostics;
-using Mlops.ServiceDefaults.Security;
+using Mlops.Keys;
 
 namespace Mlops.Runner.Keys;
 
@@ -8,7 +8,7 @@ namespace Mlops.Runner.Keys;
 /// runner started on its own writes it here), and the gateway's service key beside it. Each is added to the
 /// store once; a key an admin has revoked stays revoked.
 /// </summary>
-public sealed class KeyBootstrap(KeyStore store, AuthOptions options, TimeProvider clock, ILogger<KeyBootstrap> logger) : IHostedService
+public sealed class KeyBootstrap(KeyStore store, KeyOptions options, TimeProvider clock, ILogger<KeyBootstrap> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Mlops.Keys;
 
 namespace Mlops.ServiceDefaults.Security;
 
@@ -21,6 +22,7 @@ public static class SecurityExtensions
         options.Validate();
         options.DataPath = Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, options.DataPath));
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<KeyOptions>(options);
         builder.Services.AddSingleton(_ => new KeyStore(options.DataPath));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FailedAuthentications>();
@@ -46,11 +48,4 @@ public static class SecurityExtensions
 
         return builder;
     }
-
-    /// <summary>The secret the gateway presents for its own calls to the runner.</summary>
-    public static string ServiceKey(this AuthOptions options) =>
-        KeyFiles.Ensure(Path.Combine(KeyFiles.SecretsPath(options.DataPath), KeyFiles.ServiceKeyFile)).Key;
-
-    public static string AdminKeyPath(this AuthOptions options) =>
-        Path.Combine(KeyFiles.SecretsPath(options.DataPath), KeyFiles.AdminKeyFile);
 }

@@ -6,7 +6,7 @@ public sealed class AppHostArgumentsTests
 {
     [Fact]
     public void Mlflow_IsTheContainerTrackingMode() =>
-        Assert.Equal(["--Tracking:Mode=container", "--Endpoints:nginx:http=9090"], AppHostArguments.Expand(["--mlflow", "--Endpoints:nginx:http=9090"]));
+        Assert.Equal(["--Tracking:Mode=container", "--Ports:nginx:http=9090"], AppHostArguments.Expand(["--mlflow", "--Ports:nginx:http=9090"]));
 
     [Fact]
     public void Publish_IsAspiresPublishOperation_RunningTheComposeStep_IntoTheGivenFolder() =>

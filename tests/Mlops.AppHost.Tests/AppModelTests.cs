@@ -20,15 +20,23 @@ public sealed class AppModelTests
     }
 
     [Fact]
-    public async Task EveryEndpoint_IsOnLoopback_WithoutAProxyInFront_AndMovesWithEndpointsSettings()
+    public async Task EveryPort_IsOnLoopback_WithoutAProxyInFront_AndMovesWithPortsSettings()
     {
-        await using var model = await AppModel.BuildAsync("--Endpoints:gateway:http=6080");
+        await using var model = await AppModel.BuildAsync("--Ports:gateway:http=6080");
 
-        var endpoints = new[] { "runner", "gateway", "nginx" }.SelectMany(name => model.Resource(name).Annotations.OfType<EndpointAnnotation>()).ToList();
+        var ports = new[] { "runner", "gateway", "nginx" }.SelectMany(name => model.Resource(name).Annotations.OfType<EndpointAnnotation>()).ToList();
 
-        Assert.All(endpoints, endpoint => Assert.Equal(("127.0.0.1", false), (endpoint.TargetHost, endpoint.IsProxied)));
+        Assert.All(ports, port => Assert.Equal(("127.0.0.1", false), (port.TargetHost, port.IsProxied)));
         Assert.Equal(6080, model.Port("gateway", "http"));
         Assert.Equal("http://127.0.0.1:6080", (await model.EnvironmentAsync("gateway"))["Kestrel__Endpoints__http__Url"]);
+    }
+
+    [Fact]
+    public async Task Port_GivenUnderItsFormerEndpointsName_StillMoves_UnlessPortsSaysOtherwise()
+    {
+        await using var model = await AppModel.BuildAsync("--Endpoints:gateway:http=6080", "--Endpoints:nginx:http=9090", "--Ports:nginx:http=9191");
+
+        Assert.Equal((6080, 9191), (model.Port("gateway", "http"), model.Port("nginx", "http")));
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public sealed class TrackingModeTests
     [Fact]
     public async Task TheMlflowContainer_IsTheLocalImage_NeverPulled_ItsStoreOnANamedVolume_PublishedOnLoopback()
     {
-        await using var model = await AppModel.BuildAsync("--mlflow", "--Tracking:MlflowImage=registry.example:5000/mlflow:v9", "--Tracking:MlflowVolume=runs", "--Endpoints:mlflow:http=15000");
+        await using var model = await AppModel.BuildAsync("--mlflow", "--Tracking:MlflowImage=registry.example:5000/mlflow:v9", "--Tracking:MlflowVolume=runs", "--Ports:mlflow:http=15000");
 
         var mlflow = model.Resource<ContainerResource>("mlflow");
         var image = mlflow.Annotations.OfType<ContainerImageAnnotation>().Single();

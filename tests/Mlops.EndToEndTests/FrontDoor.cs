@@ -50,8 +50,8 @@ public sealed class FrontDoor : IAsyncDisposable
             nginx.ConnectionsPerClient = limit;
         }
 
-        nginx.Annotations.Add(Endpoint(NginxResource.HttpEndpoint, httpPort));
-        nginx.Annotations.Add(Endpoint(NginxResource.GrpcEndpoint, grpcPort));
+        nginx.Annotations.Add(Endpoint(NginxResource.HttpPortName, httpPort));
+        nginx.Annotations.Add(Endpoint(NginxResource.GrpcPortName, grpcPort));
         nginx.Render();
 
         var info = new ProcessStartInfo(nginx.Command) { RedirectStandardError = true, RedirectStandardOutput = true };

@@ -144,9 +144,9 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
 
         info.ArgumentList.Add(Path.Combine(repositoryRoot, "Mlops.AppHost", "bin", configuration, "net10.0", "Mlops.AppHost.dll"));
-        foreach (var (endpoint, port) in ports)
+        foreach (var (name, port) in ports)
         {
-            info.ArgumentList.Add($"--Endpoints:{endpoint}={port}");
+            info.ArgumentList.Add($"--Ports:{name}={port}");
         }
 
         foreach (var argument in arguments ?? [])

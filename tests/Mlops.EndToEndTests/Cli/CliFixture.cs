@@ -43,10 +43,6 @@ public sealed class CliFixture : IAsyncLifetime
     public Task<CliRun> RunAsync(TimeSpan bound, params string[] args) =>
         CliProcess.RunAsync(new Dictionary<string, string?> { ["MLOPS_URL"] = App.FrontDoorGrpc, ["MLOPS_API_KEY"] = App.AdminKey }, Folder, bound, args);
 
-    /// <summary>mlops with only the gRPC port: no key in the environment, and none in a repository above.</summary>
-    public Task<CliRun> RunWithoutKeyAsync(params string[] args) =>
-        CliProcess.RunAsync(new Dictionary<string, string?> { ["MLOPS_URL"] = App.FrontDoorGrpc }, Folder, Bound, args);
-
     /// <summary>mlops with a key the system never issued.</summary>
     public Task<CliRun> RunWithKeyAsync(string key, params string[] args) =>
         CliProcess.RunAsync(new Dictionary<string, string?> { ["MLOPS_URL"] = App.FrontDoorGrpc, ["MLOPS_API_KEY"] = key }, Folder, Bound, args);

@@ -91,31 +91,12 @@ public sealed partial class CliTests(CliFixture system) : IClassFixture<CliFixtu
     }
 
     [Fact]
-    public async Task AnyCommand_WithoutAKey_ExitsTwoSayingHowToGiveOne()
-    {
-        var run = await system.RunWithoutKeyAsync("functions");
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("error: no API key: set MLOPS_API_KEY", run.Err);
-        Assert.Contains("data/secrets/admin.key", run.Err);
-    }
-
-    [Fact]
     public async Task AnyCommand_WithAnUnknownKey_ExitsOneUnauthenticated()
     {
         var run = await system.RunWithKeyAsync("mlops_not-a-key-anyone-was-given", "functions");
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("error: UNAUTHENTICATED: ", run.Err);
-    }
-
-    [Fact]
-    public async Task Invoke_WithoutAFunction_IsAUsageErrorExitingTwo()
-    {
-        var run = await system.RunAsync("invoke");
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("function", run.Err);
     }
 
     [Fact]

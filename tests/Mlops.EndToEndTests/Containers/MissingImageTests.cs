@@ -12,7 +12,7 @@ public sealed class MissingImageTests
     {
         var started = DateTime.Now;
         var thrown = await Assert.ThrowsAnyAsync<Exception>(() =>
-            AspireSystem.StartAsync(TimeSpan.FromMinutes(2), arguments: ["--mlflow", "--Tracking:MlflowImage=mlops-test.invalid/mlflow:missing"], extraEndpoints: ["mlflow:http"]));
+            AspireSystem.StartAsync(TimeSpan.FromMinutes(2), arguments: ["--mlflow", "--Tracking:MlflowImage=mlops-test.invalid/mlflow:missing"], extraPorts: ["mlflow:http"]));
 
         // Aspire raises what a before-start handler threw, among whatever else failed.
         var refused = Assert.Single(thrown is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [thrown], e => e is DistributedApplicationException);

@@ -20,7 +20,7 @@ public sealed class MlflowEndToEndTests
         {
             await using var app = await AspireSystem.StartAsync(TimeSpan.FromMinutes(6),
                 arguments: ["--mlflow", $"--Tracking:MlflowImage={MlflowImageFactAttribute.Image}", $"--Tracking:MlflowVolume={volume}"],
-                extraEndpoints: ["mlflow:http"]);
+                extraPorts: ["mlflow:http"]);
             using var http = app.Http(app.FrontDoor);
 
             using var train = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "train", ["parameters"] = new JsonObject { ["n_estimators"] = 20 } });

@@ -67,18 +67,18 @@ public sealed class AspireSystem : IAsyncDisposable
     /// <param name="dashboard">Whether Aspire's dashboard runs (and the services export their telemetry to it).</param>
     /// <param name="arguments">More of the AppHost's command line (e.g. --Tracking:MlflowUri=...).</param>
     /// <param name="functionsPath">The runner's functions folder, when not the repository's.</param>
-    /// <param name="extraEndpoints">More endpoints to put on free ports (e.g. mlflow:http).</param>
+    /// <param name="extraPorts">More ports to put on free numbers (e.g. mlflow:http).</param>
     public static async Task<AspireSystem> StartAsync(TimeSpan timeout, bool dashboard = false, IReadOnlyList<string>? arguments = null, string? functionsPath = null,
-        IReadOnlyList<string>? extraEndpoints = null)
+        IReadOnlyList<string>? extraPorts = null)
     {
-        string[] endpoints = ["runner:grpc", "gateway:http", "gateway:grpc", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp-grpc", "dashboard:otlp", .. extraEndpoints ?? []];
-        var ports = endpoints.Zip(AppHostProcess.FreePorts(endpoints.Length)).ToDictionary(pair => pair.First, pair => pair.Second);
+        string[] names = ["runner:grpc", "gateway:http", "gateway:grpc", "nginx:http", "nginx:grpc", "dashboard:http", "dashboard:otlp-grpc", "dashboard:otlp", .. extraPorts ?? []];
+        var ports = names.Zip(AppHostProcess.FreePorts(names.Length)).ToDictionary(pair => pair.First, pair => pair.Second);
         var root = Directory.CreateTempSubdirectory("mlops-e2e-").FullName;
         var instance = $"e2e-{Guid.NewGuid():N}"[..16];
         var token = Guid.NewGuid().ToString("N");
         List<string> args =
         [
-            .. ports.Select(pair => $"--Endpoints:{pair.Key}={pair.Value}"),
+            .. ports.Select(pair => $"--Ports:{pair.Key}={pair.Value}"),
             $"--Runner:DataPath={Path.Combine(root, "data")}",
             $"--Auth:DataPath={Path.Combine(root, "data")}",
             $"--Runner:LogsPath={Path.Combine(root, "logs")}",

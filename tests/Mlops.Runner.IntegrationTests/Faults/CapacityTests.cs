@@ -22,7 +22,7 @@ public sealed class CapacityTests
         var settings = new Dictionary<string, string?> { ["Capacity:InvocationsPerKey"] = "2", ["RateLimits:ConcurrentInvocations"] = "2" };
         await using var host = await RunnerHost.StartAsync(settings);
         await using var gateway = GatewayHost.Start(host, settings);
-        var key = (await new Keys.KeysClient(host.Channel).CreateKeyAsync(new CreateKeyRequest { Name = "async loop", Role = "developer" })).Secret;
+        var key = (await new V1.Keys.KeysClient(host.Channel).CreateKeyAsync(new CreateKeyRequest { Name = "async loop", Role = "developer" })).Secret;
         using var channel = host.ChannelWith(key);
         var runner = new Mlops.V1.Runner.RunnerClient(channel);
         var request = new InvokeRequest { Function = "print-sleep" };

@@ -109,7 +109,7 @@ public sealed class DataPlaneTests(DataPlaneFixture fixture)
         {
             ["Serving:PredictTimeoutSeconds"] = "120", ["Serving:WaitSeconds"] = "120", ["Serving:MaxWaitingPerKey"] = "2", ["Serving:MaxWaitingPerEndpoint"] = "3",
         });
-        var keys = new Keys.KeysClient(fixture.Host.Channel);
+        var keys = new V1.Keys.KeysClient(fixture.Host.Channel);
         using var first = gateway.HttpWith((await keys.CreateKeyAsync(new CreateKeyRequest { Name = "waiting-a", Role = "predictor" })).Secret);
         using var second = gateway.HttpWith((await keys.CreateKeyAsync(new CreateKeyRequest { Name = "waiting-b", Role = "predictor" })).Secret);
         var (hangs, iris) = ($"busy-{Guid.NewGuid():N}"[..13], $"iris-{Guid.NewGuid():N}"[..13]);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Mlops.Keys;
 using Mlops.ServiceDefaults.Security;
 
 namespace Mlops.Runner.IntegrationTests.Faults;

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Microsoft.Extensions.Hosting;
+using Mlops.ServiceDefaults.Replicas;
 
 namespace Mlops.Runner.Tests.Endpoints;
 

@@ -1,4 +1,4 @@
-using Mlops.ServiceDefaults.Security;
+using Mlops.Keys;
 
 namespace Mlops.Testing;
 

@@ -1,4 +1,4 @@
-namespace Mlops.EndToEndTests.Cli;
+namespace Mlops.Testing;
 
 /// <summary>What one run of the CLI printed and exited with.</summary>
 public sealed record CliRun(int ExitCode, string Out, string Err)

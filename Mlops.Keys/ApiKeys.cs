@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Mlops.ServiceDefaults.Security;
+namespace Mlops.Keys;
 
 /// <summary>
 /// Keys are 32 random bytes, so a single SHA-256 is enough to store them safely (there is no dictionary to

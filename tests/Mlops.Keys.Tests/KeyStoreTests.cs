@@ -1,6 +1,4 @@
-using Mlops.ServiceDefaults.Security;
-
-namespace Mlops.Runner.Tests.Security;
+namespace Mlops.Keys.Tests;
 
 public sealed class KeyStoreTests : IDisposable
 {

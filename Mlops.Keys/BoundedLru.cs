@@ -1,4 +1,4 @@
-namespace Mlops.ServiceDefaults.Security;
+namespace Mlops.Keys;
 
 /// <summary>
 /// A map that holds at most <c>capacity</c> entries and forgets the least recently used one to take a new

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Mlops.ServiceDefaults.Replicas;
 
 /// <summary>
 /// How a serving replica is reached, written as one string so that a cluster backend can swap the transport:

@@ -4,19 +4,20 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Mlops.ServiceDefaults;
 
 /// <summary>
-/// What every Mlops service shares: OpenTelemetry, health endpoints, service discovery and resilient
+/// What every Mlops service shares: OpenTelemetry, health routes, service discovery and resilient
 /// HttpClients, configured the way an Aspire AppHost expects to find them.
 /// </summary>
-public static class Extensions
+public static class ServiceDefaultsExtensions
 {
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
@@ -113,7 +114,7 @@ public static class Extensions
     }
 
     /// <summary>/health: every check must pass (ready for traffic); /alive: the process answers.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    public static WebApplication MapHealthRoutes(this WebApplication app)
     {
         // Probes are the only calls that need no key.
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteStatusAsync }).AllowAnonymous();

@@ -1,10 +1,7 @@
-extern alias cli;
-
-using cli::Mlops.Cli;
-using cli::Mlops.Cli.Parameters;
 using Google.Protobuf.WellKnownTypes;
+using Mlops.Cli.Parameters;
 
-namespace Mlops.EndToEndTests.Cli;
+namespace Mlops.Cli.Tests;
 
 /// <summary>How `mlops predict --instances` and -f become the instances of a prediction.</summary>
 public sealed class PredictInstancesTests

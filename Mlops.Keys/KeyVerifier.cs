@@ -1,4 +1,4 @@
-namespace Mlops.ServiceDefaults.Security;
+namespace Mlops.Keys;
 
 /// <summary>
 /// Answers "which key is this" from <see cref="KeyStore"/>, remembering each answer for a few seconds: a
@@ -6,14 +6,14 @@ namespace Mlops.ServiceDefaults.Security;
 /// are remembered apart, each in a bounded LRU keyed by the secret's hash, so a flood of made-up keys can push
 /// out only other made-up keys. A secret not shaped like a key is refused without a look-up, and a client with
 /// too many refusals gets none either (<see cref="FailedAuthentications"/>), but for the keys already found good. A revocation takes effect within
-/// <see cref="AuthOptions.CacheSeconds"/>.
+/// <see cref="KeyOptions.CacheSeconds"/>.
 /// </summary>
-public sealed class KeyVerifier(KeyStore store, AuthOptions options, FailedAuthentications failures, TimeProvider clock)
+public sealed class KeyVerifier(KeyStore store, KeyOptions options, FailedAuthentications failures, TimeProvider clock)
 {
     private readonly BoundedLru<string, (KeyRecord Record, long Expires)> _known = new(options.KnownKeysCached);
     private readonly BoundedLru<string, long> _refused = new(options.RefusedKeysCached);
 
-    /// <param name="client">The caller's address (<see cref="ClientAddress"/>), whose refusals are counted.</param>
+    /// <param name="client">The caller's address (behind a proxy, the one it forwarded for), whose refusals are counted.</param>
     public async ValueTask<KeyVerdict> VerifyAsync(string secret, string client, CancellationToken cancellationToken)
     {
         if (!ApiKeys.IsWellFormed(secret))

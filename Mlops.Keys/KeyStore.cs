@@ -1,11 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Mlops.ServiceDefaults.Security;
-
-public sealed record KeyRecord(string Id, string Name, string Role, string Hint, DateTimeOffset Created, DateTimeOffset? Revoked);
-
-/// <summary>A key as it is issued: the secret is shown this once and never stored.</summary>
-public sealed record IssuedKey(KeyRecord Record, string Secret);
+namespace Mlops.Keys;
 
 /// <summary>
 /// API keys in data/keys.db, stored as hashes. The runner writes (Keys service); the gateway only reads, through

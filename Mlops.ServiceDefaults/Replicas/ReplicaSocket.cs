@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Mlops.ServiceDefaults.Replicas;
 
 /// <summary>
 /// Checked before anyone connects to a replica's unix socket: the path must be a socket itself (not a link,

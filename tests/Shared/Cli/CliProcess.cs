@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Mlops.EndToEndTests.Cli;
+namespace Mlops.Testing;
 
 /// <summary>
 /// Runs the CLI as a user does: its own build (Mlops.Cli/bin) under `dotnet`, stdout and stderr redirected (so plain

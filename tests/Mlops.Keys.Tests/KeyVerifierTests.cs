@@ -1,12 +1,10 @@
-using Mlops.ServiceDefaults.Security;
-
-namespace Mlops.Runner.Tests.Security;
+namespace Mlops.Keys.Tests;
 
 public sealed class KeyVerifierTests : IDisposable
 {
     private const string Flooder = "203.0.113.9";
     private readonly string _data = Directory.CreateTempSubdirectory("mlops-verifier-").FullName;
-    private readonly AuthOptions _options = new() { KnownKeysCached = 100, RefusedKeysCached = 100, FailuresPerMinute = 20, CacheSeconds = 60 };
+    private readonly KeyOptions _options = new() { KnownKeysCached = 100, RefusedKeysCached = 100, FailuresPerMinute = 20, CacheSeconds = 60 };
 
     public void Dispose() => Directory.Delete(_data, recursive: true);
 
@@ -84,7 +82,7 @@ public sealed class KeyVerifierTests : IDisposable
     public async Task Verify_AKeyFoundGoodBefore_IsLookedUpAgainForAThrottledClient_ANewOneIsNot()
     {
         // Nothing stays cached: every verdict on a good key is a look-up, as once its few seconds have passed.
-        var (store, verifier) = Create(new AuthOptions { KnownKeysCached = 100, RefusedKeysCached = 100, FailuresPerMinute = 20, CacheSeconds = 0 });
+        var (store, verifier) = Create(new KeyOptions { KnownKeysCached = 100, RefusedKeysCached = 100, FailuresPerMinute = 20, CacheSeconds = 0 });
         var neighbour = await store.CreateAsync("neighbour", Roles.Predictor, DateTimeOffset.UtcNow, CancellationToken.None);
         var stranger = await store.CreateAsync("stranger", Roles.Predictor, DateTimeOffset.UtcNow, CancellationToken.None);
         Assert.NotNull((await verifier.VerifyAsync(neighbour.Secret, Flooder, CancellationToken.None)).Key);
@@ -102,7 +100,7 @@ public sealed class KeyVerifierTests : IDisposable
         Assert.Equal(before + 1, store.Lookups);
     }
 
-    private (KeyStore Store, KeyVerifier Verifier) Create(AuthOptions? options = null)
+    private (KeyStore Store, KeyVerifier Verifier) Create(KeyOptions? options = null)
     {
         var store = new KeyStore(_data);
         options ??= _options;

@@ -1,11 +1,11 @@
-namespace Mlops.ServiceDefaults.Security;
+namespace Mlops.Keys;
 
 /// <summary>
-/// Counts refused keys per client address in one-minute windows: past <see cref="AuthOptions.FailuresPerMinute"/>
+/// Counts refused keys per client address in one-minute windows: past <see cref="KeyOptions.FailuresPerMinute"/>
 /// a client's unknown keys are answered 429 without a look-up, so guessing keys (or flooding with made-up ones)
 /// costs the guesser, not the key store. A key already known good is still accepted from that client.
 /// </summary>
-public sealed class FailedAuthentications(AuthOptions options, TimeProvider clock)
+public sealed class FailedAuthentications(KeyOptions options, TimeProvider clock)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 

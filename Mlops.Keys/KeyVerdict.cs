@@ -1,4 +1,4 @@
-namespace Mlops.ServiceDefaults.Security;
+namespace Mlops.Keys;
 
 /// <summary>What a bearer secret turned out to be: a key, a refusal, or a refusal unheard because its client guessed too often.</summary>
 public sealed record KeyVerdict(KeyRecord? Key, TimeSpan? RetryAfter = null)

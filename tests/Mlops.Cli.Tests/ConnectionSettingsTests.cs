@@ -1,9 +1,6 @@
-extern alias cli;
+using Mlops.Cli.Connection;
 
-using cli::Mlops.Cli;
-using cli::Mlops.Cli.Connection;
-
-namespace Mlops.EndToEndTests.Cli;
+namespace Mlops.Cli.Tests;
 
 /// <summary>Where the CLI connects and which key it sends: flags, then the environment, then the repository it runs in.</summary>
 public sealed class ConnectionSettingsTests : IDisposable

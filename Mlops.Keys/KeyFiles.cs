@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Mlops.ServiceDefaults.Security;
+namespace Mlops.Keys;
 
 /// <summary>
 /// Secrets kept as files under data/secrets (folder 0700, files 0600): the first admin key, and the gateway's
