@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf.WellKnownTypes;
-using Mlops.Runner.Grpc;
+using Mlops.ServiceDefaults.Protobuf;
 
 namespace Mlops.Runner.Tests;
 
