@@ -93,7 +93,7 @@ public sealed class LoadReporter(
     /// <summary>Per endpoint: in flight and waiting, in flight per replica (draining ones included: that is what lets them go), and the replicas cut off.</summary>
     private LoadReport Report(IReadOnlyList<(string Endpoint, string ReplicaId, string Reason)> cut)
     {
-        var loads = directory.Routes.ToDictionary(r => r.Name, r => new EndpointLoad { Name = r.Name }, StringComparer.Ordinal);
+        var loads = directory.Tables.ToDictionary(r => r.Name, r => new EndpointLoad { Name = r.Name }, StringComparer.Ordinal);
         EndpointLoad For(string name) => loads.TryGetValue(name, out var load) ? load : loads[name] = new EndpointLoad { Name = name };
         foreach (var (name, count) in _room.ByEndpoint())
         {

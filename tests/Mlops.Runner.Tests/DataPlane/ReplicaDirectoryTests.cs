@@ -37,7 +37,7 @@ public sealed class ReplicaDirectoryTests : IDisposable
                 await directory.Changed.WaitAsync(Bound);
             }
 
-            Assert.Equal(["b"], directory.Routes.Select(r => r.Name));
+            Assert.Equal(["b"], directory.Tables.Select(r => r.Name));
         }
         finally
         {
