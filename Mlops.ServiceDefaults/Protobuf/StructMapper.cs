@@ -137,12 +137,24 @@ public static class StructMapper
     }
 
     /// <summary>
-    /// A JSON number as a double: parsed text (System.Text.Json reads only finite doubles), a double made in code
-    /// as it is, anything else (a long, a decimal) as protobuf's parser reads its text, to the nearest double.
+    /// A JSON number as a double, as protobuf's parser reads it: parsed text to the nearest double, refused beyond a
+    /// double's range; a double made in code as it is (NaN included, for a validator to name); a long or decimal
+    /// made in code by its text.
     /// </summary>
-    private static double ToDouble(JsonValue value) =>
-        value.TryGetValue(out double number)
-        || (double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number) && double.IsFinite(number))
-            ? number
-            : throw new FormatException("a number beyond a double's range");
+    private static double ToDouble(JsonValue value)
+    {
+        if (value.TryGetValue(out JsonElement parsed))
+        {
+            return parsed.TryGetDouble(out var number) && double.IsFinite(number) ? number : throw BeyondRange();
+        }
+
+        if (value.TryGetValue(out double made))
+        {
+            return made;
+        }
+
+        return double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var text) && double.IsFinite(text) ? text : throw BeyondRange();
+    }
+
+    private static FormatException BeyondRange() => new("a number beyond a double's range");
 }

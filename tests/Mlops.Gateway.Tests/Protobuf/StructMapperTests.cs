@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Google.Protobuf.WellKnownTypes;
 using Mlops.ServiceDefaults.Protobuf;
 
-namespace Mlops.Runner.Tests;
+namespace Mlops.Gateway.Tests.Protobuf;
 
 public sealed class StructMapperTests
 {
