@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Mlops.Gateway.Diagnostics;
 using Mlops.Gateway.Forwarding;
 using Mlops.V1;
 using OpenTelemetry;
@@ -80,8 +81,8 @@ public sealed class LoadReporter(
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // A runner restarting is routine; a refused key (or anything else) means scaling has stopped.
-                logger.Log(ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded ? LogLevel.Debug : LogLevel.Warning,
-                    "Load report not delivered ({Status}: {Detail}); the next one carries the same", ex.StatusCode, ex.Status.Detail);
+                logger.LoadReportNotDelivered(ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded ? LogLevel.Debug : LogLevel.Warning,
+                    ex.StatusCode, ex.Status.Detail);
             }
             catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
             {

@@ -72,7 +72,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("The endpoint watch stream ended ({Status}); reconnecting in {Delay} ms", ex.StatusCode, delay.TotalMilliseconds);
+                logger.WatchEnded(ex.StatusCode, delay.TotalMilliseconds);
             }
             catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
