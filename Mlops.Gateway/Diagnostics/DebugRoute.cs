@@ -56,7 +56,7 @@ public static class DebugRoute
                 ["image_built"] = f.ImageBuilt,
                 ["manifest_error"] = f.ManifestError.Length == 0 ? null : f.ManifestError,
             }).ToArray()),
-            // The data plane's own view: what each endpoint tables to now, and what is in flight there.
+            // The data plane's own view: what each endpoint routes to now, and what is in flight there.
             ["serving"] = new JsonObject
             {
                 ["watching"] = directory.Connected,
