@@ -119,6 +119,20 @@ public sealed class ServingRouteTests(GatewayHost gateway) : IClassFixture<Gatew
         Assert.Equal("setosa", Assert.Single(response.Predictions).StructValue.Fields["class"].StringValue);
     }
 
+    [Fact]
+    public async Task TranscodedPredict_PostV1EndpointsPredict_ReachesTheReplicaAsInstancesAndAnswersPredictions()
+    {
+        using var client = gateway.Client(Roles.Predictor);
+
+        using var response = await client.PostAsync($"/v1/endpoints/{GatewayHost.Endpoint}:predict", Json($$"""{"instances":[{{Flower}}, {"petal": 1e-7}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($$"""{"instances":[{{Flower}},{"petal":1E-07}]}""", gateway.Replica.LastBody);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("iris-1", body["replicaId"]!.GetValue<string>());
+        Assert.Equal(2, body["predictions"]!.AsArray().Count);
+    }
+
     [Theory]
     [InlineData(double.NaN, "nope", StatusCode.InvalidArgument)]
     [InlineData(1, "nope", StatusCode.NotFound)]
