@@ -14,7 +14,7 @@ public static class GatewayServiceExtensions
     public const string DefaultRunnerAddress = "http://127.0.0.1:5081";
 
     /// <summary>
-    /// Largest request body on any endpoint (a batch of 10,000 flowers is about 300 kB). Bodies are read to
+    /// Largest request body on any route (a batch of 10,000 flowers is about 300 kB). Bodies are read to
     /// this limit and refused with 413 before any parsing: a JSON tree is many times its text.
     /// </summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;

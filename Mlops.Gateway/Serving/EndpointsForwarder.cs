@@ -1,11 +1,10 @@
 using Mlops.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Mlops.Gateway.Forwarding;
+using Mlops.ServiceDefaults.Protobuf;
 using Mlops.V1;
-using System.Text.Json.Nodes;
 
 namespace Mlops.Gateway.Serving;
 
@@ -41,18 +40,30 @@ public sealed class EndpointsForwarder(V1.Endpoints.EndpointsClient endpoints, P
     {
         try
         {
-            // The instances go out as protobuf's JSON, written once; no tree in between. JSON has no NaN: refused here.
+            // The instances are written straight into the body; no tree, no text in between. JSON has no NaN: refused here.
             NonFinite(request.Instances, "instances");
-            var body = PredictionRouter.InstancesBody(request.Instances.Count,
-                writer => writer.WriteRawValue(JsonFormatter.Default.Format(new ListValue { Values = { request.Instances } }), skipInputValidation: true));
+            var body = PredictionRouter.InstancesBody(request.Instances.Count, writer => StructMapper.Write(writer, request.Instances));
             var prediction = await router.PredictAsync(request.Endpoint, CallerKey.Of(context.GetHttpContext().User), body, "mlops-grpc", context.CancellationToken);
             var response = new PredictResponse { ModelName = prediction.ModelName, ModelVersion = prediction.ModelVersion, ReplicaId = prediction.ReplicaId };
-            response.Predictions.AddRange(ListValue.Parser.ParseJson(prediction.Predictions.ToJsonString()).Values);
+            response.Predictions.AddRange(Predictions(prediction));
             return response;
         }
         catch (ServingException ex)
         {
             throw ex.ToRpcException();
+        }
+    }
+
+    /// <summary>A replica is a peer: a number protobuf cannot carry (beyond a double's range) is its fault, a 502.</summary>
+    private static Value[] Predictions(Prediction prediction)
+    {
+        try
+        {
+            return StructMapper.ToValues(prediction.Predictions);
+        }
+        catch (FormatException ex)
+        {
+            throw new ServingException(StatusCodes.Status502BadGateway, StatusCode.Internal, $"replica {prediction.ReplicaId} answered {ex.Message}");
         }
     }
 

@@ -23,14 +23,14 @@ public sealed class InferenceService(ReplicaDirectory directory, PredictionRoute
 
     [Authorize(Policy = Permissions.Predict)]
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
-        Task.FromResult(new ModelReadyResponse { Ready = Route(request.Name).Replicas.Count > 0 });
+        Task.FromResult(new ModelReadyResponse { Ready = Table(request.Name).Replicas.Count > 0 });
 
     [Authorize(Policy = Permissions.Predict)]
     public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
-        var route = Route(request.Name);
-        var response = new ModelMetadataResponse { Name = route.Name, Platform = "mlops" };
-        response.Versions.AddRange(V2Tensors.Versions(route));
+        var table = Table(request.Name);
+        var response = new ModelMetadataResponse { Name = table.Name, Platform = "mlops" };
+        response.Versions.AddRange(V2Tensors.Versions(table));
         response.Inputs.AddRange(V2Tensors.Inputs.Select(Metadata));
         response.Outputs.AddRange(V2Tensors.Outputs.Select(Metadata));
         return Task.FromResult(response);
@@ -62,11 +62,11 @@ public sealed class InferenceService(ReplicaDirectory directory, PredictionRoute
         }
     }
 
-    private EndpointRoute Route(string name)
+    private ReplicaTable Table(string name)
     {
         try
         {
-            return router.Route(name);
+            return router.Table(name);
         }
         catch (ServingException ex)
         {

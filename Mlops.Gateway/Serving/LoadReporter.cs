@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Mlops.Gateway.Diagnostics;
 using Mlops.Gateway.Forwarding;
 using Mlops.V1;
 using OpenTelemetry;
@@ -80,8 +81,8 @@ public sealed class LoadReporter(
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // A runner restarting is routine; a refused key (or anything else) means scaling has stopped.
-                logger.Log(ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded ? LogLevel.Debug : LogLevel.Warning,
-                    "Load report not delivered ({Status}: {Detail}); the next one carries the same", ex.StatusCode, ex.Status.Detail);
+                logger.LoadReportNotDelivered(ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded ? LogLevel.Debug : LogLevel.Warning,
+                    ex.StatusCode, ex.Status.Detail);
             }
             catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
             {
@@ -93,7 +94,7 @@ public sealed class LoadReporter(
     /// <summary>Per endpoint: in flight and waiting, in flight per replica (draining ones included: that is what lets them go), and the replicas cut off.</summary>
     private LoadReport Report(IReadOnlyList<(string Endpoint, string ReplicaId, string Reason)> cut)
     {
-        var loads = directory.Routes.ToDictionary(r => r.Name, r => new EndpointLoad { Name = r.Name }, StringComparer.Ordinal);
+        var loads = directory.Tables.ToDictionary(r => r.Name, r => new EndpointLoad { Name = r.Name }, StringComparer.Ordinal);
         EndpointLoad For(string name) => loads.TryGetValue(name, out var load) ? load : loads[name] = new EndpointLoad { Name = name };
         foreach (var (name, count) in _room.ByEndpoint())
         {

@@ -92,16 +92,16 @@ public sealed class PredictionRouter(
             for (var attempt = 1; ; attempt++)
             {
                 // The replica's slot is taken here and given back below.
-                var (route, replica) = await AcquireAsync(endpoint, key, cancellationToken);
+                var (table, replica) = await AcquireAsync(endpoint, key, cancellationToken);
                 version = replica.ModelVersion;
                 span?.SetTag(ServingTelemetry.ReplicaId, replica.Id);
-                span?.SetTag(ServingTelemetry.ModelName, route.ModelName);
+                span?.SetTag(ServingTelemetry.ModelName, table.ModelName);
                 span?.SetTag(ServingTelemetry.ModelVersion, replica.ModelVersion);
                 try
                 {
                     var answer = await ReplicaCall.SendAsync(replica, body, Timeout, options.Value.MaxResponseBytes, reason => CutOff(replica, reason), cancellationToken);
                     outcome = "ok";
-                    return new RawPrediction(answer, route.ModelName, replica.ModelVersion, replica.Id);
+                    return new RawPrediction(answer, table.ModelName, replica.ModelVersion, replica.Id);
                 }
                 catch (Exception ex) when (attempt == 1 && ex is HttpRequestException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
                 {
@@ -138,12 +138,12 @@ public sealed class PredictionRouter(
 
     private TimeSpan Timeout => TimeSpan.FromSeconds(options.Value.PredictTimeoutSeconds);
 
-    private async Task<(EndpointRoute Route, ReplicaConnection Replica)> AcquireAsync(string endpoint, string key, CancellationToken cancellationToken)
+    private async Task<(ReplicaTable Table, ReplicaConnection Replica)> AcquireAsync(string endpoint, string key, CancellationToken cancellationToken)
     {
-        var route = Route(endpoint);
-        if (route.TryTake() is { } replica)
+        var table = Table(endpoint);
+        if (table.TryTake() is { } replica)
         {
-            return (route, replica);
+            return (table, replica);
         }
 
         // Waiting is load too: the control plane starts a replica for it (from zero, or past the target).
@@ -155,16 +155,16 @@ public sealed class PredictionRouter(
         {
             var changed = directory.Changed;
             var released = _released.Next;
-            route = Route(endpoint);
-            if (route.TryTake() is { } ready)
+            table = Table(endpoint);
+            if (table.TryTake() is { } ready)
             {
-                return (route, ready);
+                return (table, ready);
             }
 
             var left = limit - clock.Elapsed;
             if (left <= TimeSpan.Zero)
             {
-                throw new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, route.Replicas.Any(r => r.Routable)
+                throw new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, table.Replicas.Any(r => r.Routable)
                     ? $"every replica of endpoint '{endpoint}' stayed at its concurrency for {limit.TotalSeconds:0} s"
                     : $"no replica of endpoint '{endpoint}' became ready within {limit.TotalSeconds:0} s");
             }
@@ -189,8 +189,8 @@ public sealed class PredictionRouter(
         reporter.ReportSoon();
     }
 
-    /// <summary>The endpoint's route; NotFound, or Unavailable while the runner's watch is down.</summary>
-    public EndpointRoute Route(string endpoint) =>
+    /// <summary>The endpoint's replica table; NotFound, or Unavailable while the runner's watch is down.</summary>
+    public ReplicaTable Table(string endpoint) =>
         directory.Find(endpoint) ?? throw (directory.Connected
             ? ServingException.NotFound(endpoint)
             : new ServingException(StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, "the serving control plane (the runner) is not reachable"));

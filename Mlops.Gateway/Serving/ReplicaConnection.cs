@@ -40,7 +40,7 @@ public sealed class ReplicaConnection : IDisposable
     /// <summary>False once the control plane drains or removes it: no new requests go to it.</summary>
     public bool Accepting { get; set; } = true;
 
-    /// <summary>True once it hung or flooded: it takes nothing more, whatever the routes say, until the control plane replaces it.</summary>
+    /// <summary>True once it hung or flooded: it takes nothing more, whatever its replica table says, until the control plane replaces it.</summary>
     public bool Faulted { get; private set; }
 
     public bool Routable => Accepting && !Faulted;

@@ -14,18 +14,18 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, ReplicaConnection> _connections = new(StringComparer.Ordinal);
-    private Dictionary<string, EndpointRoute> _routes = new(StringComparer.Ordinal);
+    private Dictionary<string, ReplicaTable> _tables = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>True while the watch stream is up: routes are current.</summary>
+    /// <summary>True while the watch stream is up: tables are current.</summary>
     public bool Connected { get; private set; }
 
     /// <summary>Read on every prediction, without a lock: the table is replaced whole on each change, never changed in place.</summary>
-    public EndpointRoute? Find(string name) => Volatile.Read(ref _routes).GetValueOrDefault(name);
+    public ReplicaTable? Find(string name) => Volatile.Read(ref _tables).GetValueOrDefault(name);
 
-    public IReadOnlyCollection<EndpointRoute> Routes => Volatile.Read(ref _routes).Values.ToList();
+    public IReadOnlyCollection<ReplicaTable> Tables => Volatile.Read(ref _tables).Values.ToList();
 
-    /// <summary>Completes at the next change of any route.</summary>
+    /// <summary>Completes at the next change of any table.</summary>
     public Task Changed
     {
         get { lock (_sync) { return _changed.Task; } }
@@ -50,7 +50,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
                 {
                     if (change.SnapshotDone)
                     {
-                        // The replay is over: the routes are exactly what it named.
+                        // The replay is over: the tables are exactly what it named.
                         Replace(snapshot.Values);
                         Connected = true;
                         delay = TimeSpan.FromMilliseconds(200);
@@ -72,7 +72,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("The endpoint watch stream ended ({Status}); reconnecting in {Delay} ms", ex.StatusCode, delay.TotalMilliseconds);
+                logger.WatchEnded(ex.StatusCode, delay.TotalMilliseconds);
             }
             catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
@@ -90,13 +90,13 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
     {
         lock (_sync)
         {
-            var routes = new Dictionary<string, EndpointRoute>(StringComparer.Ordinal);
+            var tables = new Dictionary<string, ReplicaTable>(StringComparer.Ordinal);
             foreach (var endpoint in all)
             {
-                routes[endpoint.Name] = Route(endpoint);
+                tables[endpoint.Name] = Table(endpoint);
             }
 
-            Volatile.Write(ref _routes, routes);
+            Volatile.Write(ref _tables, tables);
 
             Collect();
         }
@@ -106,23 +106,23 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
     {
         lock (_sync)
         {
-            var routes = new Dictionary<string, EndpointRoute>(_routes, StringComparer.Ordinal);
+            var tables = new Dictionary<string, ReplicaTable>(_tables, StringComparer.Ordinal);
             if (change.Deleted)
             {
-                routes.Remove(change.Endpoint.Name);
+                tables.Remove(change.Endpoint.Name);
             }
             else
             {
-                routes[change.Endpoint.Name] = Route(change.Endpoint);
+                tables[change.Endpoint.Name] = Table(change.Endpoint);
             }
 
-            Volatile.Write(ref _routes, routes);
+            Volatile.Write(ref _tables, tables);
             Collect();
         }
     }
 
-    /// <summary>Call under the lock: the route of one endpoint, reusing the connections of replicas it had.</summary>
-    private EndpointRoute Route(V1.Endpoint endpoint)
+    /// <summary>Call under the lock: the table of one endpoint, reusing the connections of replicas it had.</summary>
+    private ReplicaTable Table(V1.Endpoint endpoint)
     {
         var ready = new List<ReplicaConnection>();
         foreach (var replica in endpoint.Replicas)
@@ -138,13 +138,13 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
             }
         }
 
-        return new EndpointRoute(endpoint.Name, endpoint.ModelName, endpoint.CanaryPercent, endpoint.State == EndpointState.Ready, ready);
+        return new ReplicaTable(endpoint.Name, endpoint.ModelName, endpoint.CanaryPercent, endpoint.State == EndpointState.Ready, ready);
     }
 
-    /// <summary>Call under the lock: stops routing to replicas no route names, closes the idle ones, wakes waiters.</summary>
+    /// <summary>Call under the lock: stops routing to replicas no table names, closes the idle ones, wakes waiters.</summary>
     private void Collect()
     {
-        var routed = _routes.Values.SelectMany(r => r.Replicas).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var routed = _tables.Values.SelectMany(r => r.Replicas).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var (id, connection) in _connections)
         {
             connection.Accepting = routed.Contains(id);
@@ -166,7 +166,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
         }
     }
 
-    /// <summary>Call under the lock: closes the connections no route uses and nothing is in flight on.</summary>
+    /// <summary>Call under the lock: closes the connections no table uses and nothing is in flight on.</summary>
     private void CloseIdle()
     {
         foreach (var (id, connection) in _connections.Where(c => !c.Value.Accepting && c.Value.InFlight == 0).ToList())

@@ -59,8 +59,8 @@ public static class ServingRoutes
         app.MapGet("/v2/health/ready", (ReplicaDirectory directory) =>
             directory.Connected ? Results.Json(new { ready = true }) : Results.Json(new { ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable)).AllowAnonymous();
         var v2 = predictions.MapGroup("/v2");
-        v2.MapGet("/models/{name}", (string name, PredictionRouter router) => WithRoute(router, name, route => Results.Json(Metadata(route))));
-        v2.MapGet("/models/{name}/ready", (string name, PredictionRouter router) => WithRoute(router, name, route => route.Replicas.Count > 0
+        v2.MapGet("/models/{name}", (string name, PredictionRouter router) => WithTable(router, name, table => Results.Json(Metadata(table))));
+        v2.MapGet("/models/{name}/ready", (string name, PredictionRouter router) => WithTable(router, name, table => table.Replicas.Count > 0
             ? Results.Json(new { name, ready = true })
             : Results.Json(new { name, ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable)));
         v2.MapPost("/models/{name}/infer", async (string name, HttpRequest request, PredictionRouter router, CancellationToken token) =>
@@ -80,11 +80,11 @@ public static class ServingRoutes
         return app;
     }
 
-    private static IResult WithRoute(PredictionRouter router, string name, Func<EndpointRoute, IResult> answer)
+    private static IResult WithTable(PredictionRouter router, string name, Func<ReplicaTable, IResult> answer)
     {
         try
         {
-            return answer(router.Route(name));
+            return answer(router.Table(name));
         }
         catch (ServingException ex)
         {
@@ -92,10 +92,10 @@ public static class ServingRoutes
         }
     }
 
-    private static JsonObject Metadata(EndpointRoute route) => new()
+    private static JsonObject Metadata(ReplicaTable table) => new()
     {
-        ["name"] = route.Name,
-        ["versions"] = new JsonArray(V2Tensors.Versions(route).Select(v => (JsonNode)v).ToArray()),
+        ["name"] = table.Name,
+        ["versions"] = new JsonArray(V2Tensors.Versions(table).Select(v => (JsonNode)v).ToArray()),
         ["platform"] = "mlops",
         ["inputs"] = Tensors(V2Tensors.Inputs),
         ["outputs"] = Tensors(V2Tensors.Outputs),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Mlops.ServiceDefaults.Telemetry;
 
 namespace Mlops.Gateway.Serving;
 
@@ -13,10 +14,8 @@ public static class ServingTelemetry
 
     public static readonly Counter<long> Predictions =
         Meter.CreateCounter<long>("mlops.predictions", "{prediction}", "Predictions by endpoint, model version and outcome");
-    // Buckets in seconds, as OpenTelemetry's http.server.request.duration has them: the SDK's defaults are for milliseconds.
-    public static readonly Histogram<double> PredictionDuration =
-        Meter.CreateHistogram("mlops.prediction.duration", "s", "Wall time of a prediction in the gateway, replica included",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10] });
+    public static readonly Histogram<double> PredictionDuration = Meter.CreateSecondsHistogram("mlops.prediction.duration",
+        "Wall time of a prediction in the gateway, replica included", [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10]);
 
     public const string Endpoint = "mlops.endpoint";
     public const string ModelName = "mlops.model_name";

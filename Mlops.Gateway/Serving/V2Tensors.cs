@@ -18,7 +18,7 @@ public static class V2Tensors
     public static readonly IReadOnlyList<TensorSpec> Outputs = [new("class", "BYTES", [-1]), new("probabilities", "FP64", [-1, -1])];
 
     /// <summary>The model versions an endpoint's replicas serve now.</summary>
-    public static IEnumerable<string> Versions(EndpointRoute route) => route.Replicas.Select(r => r.ModelVersion).Distinct();
+    public static IEnumerable<string> Versions(ReplicaTable table) => table.Replicas.Select(r => r.ModelVersion).Distinct();
 
     /// <summary>The replica contract's request from a V2 gRPC request: typed contents of the datatype's kind, or raw little-endian bytes.</summary>
     public static byte[] FromGrpc(Inference.ModelInferRequest request)

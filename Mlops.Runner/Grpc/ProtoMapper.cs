@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Mlops.ServiceDefaults.Protobuf;
 using Mlops.Runner.Containers;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Images;

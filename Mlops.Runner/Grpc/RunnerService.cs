@@ -1,3 +1,4 @@
+using Mlops.ServiceDefaults.Protobuf;
 using Mlops.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;

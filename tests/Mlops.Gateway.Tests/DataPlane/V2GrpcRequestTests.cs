@@ -1,10 +1,8 @@
-extern alias gateway;
-
 using Google.Protobuf;
-using gateway::Inference;
-using gateway::Mlops.Gateway.Serving;
+using Inference;
+using Mlops.Gateway.Serving;
 
-namespace Mlops.Runner.Tests.DataPlane;
+namespace Mlops.Gateway.Tests.DataPlane;
 
 public sealed class V2GrpcRequestTests
 {

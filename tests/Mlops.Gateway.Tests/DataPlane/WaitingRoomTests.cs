@@ -1,8 +1,6 @@
-extern alias gateway;
+using Mlops.Gateway.Serving;
 
-using gateway::Mlops.Gateway.Serving;
-
-namespace Mlops.Runner.Tests.DataPlane;
+namespace Mlops.Gateway.Tests.DataPlane;
 
 public sealed class WaitingRoomTests
 {

@@ -1,13 +1,12 @@
-extern alias gateway;
-
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
+using Mlops.Keys;
 using Mlops.ServiceDefaults.Security;
-using gateway::Mlops.Gateway.Forwarding;
-using gateway::Mlops.Gateway.Serving;
-using Wire = gateway::Mlops.V1;
+using Mlops.Gateway.Forwarding;
+using Mlops.Gateway.Serving;
+using Wire = Mlops.V1;
 
-namespace Mlops.Runner.Tests.DataPlane;
+namespace Mlops.Gateway.Tests.DataPlane;
 
 /// <summary>The gateway as a watcher: a watch the runner ends for falling behind is followed again from its snapshot.</summary>
 public sealed class ReplicaDirectoryTests : IDisposable
@@ -37,7 +36,7 @@ public sealed class ReplicaDirectoryTests : IDisposable
                 await directory.Changed.WaitAsync(Bound);
             }
 
-            Assert.Equal(["b"], directory.Routes.Select(r => r.Name));
+            Assert.Equal(["b"], directory.Tables.Select(r => r.Name));
         }
         finally
         {

@@ -6,7 +6,7 @@ namespace Mlops.Gateway.Security;
 /// GET /auth/admin: 204 for an admin's key, 401/403 otherwise. NGINX asks it (auth_request) before letting a
 /// caller through to a backend that has no keys of its own, such as MLflow's UI and API.
 /// </summary>
-public static class AdminCheckEndpoint
+public static class AdminCheckRoute
 {
     public static IEndpointRouteBuilder MapAdminCheck(this IEndpointRouteBuilder app)
     {

@@ -1,7 +1,7 @@
 namespace Mlops.Gateway.Serving;
 
 /// <summary>One endpoint's routing table: its ready replicas per track (primary, canary) and the canary's share.</summary>
-public sealed class EndpointRoute(string name, string modelName, int canaryPercent, bool ready, IReadOnlyList<ReplicaConnection> replicas)
+public sealed class ReplicaTable(string name, string modelName, int canaryPercent, bool ready, IReadOnlyList<ReplicaConnection> replicas)
 {
     public string Name { get; } = name;
 

@@ -1,9 +1,7 @@
-extern alias gateway;
-
 using System.Text;
-using gateway::Mlops.Gateway.Serving;
+using Mlops.Gateway.Serving;
 
-namespace Mlops.Runner.Tests.DataPlane;
+namespace Mlops.Gateway.Tests.DataPlane;
 
 public sealed class InstancesRequestTests
 {

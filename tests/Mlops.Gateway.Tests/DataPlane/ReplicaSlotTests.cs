@@ -1,8 +1,6 @@
-extern alias gateway;
+using Mlops.Gateway.Serving;
 
-using gateway::Mlops.Gateway.Serving;
-
-namespace Mlops.Runner.Tests.DataPlane;
+namespace Mlops.Gateway.Tests.DataPlane;
 
 public sealed class ReplicaSlotTests
 {
@@ -13,15 +11,15 @@ public sealed class ReplicaSlotTests
     {
         using var a = Replica("a", 2);
         using var b = Replica("b", 1);
-        var route = new EndpointRoute("e", "m", 0, ready: true, [a, b]);
+        var table = new ReplicaTable("e", "m", 0, ready: true, [a, b]);
 
-        var taken = Enumerable.Range(0, 3).Select(_ => route.TryTake()).ToList();
+        var taken = Enumerable.Range(0, 3).Select(_ => table.TryTake()).ToList();
 
         Assert.All(taken, Assert.NotNull);
         Assert.Equal((2, 1), (a.InFlight, b.InFlight));
-        Assert.Null(route.TryTake());
+        Assert.Null(table.TryTake());
         a.Leave();
-        Assert.Same(a, route.TryTake());
+        Assert.Same(a, table.TryTake());
     }
 
     [Fact]
@@ -29,11 +27,11 @@ public sealed class ReplicaSlotTests
     {
         using var hung = Replica("hung", 8);
         using var healthy = Replica("healthy", 8);
-        var route = new EndpointRoute("e", "m", 0, ready: true, [hung, healthy]);
+        var table = new ReplicaTable("e", "m", 0, ready: true, [hung, healthy]);
 
         hung.Fault();
 
-        Assert.All(Enumerable.Range(0, 8).Select(_ => route.TryTake()), r => Assert.Same(healthy, r));
-        Assert.Null(route.TryTake());
+        Assert.All(Enumerable.Range(0, 8).Select(_ => table.TryTake()), r => Assert.Same(healthy, r));
+        Assert.Null(table.TryTake());
     }
 }

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf.WellKnownTypes;
-using Mlops.Runner.Grpc;
+using Mlops.ServiceDefaults.Protobuf;
 
-namespace Mlops.Runner.Tests;
+namespace Mlops.Gateway.Tests.Protobuf;
 
 public sealed class StructMapperTests
 {

@@ -1,10 +1,8 @@
-extern alias gateway;
-
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using gateway::Mlops.Gateway.Serving;
+using Mlops.Gateway.Serving;
 
-namespace Mlops.Runner.Tests.DataPlane;
+namespace Mlops.Gateway.Tests.DataPlane;
 
 public sealed class V2RequestTests
 {

@@ -8,7 +8,7 @@ using Mlops.V1;
 namespace Mlops.Gateway.Diagnostics;
 
 /// <summary>GET /debug: is the runner there, which engine and registry it uses, how busy it is, which images are built.</summary>
-public static class DebugEndpoint
+public static class DebugRoute
 {
     public static IEndpointRouteBuilder MapDebug(this IEndpointRouteBuilder app)
     {
@@ -60,13 +60,13 @@ public static class DebugEndpoint
             ["serving"] = new JsonObject
             {
                 ["watching"] = directory.Connected,
-                ["endpoints"] = new JsonArray(directory.Routes.OrderBy(r => r.Name, StringComparer.Ordinal).Select(route => (JsonNode)new JsonObject
+                ["endpoints"] = new JsonArray(directory.Tables.OrderBy(r => r.Name, StringComparer.Ordinal).Select(table => (JsonNode)new JsonObject
                 {
-                    ["name"] = route.Name,
-                    ["model_name"] = route.ModelName,
-                    ["ready"] = route.Ready,
-                    ["canary_percent"] = route.CanaryPercent,
-                    ["replicas"] = new JsonArray(route.Replicas.Select(r => (JsonNode)new JsonObject
+                    ["name"] = table.Name,
+                    ["model_name"] = table.ModelName,
+                    ["ready"] = table.Ready,
+                    ["canary_percent"] = table.CanaryPercent,
+                    ["replicas"] = new JsonArray(table.Replicas.Select(r => (JsonNode)new JsonObject
                     {
                         ["id"] = r.Id,
                         ["model_version"] = r.ModelVersion,

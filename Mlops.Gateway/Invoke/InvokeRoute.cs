@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mlops.Gateway.Forwarding;
+using Mlops.ServiceDefaults.Protobuf;
 using Mlops.ServiceDefaults.Security;
 using Mlops.V1;
 
@@ -17,7 +17,7 @@ namespace Mlops.Gateway.Invoke;
 /// It exists for compatibility; it runs the same Invoke RPC as /v1/functions/{function}:invoke and only
 /// reshapes its stream into one answer. Always JSON; execution_time covers the whole call, build included.
 /// </summary>
-public static class InvokeEndpoint
+public static class InvokeRoute
 {
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
@@ -64,9 +64,9 @@ public static class InvokeEndpoint
         Struct parsed;
         try
         {
-            parsed = parameters is null ? new Struct() : Struct.Parser.ParseJson(parameters.ToJsonString());
+            parsed = parameters is null ? new Struct() : StructMapper.ToStruct(parameters.AsObject());
         }
-        catch (InvalidJsonException ex)
+        catch (FormatException ex)
         {
             // Valid JSON that protobuf cannot carry, e.g. a number beyond a double's range.
             return Error(StatusCodes.Status400BadRequest, $"'parameters' cannot be read: {ex.Message}");
@@ -116,7 +116,7 @@ public static class InvokeEndpoint
             return Error(StatusOf(ex, completed), MessageOf(ex));
         }
 
-        var data = result is null ? new JsonObject() : JsonNode.Parse(JsonFormatter.Default.Format(result.Data))!;
+        var data = StructMapper.ToJson(result?.Data) ?? new JsonObject();
         return Results.Json(new JsonObject
         {
             ["status"] = "success",
