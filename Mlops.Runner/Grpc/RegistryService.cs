@@ -1,7 +1,6 @@
 using Mlops.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
-using Mlops.Runner.Functions;
 using Mlops.Runner.Registry;
 using Mlops.V1;
 
@@ -10,9 +9,6 @@ namespace Mlops.Runner.Grpc;
 /// <summary>The Registry API over whichever backend is configured; errors are mapped by <see cref="ErrorInterceptor"/>.</summary>
 public sealed class RegistryService(IModelRegistry registry) : V1.Registry.RegistryBase
 {
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 1000;
-
     [Authorize(Policy = Permissions.Read)]
     public override async Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
@@ -62,13 +58,8 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
     [Authorize(Policy = Permissions.Read)]
     public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
     {
-        if (request.PageSize is < 0 or > MaxPageSize)
-        {
-            throw RunnerException.InvalidArgument("page_size", $"must be between 0 and {MaxPageSize}");
-        }
-
-        var experiment = string.IsNullOrEmpty(request.Experiment) ? null : FunctionName.Validate(request.Experiment, "experiment");
-        var runs = await registry.ListRunsAsync(experiment, request.PageSize == 0 ? DefaultPageSize : request.PageSize, context.CancellationToken);
+        var pageSize = RequestFields.PageSize(request.PageSize);
+        var runs = await registry.ListRunsAsync(RequestFields.OptionalName(request.Experiment, "experiment"), pageSize, context.CancellationToken);
         var response = new ListRunsResponse();
         response.Runs.AddRange(runs.Select(run => RegistryMapper.ToProto(run, [])));
         return response;
