@@ -77,6 +77,10 @@ public static class RunnerServiceExtensions
         services.AddHttpClient(InvocationCallbacks.ClientName).RemoveAllResilienceHandlers()
             .ConfigurePrimaryHttpMessageHandler(sp => CallbackAddresses.CreateHandler(sp.GetRequiredService<IOptions<RunnerOptions>>().Value));
 #pragma warning restore EXTEXP0001
+        services.AddSingleton<InvocationAdmission>();
+        services.AddSingleton<InvocationPreparation>();
+        services.AddSingleton<InvocationContainers>();
+        services.AddSingleton<InvocationCompletion>();
         services.AddSingleton<InvocationConductor>();
         services.AddSingleton<StatusReporter>();
         // After the detached runs' host and the janitor: what an earlier runner accepted and never started runs now.
