@@ -83,6 +83,7 @@ public static class RunnerServiceExtensions
         services.AddSingleton<InvocationCompletion>();
         services.AddSingleton<InvocationConductor>();
         services.AddSingleton<StatusReporter>();
+        services.AddSingleton<ModelVersions>();
         // After the detached runs' host and the janitor: what an earlier runner accepted and never started runs now.
         services.AddHostedService<QueuedInvocations>();
         services.AddHostedService<LogRetention>();
