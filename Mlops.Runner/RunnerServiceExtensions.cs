@@ -11,6 +11,7 @@ using Mlops.Runner.Invocations;
 using Mlops.Runner.Keys;
 using Mlops.Runner.Recovery;
 using Mlops.Runner.Registry;
+using Mlops.Runner.Reporting;
 using Mlops.ServiceDefaults.Security;
 
 namespace Mlops.Runner;
@@ -31,6 +32,7 @@ public static class RunnerServiceExtensions
                 runner.DataPath = Resolve(runner.DataPath);
             });
         services.AddOptions<ContainerOptions>().BindConfiguration(ContainerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<ContainerOptions>, EngineAddressFallback>();
         services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RunnerOptions>, RunnerOptionsValidator>();
         services.AddSingleton<IValidateOptions<ContainerOptions>, ContainerOptionsValidator>();
@@ -75,7 +77,13 @@ public static class RunnerServiceExtensions
         services.AddHttpClient(InvocationCallbacks.ClientName).RemoveAllResilienceHandlers()
             .ConfigurePrimaryHttpMessageHandler(sp => CallbackAddresses.CreateHandler(sp.GetRequiredService<IOptions<RunnerOptions>>().Value));
 #pragma warning restore EXTEXP0001
+        services.AddSingleton<InvocationAdmission>();
+        services.AddSingleton<InvocationPreparation>();
+        services.AddSingleton<InvocationContainers>();
+        services.AddSingleton<InvocationCompletion>();
         services.AddSingleton<InvocationConductor>();
+        services.AddSingleton<StatusReporter>();
+        services.AddSingleton<ModelVersions>();
         // After the detached runs' host and the janitor: what an earlier runner accepted and never started runs now.
         services.AddHostedService<QueuedInvocations>();
         services.AddHostedService<LogRetention>();

@@ -21,7 +21,7 @@ public sealed class ContainerJanitor(
     {
         try
         {
-            logger.EngineConnected(await engine.VersionAsync(cancellationToken), engine.Endpoint);
+            logger.EngineConnected((await engine.VersionAsync(cancellationToken)).ToString(), engine.Address);
             // Before the runner takes calls, so that nothing left from before competes for memory.
             await SweepAsync(cancellationToken);
         }

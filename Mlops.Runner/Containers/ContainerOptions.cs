@@ -6,8 +6,8 @@ public sealed class ContainerOptions
 {
     public const string SectionName = "Containers";
 
-    /// <summary>Docker engine endpoint; empty means DOCKER_HOST, then the local unix socket.</summary>
-    public string? DockerEndpoint { get; set; }
+    /// <summary>The Docker engine's address (unix:// or tcp://); empty means DOCKER_HOST, then the local unix socket.</summary>
+    public string? EngineAddress { get; set; }
 
     /// <summary>uid:gid every function runs as, whatever its image says: never root.</summary>
     [Required, RegularExpression("^[1-9][0-9]{0,9}:[1-9][0-9]{0,9}$")]

@@ -23,10 +23,10 @@ internal static class DockerClientFactory
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, "Newtonsoft.Json.Utilities.DictionaryWrapper`2", "Newtonsoft.Json")]
     public static IDockerClient Create(ContainerOptions options)
     {
-        var endpoint = options.DockerEndpoint is { Length: > 0 } configured
+        var address = options.EngineAddress is { Length: > 0 } configured
             ? configured
             : Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock";
         // No API version: the client then speaks the engine's own (1.41 on Debian's docker.io); asking for newer is a 400.
-        return new DockerClientConfiguration(new Uri(endpoint)).CreateClient();
+        return new DockerClientConfiguration(new Uri(address)).CreateClient();
     }
 }

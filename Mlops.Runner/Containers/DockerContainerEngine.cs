@@ -12,12 +12,12 @@ namespace Mlops.Runner.Containers;
 public sealed class DockerContainerEngine(IDockerClient docker, IOptions<ContainerOptions> options, IOptions<RunnerOptions> runnerOptions)
     : IContainerEngine
 {
-    public string Endpoint => docker.Configuration.EndpointBaseUri.ToString();
+    public string Address => docker.Configuration.EndpointBaseUri.ToString();
 
-    public Task<string> VersionAsync(CancellationToken cancellationToken) => Engine(async () =>
+    public Task<EngineVersion> VersionAsync(CancellationToken cancellationToken) => Engine(async () =>
     {
         var version = await docker.System.GetVersionAsync(cancellationToken);
-        return $"{version.Version} (API {version.APIVersion})";
+        return new EngineVersion(version.Version, version.APIVersion);
     });
 
     public Task<string> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken) => Engine(async () =>

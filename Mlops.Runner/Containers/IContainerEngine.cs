@@ -8,10 +8,10 @@ namespace Mlops.Runner.Containers;
 public interface IContainerEngine
 {
     /// <summary>Where the engine is, for messages and logs.</summary>
-    string Endpoint { get; }
+    string Address { get; }
 
-    /// <summary>The engine's version, for the start-up log.</summary>
-    Task<string> VersionAsync(CancellationToken cancellationToken);
+    /// <summary>The engine's version, for the start-up log and the runner's status.</summary>
+    Task<EngineVersion> VersionAsync(CancellationToken cancellationToken);
 
     /// <summary>Creates the container, hardened and labelled as this runner's; returns its id.</summary>
     Task<string> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken);

@@ -50,8 +50,8 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Warning, "Could not remove leftover container {ContainerId}")]
     public static partial void OrphanRemoveFailed(this ILogger logger, Exception exception, string containerId);
 
-    [LoggerMessage(21, LogLevel.Information, "Docker engine {Version} at {Endpoint}")]
-    public static partial void EngineConnected(this ILogger logger, string version, string endpoint);
+    [LoggerMessage(21, LogLevel.Information, "Docker engine {Version} at {EngineAddress}")]
+    public static partial void EngineConnected(this ILogger logger, string version, string engineAddress);
 
     [LoggerMessage(30, LogLevel.Debug, "Replica {ReplicaId}: {Line}")]
     public static partial void ReplicaOutput(this ILogger logger, string replicaId, string line);

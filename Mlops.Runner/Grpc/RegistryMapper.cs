@@ -20,8 +20,9 @@ internal static class RegistryMapper
         return message;
     }
 
-    public static V1.ModelVersion ToProto(ModelVersion version, IReadOnlyDictionary<string, double> metrics)
+    public static V1.ModelVersion ToProto(ModelVersions.WithMetrics listed)
     {
+        var (version, metrics) = listed;
         var message = new V1.ModelVersion
         {
             Name = version.Name,

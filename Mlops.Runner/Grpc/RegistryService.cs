@@ -1,25 +1,17 @@
 using Mlops.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
-using Mlops.Runner.Functions;
 using Mlops.Runner.Registry;
 using Mlops.V1;
 
 namespace Mlops.Runner.Grpc;
 
 /// <summary>The Registry API over whichever backend is configured; errors are mapped by <see cref="ErrorInterceptor"/>.</summary>
-public sealed class RegistryService(IModelRegistry registry) : V1.Registry.RegistryBase
+public sealed class RegistryService(IModelRegistry registry, ModelVersions versions) : V1.Registry.RegistryBase
 {
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 1000;
-
     [Authorize(Policy = Permissions.Read)]
-    public override async Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
-    {
-        var response = new ListModelsResponse();
-        response.Models.AddRange((await registry.ListModelsAsync(context.CancellationToken)).Select(RegistryMapper.ToProto));
-        return response;
-    }
+    public override async Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context) =>
+        new() { Models = { (await registry.ListModelsAsync(context.CancellationToken)).Select(RegistryMapper.ToProto) } };
 
     [Authorize(Policy = Permissions.Read)]
     public override async Task<V1.RegisteredModel> GetModel(GetModelRequest request, ServerCallContext context) =>
@@ -28,14 +20,8 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
     [Authorize(Policy = Permissions.Read)]
     public override async Task<ListModelVersionsResponse> ListModelVersions(ListModelVersionsRequest request, ServerCallContext context)
     {
-        var versions = await registry.ListVersionsAsync(RegistryNames.Model(request.Name, "name"), context.CancellationToken);
-        var response = new ListModelVersionsResponse();
-        foreach (var version in versions)
-        {
-            response.Versions.Add(await WithMetricsAsync(version, context.CancellationToken));
-        }
-
-        return response;
+        var listed = await versions.ListAsync(RegistryNames.Model(request.Name, "name"), context.CancellationToken);
+        return new ListModelVersionsResponse { Versions = { listed.Select(RegistryMapper.ToProto) } };
     }
 
     [Authorize(Policy = Permissions.Admin)]
@@ -48,8 +34,7 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
             throw RunnerException.InvalidArgument("version", "must be a version number (1 or more)");
         }
 
-        await registry.SetAliasAsync(name, alias, request.Version, context.CancellationToken);
-        return await WithMetricsAsync(await registry.GetVersionAsync(name, request.Version, context.CancellationToken), context.CancellationToken);
+        return RegistryMapper.ToProto(await versions.SetAliasAsync(name, alias, request.Version, context.CancellationToken));
     }
 
     [Authorize(Policy = Permissions.Admin)]
@@ -62,16 +47,9 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
     [Authorize(Policy = Permissions.Read)]
     public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
     {
-        if (request.PageSize is < 0 or > MaxPageSize)
-        {
-            throw RunnerException.InvalidArgument("page_size", $"must be between 0 and {MaxPageSize}");
-        }
-
-        var experiment = string.IsNullOrEmpty(request.Experiment) ? null : FunctionName.Validate(request.Experiment, "experiment");
-        var runs = await registry.ListRunsAsync(experiment, request.PageSize == 0 ? DefaultPageSize : request.PageSize, context.CancellationToken);
-        var response = new ListRunsResponse();
-        response.Runs.AddRange(runs.Select(run => RegistryMapper.ToProto(run, [])));
-        return response;
+        var pageSize = RequestFields.PageSize(request.PageSize);
+        var runs = await registry.ListRunsAsync(RequestFields.OptionalName(request.Experiment, "experiment"), pageSize, context.CancellationToken);
+        return new ListRunsResponse { Runs = { runs.Select(run => RegistryMapper.ToProto(run, [])) } };
     }
 
     [Authorize(Policy = Permissions.Read)]
@@ -81,11 +59,4 @@ public sealed class RegistryService(IModelRegistry registry) : V1.Registry.Regis
         var run = await registry.GetRunAsync(id, context.CancellationToken);
         return RegistryMapper.ToProto(run, await registry.ListArtifactsAsync(id, "", context.CancellationToken));
     }
-
-    /// <summary>
-    /// A version with its run's metrics, whichever call answers with it: neither backend keeps metrics on a
-    /// version (MLflow has none there), so they always come from the run.
-    /// </summary>
-    private async Task<V1.ModelVersion> WithMetricsAsync(Registry.ModelVersion version, CancellationToken cancellationToken) =>
-        RegistryMapper.ToProto(version, (await registry.GetRunAsync(version.RunId, cancellationToken)).Metrics);
 }

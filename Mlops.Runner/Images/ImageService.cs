@@ -21,7 +21,6 @@ public sealed class ImageService(
     private readonly Lock _sync = new();
     private readonly Dictionary<string, BuildJob> _builds = new(StringComparer.Ordinal);
 
-    /// <summary>The tag the function's current contents build to, and whether that image exists.</summary>
     public async Task<(string Tag, bool Exists)> DescribeAsync(FunctionManifest function, CancellationToken cancellationToken)
     {
         var (_, _, tag) = await CurrentContentsAsync(function, cancellationToken);

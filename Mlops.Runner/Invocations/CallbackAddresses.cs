@@ -44,25 +44,25 @@ public static class CallbackAddresses
         return null;
     }
 
-    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, RunnerOptions options, CancellationToken cancellationToken)
+    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint target, RunnerOptions options, CancellationToken cancellationToken)
     {
-        var addresses = IPAddress.TryParse(endPoint.Host.Trim('[', ']'), out var literal)
+        var addresses = IPAddress.TryParse(target.Host.Trim('[', ']'), out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
+            : await Dns.GetHostAddressesAsync(target.Host, cancellationToken);
         foreach (var address in addresses)
         {
             if (Refusal(address, options) is { } why)
             {
                 // Every address checked, not only the first: the socket may fall back to any of them.
                 throw new HttpRequestException(HttpRequestError.ConnectionError,
-                    $"the callback host '{Bounded.Text(endPoint.Host, Bounded.NameLength)}' resolves to {address}, which is {why}");
+                    $"the callback host '{Bounded.Text(target.Host, Bounded.NameLength)}' resolves to {address}, which is {why}");
             }
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, endPoint.Port, cancellationToken);
+            await socket.ConnectAsync(addresses, target.Port, cancellationToken);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch

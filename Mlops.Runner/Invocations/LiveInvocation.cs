@@ -20,6 +20,7 @@ public sealed class LiveInvocation : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private InvocationOutcome? _outcome;
+    private ImageReady? _image;
 
     internal LiveInvocation(
         InvocationRecord record, InvocationLogFile log, InvocationStore store, InvocationFeeds feeds, Activity? activity, TimeProvider time, ILogger logger)
@@ -41,6 +42,9 @@ public sealed class LiveInvocation : IAsyncDisposable
     public Activity? Activity { get; }
 
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
+
+    /// <summary>The image it runs, once resolved.</summary>
+    public ImageReady Image => _image ?? throw new InvalidOperationException("the invocation's image is not resolved yet");
 
     /// <summary>The function's last non-blank stderr line: what a crash's error message quotes.</summary>
     public string? LastErrorLine { get; private set; }
@@ -66,6 +70,7 @@ public sealed class LiveInvocation : IAsyncDisposable
     /// <summary>The invocation has its image and runs from now on; <paramref name="queued"/> is how long it waited for a slot.</summary>
     public void ImageResolved(ImageReady image, TimeSpan queued)
     {
+        _image = image;
         Activity?.SetTag(RunnerTelemetry.FaasColdstart, !image.CacheHit);
         Activity?.SetTag(RunnerTelemetry.ContainerImageName, image.Tag);
         Update(record => record with

@@ -175,7 +175,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task EngineDownAtStart_TheRunnerStartsDegraded_SaysWhy_AndRefusesInvocationsWithUnavailable()
     {
-        await using var runner = await RunnerProcess.StartAsync(settings: new Dictionary<string, string> { ["Containers:DockerEndpoint"] = "unix:///nonexistent/docker.sock" });
+        await using var runner = await RunnerProcess.StartAsync(settings: new Dictionary<string, string> { ["Containers:EngineAddress"] = "unix:///nonexistent/docker.sock" });
         using var channel = runner.Channel();
         var client = new Mlops.V1.Runner.RunnerClient(channel);
         using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };

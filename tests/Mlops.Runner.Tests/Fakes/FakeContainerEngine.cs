@@ -14,7 +14,7 @@ internal sealed class FakeContainerEngine : IContainerEngine
     private readonly Dictionary<string, Container> _containers = new(StringComparer.Ordinal);
     private int _created;
 
-    public string Endpoint => "fake://engine";
+    public string Address => "fake://engine";
 
     /// <summary>Runs as the container starts, with its spec: writes what the function leaves in its output, say.</summary>
     public Action<ContainerSpec>? OnStart { get; set; }
@@ -27,6 +27,9 @@ internal sealed class FakeContainerEngine : IContainerEngine
 
     /// <summary>The container never exits on its own: only a kill or a forced removal ends it.</summary>
     public bool RunsUntilKilled { get; set; }
+
+    /// <summary>The engine cannot be reached: asking its version fails so.</summary>
+    public Exception? VersionFailure { get; set; }
 
     public Exception? CreateFailure { get; set; }
 
@@ -54,7 +57,8 @@ internal sealed class FakeContainerEngine : IContainerEngine
         get { lock (_sync) { return _containers.Keys.ToList(); } }
     }
 
-    public Task<string> VersionAsync(CancellationToken cancellationToken) => Task.FromResult("fake 1.0");
+    public Task<EngineVersion> VersionAsync(CancellationToken cancellationToken) =>
+        VersionFailure is { } failure ? Task.FromException<EngineVersion>(failure) : Task.FromResult(new EngineVersion("fake 1.0", "1.41"));
 
     public Task<string> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
@@ -130,7 +134,7 @@ internal sealed class FakeContainerEngine : IContainerEngine
         if (KillFailures > 0)
         {
             KillFailures--;
-            throw new RunnerException(ErrorKind.Unavailable, $"the Docker engine at {Endpoint} answered 500: tried to kill container, but did not receive an exit event");
+            throw new RunnerException(ErrorKind.Unavailable, $"the Docker engine at {Address} answered 500: tried to kill container, but did not receive an exit event");
         }
 
         Kills++;
@@ -144,7 +148,7 @@ internal sealed class FakeContainerEngine : IContainerEngine
         if (RemoveFailures > 0)
         {
             RemoveFailures--;
-            throw new RunnerException(ErrorKind.Unavailable, $"the Docker engine at {Endpoint} answered 500: removal of container {nameOrId} is already in progress");
+            throw new RunnerException(ErrorKind.Unavailable, $"the Docker engine at {Address} answered 500: removal of container {nameOrId} is already in progress");
         }
 
         Container? removed;

@@ -12,10 +12,18 @@ internal sealed class FakeImageResolver : IImageResolver
 
     public RunnerException? BuildFailure { get; set; }
 
+    /// <summary>Functions whose folder cannot be built at all (no Dockerfile, say): describing them fails so.</summary>
+    public Dictionary<string, RunnerException> Unbuildable { get; } = new(StringComparer.Ordinal);
+
+    public Task<(string Tag, bool Exists)> DescribeAsync(FunctionManifest function, CancellationToken cancellationToken) =>
+        Unbuildable.TryGetValue(function.Name, out var failure)
+            ? Task.FromException<(string, bool)>(failure)
+            : Task.FromResult((Tag(function), BuildLines.Count == 0));
+
     public async IAsyncEnumerable<ImageEvent> EnsureAsync(FunctionManifest function, bool measureLayers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
-        var tag = $"mlops.test/{function.Name}:0123456789abcdef";
+        var tag = Tag(function);
         if (BuildLines.Count > 0 || BuildFailure is not null)
         {
             yield return new ImageBuildStarted(tag);
@@ -32,4 +40,6 @@ internal sealed class FakeImageResolver : IImageResolver
 
         yield return new ImageReady(tag, "sha256:feed", 1024, CacheHit: BuildLines.Count == 0, TimeSpan.FromMilliseconds(1));
     }
+
+    private static string Tag(FunctionManifest function) => $"mlops.test/{function.Name}:0123456789abcdef";
 }

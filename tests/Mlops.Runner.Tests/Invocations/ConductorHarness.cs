@@ -41,20 +41,15 @@ internal sealed class ConductorHarness : IAsyncDisposable
 
         Store = new InvocationStore(options, NullLogger<InvocationStore>.Instance);
         Runtime = new FunctionRuntime(Engine, Live, containerOptions, time, NullLogger<FunctionContainer>.Instance);
+        var models = new ModelBinder(registry, new ModelCache(registry, new ModelDigests(options), options, time, NullLogger<ModelCache>.Instance), catalog);
+        var callbacks = new InvocationCallbacks(new PlainHttpClients(), options, NullLogger<InvocationCallbacks>.Instance);
         Conductor = new InvocationConductor(
-            catalog,
-            new ModelBinder(registry, new ModelCache(registry, new ModelDigests(options), options, time, NullLogger<ModelCache>.Instance), catalog),
-            TestOptions.Gate(options),
-            new DiskGuard(options),
+            new InvocationAdmission(catalog, new DiskGuard(options), models, TestOptions.Gate(options), callbacks),
             new InvocationJournal(Store, Feeds, options, time, NullLogger<LiveInvocation>.Instance),
-            Images,
-            new Workspaces(options, NullLogger<Workspace>.Instance),
-            Runtime,
-            new TrainingRegistrar(Recorder, Outbox = new TrainingOutbox(options), containerOptions),
-            containerOptions,
-            Detached,
-            new InvocationCallbacks(new PlainHttpClients(), options, NullLogger<InvocationCallbacks>.Instance),
-            time);
+            new InvocationPreparation(Images, models, new Workspaces(options, NullLogger<Workspace>.Instance), time),
+            new InvocationContainers(Runtime, containerOptions, time),
+            new InvocationCompletion(new TrainingRegistrar(Recorder, Outbox = new TrainingOutbox(options), containerOptions), callbacks, containerOptions),
+            Detached);
         Watch = new InvocationWatch(Store, Feeds, time);
     }
 

@@ -146,7 +146,7 @@ public sealed class MlflowRegistryTests : IDisposable
                 """.Replace("RUN_ID", RunId))
             .On("POST", Api + "registered-models/alias", "{}");
 
-        var set = await new RegistryService(_registry).SetModelAlias(
+        var set = await new RegistryService(_registry, new ModelVersions(_registry)).SetModelAlias(
             new Mlops.V1.SetModelAliasRequest { Name = "iris_model", Alias = "champion", Version = 2 }, new FakeServerCallContext());
 
         Assert.Equal((2, RunId), (set.Version, set.RunId));

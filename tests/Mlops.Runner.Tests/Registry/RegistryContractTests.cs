@@ -172,7 +172,7 @@ public sealed class RegistryContractTests
         var run = await registry.Registry.CreateRunAsync(RegistryBackend.Unique("exp"), "r", Start, NoTags, CancellationToken.None);
         await registry.Registry.LogAsync(run.Id, new Dictionary<string, string>(), new Dictionary<string, double> { ["accuracy"] = 0.93, ["log_loss"] = 0.21 }, Start, CancellationToken.None);
         await registry.Registry.CreateModelVersionAsync(model, run.Id, "model", CancellationToken.None);
-        var service = new RegistryService(registry.Registry);
+        var service = new RegistryService(registry.Registry, new ModelVersions(registry.Registry));
 
         var set = await service.SetModelAlias(new V1.SetModelAliasRequest { Name = model, Alias = "champion", Version = 1 }, new FakeServerCallContext());
         var listed = await service.ListModelVersions(new V1.ListModelVersionsRequest { Name = model }, new FakeServerCallContext());

@@ -36,7 +36,7 @@ public sealed class RunnerHost : IAsyncDisposable
 
     public string Root { get; }
 
-    /// <summary>The runner's gRPC endpoint (h2c), e.g. http://127.0.0.1:40123.</summary>
+    /// <summary>The runner's gRPC address (h2c), e.g. http://127.0.0.1:40123.</summary>
     public string Address { get; }
 
     public string FunctionsDirectory => Path.Combine(Root, "functions");

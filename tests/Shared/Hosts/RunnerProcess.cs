@@ -32,7 +32,7 @@ public sealed class RunnerProcess : IAsyncDisposable
 
     public string Instance { get; }
 
-    /// <summary>Its gRPC endpoint (h2c).</summary>
+    /// <summary>Its gRPC address (h2c).</summary>
     public string Address { get; }
 
     public string DataDirectory => Path.Combine(Root, "data");
