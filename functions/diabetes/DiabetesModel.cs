@@ -33,7 +33,7 @@ internal sealed class DiabetesModel(MLContext ml, ITransformer model) : IPredict
     /// <summary>The predicted progression of each patient: [151.2, ...].</summary>
     public void Predict(IReadOnlyList<float[]> rows, Utf8JsonWriter writer)
     {
-        var engine = _engines.TryTake(out var pooled) ? pooled : ml.Model.CreatePredictionEngine<Patient, Progression>(model);
+        var engine = Rent();
         try
         {
             var patient = new Patient();
@@ -53,6 +53,9 @@ internal sealed class DiabetesModel(MLContext ml, ITransformer model) : IPredict
             _engines.Add(engine);
         }
     }
+
+    private PredictionEngine<Patient, Progression> Rent() =>
+        _engines.TryTake(out var engine) ? engine : ml.Model.CreatePredictionEngine<Patient, Progression>(model);
 
     private sealed class Progression
     {
