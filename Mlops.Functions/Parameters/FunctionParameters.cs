@@ -80,6 +80,9 @@ public sealed class FunctionParameters
     /// <summary>Every parameter with its value, as JSON (a copy: for <c>result.json</c>'s <c>params</c>).</summary>
     public JsonObject ToJson() => _values.DeepClone().AsObject();
 
+    /// <summary>The value itself, not a copy, or null when undeclared or not given: for readers inside the SDK.</summary>
+    internal JsonNode? Peek(string name) => _values[name];
+
     private long Integer(string name)
     {
         var value = Required(name).GetValue<double>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mlops.Functions.Parameters;
 
 namespace Mlops.Functions.Serving;
 
@@ -10,12 +11,18 @@ namespace Mlops.Functions.Serving;
 /// </summary>
 public static class Instances
 {
-    /// <summary>The rows in <paramref name="parameters"/>, and whether they came as one instance (<c>features</c>).</summary>
+    /// <summary>The rows in an invocation's <c>features</c> or <c>instances</c> parameter, and whether they came as one instance.</summary>
     /// <exception cref="FunctionError">The input has no acceptable shape (INVALID_ARGUMENT).</exception>
-    public static (List<float[]> Rows, bool Single) Read(JsonObject parameters, Features features)
+    public static (List<float[]> Rows, bool Single) Read(FunctionParameters parameters, Features features) =>
+        Read(parameters.Peek("features"), parameters.Peek("instances"), features);
+
+    /// <summary>The rows in <paramref name="parameters"/>' <c>features</c> or <c>instances</c>, and whether they came as one instance.</summary>
+    /// <exception cref="FunctionError">The input has no acceptable shape (INVALID_ARGUMENT).</exception>
+    public static (List<float[]> Rows, bool Single) Read(JsonObject parameters, Features features) =>
+        Read(parameters["features"], parameters["instances"], features);
+
+    private static (List<float[]> Rows, bool Single) Read(JsonNode? one, JsonNode? batch, Features features)
     {
-        var one = parameters["features"];
-        var batch = parameters["instances"];
         var (noun, names) = (features.Noun, features.Names);
         if (one is not null && batch is not null)
         {

@@ -13,7 +13,7 @@ internal static class Invocation
         var parameters = context.Parameters;
         var clock = Stopwatch.StartNew();
         var model = IrisModel.Load(context.InputModel);
-        var (rows, single) = Instances.Read(parameters.ToJson(), model.Features);
+        var (rows, single) = Instances.Read(parameters, model.Features);
         var predictions = model.Predict(rows);
         var seconds = clock.Elapsed.TotalSeconds;
         context.Log.Info($"predicted {rows.Count} flower(s) in {seconds * 1000:F0} ms");

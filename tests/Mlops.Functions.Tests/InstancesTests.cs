@@ -78,5 +78,18 @@ public sealed class InstancesTests
         Assert.Equal($"instances has {Features.MaxBatch + 1} flowers; at most {Features.MaxBatch} per invocation", error.Message);
     }
 
+    [Fact]
+    public void Read_FromCheckedParameters_ReadsTheBatch()
+    {
+        using var function = new TempFunction(
+            """{"parameters": {"features": {"type": "any"}, "instances": {"type": "array", "maxItems": 4000}}}""",
+            """{"instances": [[5.1, 3.5, 1.4, 0.2], [6, 3, 4.5, 1.5]]}""");
+
+        var (rows, single) = Instances.Read(new FunctionContext(function.Paths).Parameters, Flower);
+
+        Assert.False(single);
+        Assert.Equal([6f, 3f, 4.5f, 1.5f], rows[1]);
+    }
+
     private static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
 }
