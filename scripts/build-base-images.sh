@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds the offline base images from Debian packages and this machine's .NET SDK:
 #   mlops.local/debian:bookworm-slim -> mlops.local/dotnet/runtime-deps:10.0
-#     -> mlops.local/dotnet/runtime:10.0, mlops.local/dotnet/aspnet:10.0, mlops.local/dotnet/sdk:10.0
+#     -> mlops.local/dotnet/runtime:10.0, mlops.local/dotnet/aspnet:10.0,
+#        mlops.local/dotnet/sdk-base:10.0 -> mlops.local/dotnet/sdk:10.0 (plus the Mlops.Functions package feed)
 # Each image carries a label with a hash of its recipe (these files + the SDK version); an image whose
-# label matches is kept, so a second run costs a few `docker image inspect` calls.
+# label matches is kept, so a second run costs a few `docker image inspect` calls. The SDK image's recipe
+# also covers Mlops.Functions' sources: a change to them rebuilds only its last layer, and (through the
+# image's id in their digests) the functions built on it.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,17 +18,20 @@ export DOCKER_BUILDKIT=0
 log() { printf '[base-images] %s\n' "$*" >&2; }
 
 # What the images are made of: the recipes under base-images/, the SDK, the host's extra CA certificates.
-recipe="$( { find "$root/base-images" -type f -print0 | sort -z | xargs -0 cat; \
+recipe="$( { find "$root/base-images" -path "$root/base-images/sdk-feed" -prune -o -type f -print0 | sort -z | xargs -0 cat; \
              echo "$sdk_version $runtime_version"; cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true; } \
            | sha256sum | cut -c1-16)"
+feed_recipe="$( { echo "$recipe"; find "$root/base-images/sdk-feed" "$root/Mlops.Functions" \( -name bin -o -name obj \) -prune -o -type f -print0 \
+                  | sort -z | xargs -0 cat; } | sha256sum | cut -c1-16)"
 
 slim=mlops.local/debian:bookworm-slim
 deps=mlops.local/dotnet/runtime-deps:10.0
 runtime=mlops.local/dotnet/runtime:10.0
 aspnet=mlops.local/dotnet/aspnet:10.0
+sdk_base=mlops.local/dotnet/sdk-base:10.0
 sdk=mlops.local/dotnet/sdk:10.0
 
-current() { [ "$(docker image inspect -f '{{index .Config.Labels "mlops.base-recipe"}}' "$1" 2>/dev/null)" = "$recipe" ]; }
+current() { [ "$(docker image inspect -f '{{index .Config.Labels "mlops.base-recipe"}}' "$1" 2>/dev/null)" = "${2:-$recipe}" ]; }
 
 work="$(mktemp -d /tmp/mlops-base-images.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
@@ -76,12 +82,28 @@ if ! current "$aspnet"; then
   rm -rf "$ctx"
 fi
 
-if ! current "$sdk"; then
+# A machine that built the SDK image before it had a feed already holds this layer: reuse it.
+if ! current "$sdk_base" && current "$sdk"; then
+  docker tag "$sdk" "$sdk_base"
+fi
+if ! current "$sdk_base"; then
   ctx="$work/sdk"; mkdir -p "$ctx/certs"
   cp -a "$dotnet_root" "$ctx/dotnet"
   cp /usr/local/share/ca-certificates/*.crt "$ctx/certs/" 2>/dev/null || true
   cp "$root/base-images/sdk/Dockerfile" "$ctx/"
-  build_from "$sdk" "$ctx" --build-arg "RUNTIME_DEPS_IMAGE=$deps"
+  build_from "$sdk_base" "$ctx" --build-arg "RUNTIME_DEPS_IMAGE=$deps"
+  rm -rf "$ctx"
+fi
+
+# The function SDK as a package (one fixed version: functions reference Mlops.Functions 1.0.0), in a layer
+# of its own on top of the SDK, so that a change to it costs a pack and a small layer.
+if ! current "$sdk" "$feed_recipe"; then
+  ctx="$work/sdk-feed"; mkdir -p "$ctx/packages"
+  log "packing Mlops.Functions into $sdk's feed"
+  dotnet pack "$root/Mlops.Functions/Mlops.Functions.csproj" -c Release -o "$ctx/packages" -p:ContinuousIntegrationBuild=true -nologo -v quiet >&2
+  cp "$root/base-images/sdk-feed/Dockerfile" "$root/base-images/sdk-feed/NuGet.Config" "$ctx/"
+  log "building $sdk"
+  docker build -q --label "mlops.base-recipe=$feed_recipe" -t "$sdk" --build-arg "SDK_BASE_IMAGE=$sdk_base" "$ctx" >/dev/null
   rm -rf "$ctx"
 fi
 

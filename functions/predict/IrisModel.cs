@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
+using Mlops.Functions;
+using Mlops.Functions.Serving;
 
 namespace Predict;
 
@@ -9,7 +11,7 @@ namespace Predict;
 /// A trained Iris model (model.zip and model.json, as train writes them), loaded once. Predictions run
 /// on a pool of ML.NET prediction engines: one engine is not thread-safe, and making one per call is slow.
 /// </summary>
-internal sealed class IrisModel
+internal sealed class IrisModel : IPredictor
 {
     private readonly MLContext _ml;
     private readonly ITransformer _model;
@@ -24,24 +26,24 @@ internal sealed class IrisModel
         _model = model;
         _encodedClasses = [.. classes.Select(c => JsonEncodedText.Encode(c))];
         Classes = classes;
-        FeatureNames = featureNames;
+        Features = new Features(featureNames, "flower");
         Trainer = trainer;
     }
 
     public string[] Classes { get; }
 
-    public string[] FeatureNames { get; }
+    public Features Features { get; }
 
     public JsonNode? Trainer { get; }
 
-    /// <summary>The model in <paramref name="folder"/>, or null when there is none.</summary>
-    public static IrisModel? Load(string folder)
+    /// <summary>The model in <paramref name="folder"/>; refused (FAILED_PRECONDITION) when none was trained.</summary>
+    public static IrisModel Load(string? folder)
     {
-        var modelFile = Path.Combine(folder, "model.zip");
-        var metadataFile = Path.Combine(folder, "model.json");
-        if (!File.Exists(modelFile) || !File.Exists(metadataFile))
+        var modelFile = Path.Combine(folder ?? "", "model.zip");
+        var metadataFile = Path.Combine(folder ?? "", "model.json");
+        if (folder is null || !File.Exists(modelFile) || !File.Exists(metadataFile))
         {
-            return null;
+            throw FunctionError.FailedPrecondition("there is no trained model to predict with: invoke 'train' first");
         }
 
         var metadata = JsonNode.Parse(File.ReadAllText(metadataFile))!;
@@ -52,7 +54,7 @@ internal sealed class IrisModel
         return new IrisModel(ml, model, classes, featureNames, metadata["trainer"]?.DeepClone());
     }
 
-    /// <summary>The same predictions written straight to JSON: [{"class": ..., "probabilities": {...}}, ...].</summary>
+    /// <summary>Predictions written straight to JSON: [{"class": ..., "probabilities": {...}}, ...].</summary>
     public void Predict(IReadOnlyList<float[]> rows, Utf8JsonWriter writer)
     {
         var engine = Rent();
@@ -85,18 +87,6 @@ internal sealed class IrisModel
         {
             _engines.Add(engine);
         }
-    }
-
-    /// <summary>One prediction per row as a document, for result.json: the same JSON the writer above produces.</summary>
-    public JsonArray Predict(IReadOnlyList<float[]> rows)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Predict(rows, writer);
-        }
-
-        return JsonNode.Parse(buffer.WrittenSpan)!.AsArray();
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
+using Mlops.Functions;
 using Predict;
 
-// `serve`: a warm replica behind an endpoint; otherwise one invocation with the model the runner staged.
-var io = FunctionIo.FromEnvironment();
-return args is ["serve"] ? await ReplicaServer.RunAsync(io) : Invocation.Run(io);
+// One invocation with the model the runner staged, or `serve`: a warm replica behind a serving endpoint.
+return await FunctionHost.RunAsync(args, invoke: Invocation.Run, serve: context => IrisModel.Load(context.InputModel));

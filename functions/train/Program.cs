@@ -1,22 +1,22 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Transforms;
+using Mlops.Functions;
+using Mlops.Functions.Models;
 using Train;
 
 // Trains an Iris classifier and writes it to /mlops/output/model, with its metrics in result.json.
-var io = FunctionIo.FromEnvironment();
-try
+return await FunctionHost.RunAsync(args, invoke: context =>
 {
-    var requested = TrainParameters.From(io.ReadParameters());
+    var requested = TrainParameters.From(context.Parameters);
     var rows = IrisData.Load(Path.Combine(AppContext.BaseDirectory, "data", "iris.csv"));
     var (train, test) = IrisData.StratifiedSplit(rows, requested.TestSize, requested.Seed);
     var parameters = requested with { LeavesTheDataCanFill = train.Count / requested.MinLeaf };
-    Console.WriteLine($"Iris: {rows.Count} rows; training on {train.Count}, testing on {test.Count} (stratified, seed {parameters.Seed})");
-    Console.WriteLine($"OneVersusAll(FastForest): {parameters.Trees} trees per class, up to {parameters.Leaves} leaves, at least {parameters.MinLeaf} row(s) per leaf");
+    context.Log.Info($"Iris: {rows.Count} rows; training on {train.Count}, testing on {test.Count} (stratified, seed {parameters.Seed})");
+    context.Log.Info($"OneVersusAll(FastForest): {parameters.Trees} trees per class, up to {parameters.Leaves} leaves, at least {parameters.MinLeaf} row(s) per leaf");
 
     var ml = new MLContext(seed: parameters.Seed);
     var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", nameof(IrisRow.Species), keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
@@ -35,7 +35,7 @@ try
     var trainData = ml.Data.LoadFromEnumerable(train);
     var model = pipeline.Fit(trainData);
     var trainingSeconds = clock.Elapsed.TotalSeconds;
-    Console.WriteLine($"trained in {trainingSeconds:F2} s");
+    context.Log.Info($"trained in {trainingSeconds:F2} s");
 
     var scored = model.Transform(ml.Data.LoadFromEnumerable(test));
     var keys = default(VBuffer<ReadOnlyMemory<char>>);
@@ -45,26 +45,25 @@ try
         .Select(row => (row.Species, row.Score))
         .ToList();
     var evaluation = Evaluation.Compute(classes, predictions);
-    Console.WriteLine($"test accuracy {evaluation.Accuracy:P1}");
+    context.Log.Info($"test accuracy {evaluation.Accuracy:P1}");
 
-    Directory.CreateDirectory(io.ModelOutput);
-    ml.Model.Save(model, trainData.Schema, Path.Combine(io.ModelOutput, "model.zip"));
-    var mlnetVersion = typeof(MLContext).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
-    io.WriteJson("model/model.json", new JsonObject
+    ml.Model.Save(model, trainData.Schema, context.OutputModel.PathOf("model.zip"));
+    context.OutputModel.WriteJson("model.json", new JsonObject
     {
         ["format"] = "ML.NET",
-        ["framework_version"] = mlnetVersion,
+        ["framework_version"] = MlflowDescription.VersionOf(typeof(MLContext).Assembly),
         ["trainer"] = "OneVersusAll(FastForest)",
         ["class_names"] = new JsonArray(classes.Select(c => (JsonNode)c).ToArray()),
         ["feature_names"] = new JsonArray(TrainParameters.FeatureNames.Select(f => (JsonNode)f).ToArray()),
         ["input_columns"] = new JsonArray(IrisRow.FeatureNames.Select(f => (JsonNode)f).ToArray()),
     });
-    io.WriteJson("model/mlflow.json", MlflowDescription.Of(mlnetVersion ?? "unknown", TrainParameters.FeatureNames, classes));
+    // What predict takes and answers per flower: the four measurements in, the probability of each species out.
+    context.OutputModel.Describe(MlflowDescription.MlNet(typeof(MLContext).Assembly, TrainParameters.FeatureNames, classes));
 
     // Timing stays out of "metrics", so that the same seed gives identical metrics. The answer's data also carries
     // the figures the source documents' API shows after a training, under their names (macro averages).
     var metrics = evaluation.Metrics();
-    io.WriteResult(metrics, parameters.ToJson(), new JsonObject
+    context.WriteResult(metrics, parameters.ToJson(), new JsonObject
     {
         ["accuracy"] = metrics["accuracy"]!.DeepClone(),
         ["precision"] = metrics["macro_precision"]!.DeepClone(),
@@ -78,14 +77,7 @@ try
         ["class_names"] = new JsonArray(classes.Select(c => (JsonNode)c).ToArray()),
         ["model_name"] = parameters.ModelName,
     });
-    return 0;
-}
-catch (InvalidInputException ex)
-{
-    io.WriteError("INVALID_ARGUMENT", ex.Message);
-    Console.Error.WriteLine(ex.Message);
-    return 1;
-}
+});
 
 internal sealed class ScoredRow
 {

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mlops.Functions.Parameters;
 
 namespace Train;
 
@@ -23,13 +23,14 @@ internal sealed record TrainParameters(int Trees, int? MaxDepth, int MinLeaf, do
 
     public int Leaves => Math.Min(MaxDepth is { } depth ? Math.Max(2, 1 << depth) : DefaultLeaves, Math.Max(2, LeavesTheDataCanFill));
 
-    public static TrainParameters From(JsonObject json) => new(
-        Integer(json, "n_estimators", 100, 1, 2000),
-        json["max_depth"] is null ? null : Integer(json, "max_depth", 0, 1, 12),
-        Integer(json, "min_samples_leaf", 1, 1, 100),
-        Number(json, "test_size", 0.2, 0.05, 0.95),
-        Integer(json, "seed", 42, 0, int.MaxValue),
-        json["model_name"]?.GetValue<string>() ?? "iris_model");
+    /// <summary>The parameters as function.json bounds them (the SDK checked them and filled the defaults).</summary>
+    public static TrainParameters From(FunctionParameters parameters) => new(
+        parameters.GetInt32("n_estimators"),
+        parameters.GetInt32OrNull("max_depth"),
+        parameters.GetInt32("min_samples_leaf"),
+        parameters.GetDouble("test_size"),
+        parameters.GetInt32("seed"),
+        parameters.GetString("model_name"));
 
     public JsonObject ToJson() => new()
     {
@@ -42,29 +43,4 @@ internal sealed record TrainParameters(int Trees, int? MaxDepth, int MinLeaf, do
         ["trainer"] = "OneVersusAll(FastForest)",
         ["model_name"] = ModelName,
     };
-
-    // The runner validated these against function.json; checked again so the function stands on its own.
-    private static int Integer(JsonObject json, string name, int fallback, int min, int max)
-    {
-        if (json[name] is not { } node)
-        {
-            return fallback;
-        }
-
-        var value = node.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : double.NaN;
-        return value >= min && value <= max && Math.Floor(value) == value
-            ? (int)value
-            : throw new InvalidInputException($"{name} must be an integer from {min} to {max}");
-    }
-
-    private static double Number(JsonObject json, string name, double fallback, double min, double max)
-    {
-        if (json[name] is not { } node)
-        {
-            return fallback;
-        }
-
-        var value = node.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : double.NaN;
-        return value >= min && value <= max ? value : throw new InvalidInputException($"{name} must be a number from {min} to {max}");
-    }
 }

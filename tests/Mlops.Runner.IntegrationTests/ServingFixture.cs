@@ -51,11 +51,12 @@ public sealed class ServingFixture : IAsyncLifetime
 
     /// <summary>Creates or updates an endpoint over REST; answers once it is ready (or says why not).</summary>
     public async Task<JsonObject> PutAsync(
-        string name, string modelVersion = "latest", int min = 1, int max = 2, int idleSeconds = 0, string? canary = null, int canaryPercent = 0, int target = 0)
+        string name, string modelVersion = "latest", int min = 1, int max = 2, int idleSeconds = 0, string? canary = null, int canaryPercent = 0, int target = 0,
+        string function = "predict", string? model = null)
     {
         var body = new JsonObject
         {
-            ["function"] = "predict", ["modelName"] = Model, ["modelVersion"] = modelVersion, ["minReplicas"] = min, ["maxReplicas"] = max,
+            ["function"] = function, ["modelName"] = model ?? Model, ["modelVersion"] = modelVersion, ["minReplicas"] = min, ["maxReplicas"] = max,
             ["idleSeconds"] = idleSeconds, ["canaryModelVersion"] = canary ?? "", ["canaryPercent"] = canaryPercent, ["targetConcurrency"] = target,
         };
         using var response = await Gateway.Http.PutAsJsonAsync($"/v1/endpoints/{name}", body);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Predict;
+namespace Mlops.Functions.Serving;
 
 /// <summary>
 /// The common request, {"instances": [[n, n, n, n], ...]}, read straight from the bytes with no document
@@ -36,7 +36,7 @@ internal static class FastInstances
                     row[count++] = (float)value;
                 }
 
-                if (reader.TokenType != JsonTokenType.EndArray || count != features || rows.Count == FlowerInput.MaxBatch)
+                if (reader.TokenType != JsonTokenType.EndArray || count != features || rows.Count == Features.MaxBatch)
                 {
                     return null;
                 }

@@ -1,0 +1,14 @@
+namespace Mlops.Functions;
+
+/// <summary>Where a function finds its input, leaves its output and reads its manifest.</summary>
+/// <param name="Input">The input folder: <c>params.json</c> and, when one was staged, <c>model/</c>.</param>
+/// <param name="Output">The output folder: <c>result.json</c> or <c>error.json</c>, and <c>model/</c>.</param>
+/// <param name="Manifest">The function's <c>function.json</c>, which the package copies next to the binary.</param>
+public sealed record FunctionPaths(string Input, string Output, string Manifest)
+{
+    /// <summary>The container's folders (<c>MLOPS_INPUT_DIR</c> and <c>MLOPS_OUTPUT_DIR</c> override them for a run by hand).</summary>
+    public static FunctionPaths FromEnvironment() => new(
+        Environment.GetEnvironmentVariable("MLOPS_INPUT_DIR") ?? "/mlops/input",
+        Environment.GetEnvironmentVariable("MLOPS_OUTPUT_DIR") ?? "/mlops/output",
+        Path.Combine(AppContext.BaseDirectory, "function.json"));
+}
