@@ -22,7 +22,7 @@ public static class FunctionHost
         {
             if (args is ["serve"])
             {
-                var predictor = (serve ?? throw new InvalidOperationException("this function does not serve: give FunctionHost.RunAsync a 'serve' loader"))(context);
+                var predictor = Load(serve ?? throw new InvalidOperationException("this function does not serve: give FunctionHost.RunAsync a 'serve' loader"), context);
                 // Loaded before the socket exists: a replica that answers at all has its model.
                 await ReplicaServer.RunAsync(predictor, ServingOptions.FromEnvironment(), CancellationToken.None);
                 return 0;
@@ -48,6 +48,23 @@ public static class FunctionHost
             context.Log.Error(ex.ToString());
             context.Log.Error($"{ex.GetType().Name}: {ex.Message}");
             return 1;
+        }
+    }
+
+    /// <summary>
+    /// The author's model loader. A model that does not load is the replica's last words, so they say so (the
+    /// runner shows them as why the replica never became ready), after the whole exception for the log.
+    /// </summary>
+    private static IPredictor Load(Func<FunctionContext, IPredictor> serve, FunctionContext context)
+    {
+        try
+        {
+            return serve(context);
+        }
+        catch (Exception ex) when (ex is not (FunctionError or OutOfMemoryException))
+        {
+            context.Log.Error(ex.ToString());
+            throw FunctionError.FailedPrecondition($"cannot load the model in {context.InputModel ?? "(none was staged)"}: {ex.Message}");
         }
     }
 }

@@ -16,6 +16,9 @@ public sealed class Replica : IAsyncDisposable
 {
     private const int TailLines = 20;
 
+    /// <summary>How long a replica that exited may take to finish printing, before its last words are read.</summary>
+    private static readonly TimeSpan LastWordsWait = TimeSpan.FromSeconds(2);
+
     private readonly ReplicaPlan _plan;
     private readonly IFunctionRuntime _runtime;
     private readonly CapacityBudget.Reservation _reservation;
@@ -116,7 +119,7 @@ public sealed class Replica : IAsyncDisposable
             var logs = KeepTailAsync(container, cancellationToken);
             try
             {
-                await WaitHealthyAsync(container, folder, cancellationToken);
+                await WaitHealthyAsync(container, folder, logs, cancellationToken);
                 span?.Dispose();
                 Set(ReplicaState.Ready, null);
                 var exit = await container.WaitAsync(cancellationToken);
@@ -147,7 +150,7 @@ public sealed class Replica : IAsyncDisposable
         }
     }
 
-    private async Task WaitHealthyAsync(FunctionContainer container, RunFolder folder, CancellationToken cancellationToken)
+    private async Task WaitHealthyAsync(FunctionContainer container, RunFolder folder, Task logs, CancellationToken cancellationToken)
     {
         using var http = new HttpClient(ReplicaAddress.CreateHandler(ReplicaAddress.ForUnixSocket(folder.SocketPath), maxConnections: 1))
         {
@@ -161,6 +164,8 @@ public sealed class Replica : IAsyncDisposable
             if (exited.IsCompleted)
             {
                 var exit = await exited;
+                // Its last words may still be on their way (a stack trace is many lines): a moment for them.
+                await logs.WaitAsync(LastWordsWait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 throw RunnerException.FailedPrecondition($"the replica exited with code {exit.ExitCode?.ToString() ?? "-"} before it was ready: {LastLine()}");
             }
 
@@ -202,14 +207,15 @@ public sealed class Replica : IAsyncDisposable
         }
     }
 
-    /// <summary>What its output says went wrong: an exception's message when there is one (not the stack's last frame).</summary>
+    /// <summary>
+    /// What its output says went wrong: its last line, or, when the output ends in a stack trace, the exception's
+    /// message (not the stack's last frame).
+    /// </summary>
     private string LastLine()
     {
         lock (_sync)
         {
-            return _tail.LastOrDefault(l => l.Contains("Exception: ", StringComparison.Ordinal))?.Trim()
-                ?? _tail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim()
-                ?? "(no output)";
+            return LastWords.Of(_tail);
         }
     }
 
