@@ -50,9 +50,8 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
                 {
                     if (change.SnapshotDone)
                     {
-                        // The replay is over: the tables are exactly what it named.
+                        // The replay is over: the tables are exactly what it named, and current from now on.
                         Replace(snapshot.Values);
-                        Connected = true;
                         delay = TimeSpan.FromMilliseconds(200);
                     }
                     else if (change.Snapshot)
@@ -85,8 +84,11 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
         }
     }
 
-    /// <summary>Routes from a complete list of endpoints (the watch's snapshot).</summary>
-    public void Replace(IEnumerable<V1.Endpoint> all)
+    /// <summary>
+    /// Routes from a complete list of endpoints (the watch's snapshot). Connected before the change is signalled, so
+    /// that whoever wakes on it sees both.
+    /// </summary>
+    private void Replace(IEnumerable<V1.Endpoint> all)
     {
         lock (_sync)
         {
@@ -97,7 +99,7 @@ public sealed class ReplicaDirectory(V1.Endpoints.EndpointsClient endpoints, Ser
             }
 
             Volatile.Write(ref _tables, tables);
-
+            Connected = true;
             Collect();
         }
     }

@@ -31,9 +31,15 @@ public sealed class ReplicaDirectoryTests : IDisposable
         try
         {
             await runner.SecondWatchStarted.Task.WaitAsync(Bound);
-            while (!(directory.Connected && directory.Find("a") is null))
+            while (true)
             {
-                await directory.Changed.WaitAsync(Bound);
+                var changed = directory.Changed;
+                if (directory.Connected && directory.Find("a") is null)
+                {
+                    break;
+                }
+
+                await changed.WaitAsync(Bound);
             }
 
             Assert.Equal(["b"], directory.Tables.Select(r => r.Name));

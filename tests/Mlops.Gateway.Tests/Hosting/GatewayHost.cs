@@ -56,9 +56,16 @@ public sealed class GatewayHost : IAsyncLifetime
 
         // Serving answers once the gateway has followed the runner's watch to its snapshot.
         var directory = (ReplicaDirectory)_factory.Services.GetService(typeof(ReplicaDirectory))!;
-        while (!directory.Connected || directory.Find(Endpoint) is null)
+        while (true)
         {
-            await directory.Changed.WaitAsync(timeout.Token);
+            // The change to wait for is taken before the look: one that comes between them is not missed.
+            var changed = directory.Changed;
+            if (directory.Connected && directory.Find(Endpoint) is not null)
+            {
+                break;
+            }
+
+            await changed.WaitAsync(timeout.Token);
         }
     }
 
