@@ -21,6 +21,9 @@ public static class Instances
     public static (List<float[]> Rows, bool Single) Read(JsonObject parameters, Features features) =>
         Read(parameters["features"], parameters["instances"], features);
 
+    /// <summary>The rows of a serving request's <c>instances</c>, read where they are (no copy of the batch).</summary>
+    internal static List<float[]> ReadBatch(JsonNode? batch, Features features) => Read(null, batch, features).Rows;
+
     private static (List<float[]> Rows, bool Single) Read(JsonNode? one, JsonNode? batch, Features features)
     {
         var (noun, names) = (features.Noun, features.Names);

@@ -82,6 +82,6 @@ public static class ReplicaServer
                 $"instances: give a list of instances, each {features.Names.Count} numbers ({string.Join(", ", features.Names)}), e.g. {{\"instances\": [[...], ...]}}");
         }
 
-        return Instances.Read(new JsonObject { ["instances"] = body["instances"]!.DeepClone() }, features).Rows;
+        return Instances.ReadBatch(body["instances"], features);
     }
 }
