@@ -6,6 +6,12 @@ internal static class RepositoryPaths
 
     public static string TestFunctions => Path.Combine(Root, "tests", "functions");
 
+    /// <summary>Pipelines made for tests (over tests/functions).</summary>
+    public static string TestPipelines => Path.Combine(Root, "tests", "pipelines");
+
+    /// <summary>The project's own pipelines (iris), used in place.</summary>
+    public static string Pipelines => Path.Combine(Root, "pipelines");
+
     /// <summary>The project's own functions (train, predict, ...), used in place.</summary>
     public static string Functions => Path.Combine(Root, "functions");
 
