@@ -12,6 +12,7 @@ using Mlops.V1;
 //   --cold-builds  first builds start from nothing (the functions' images and build stages are removed)
 //   --quick        a few samples of everything (the test suite runs this, so the benchmark cannot rot)
 //   --serving      online serving only (trains one model for it first)
+//   --pipelines    the iris pipeline only: cold, fully cached, one training's parameter changed
 //   --cold-path    predict's cold path only, one start-up setting at a time (trains one model for it first)
 //   --abuse        issue 22's abuse run, with the system's default limits: a developer key asking for 100 endpoints of
 //                  64 replicas and 1,000 async invocations, 10,000 random bearer tokens, a replica that never answers and
@@ -26,6 +27,7 @@ var servingOnly = args.Contains("--serving");
 var coldBuilds = args.Contains("--cold-builds");
 var coldPath = args.Contains("--cold-path");
 var abuse = args.Contains("--abuse");
+var pipelinesOnly = args.Contains("--pipelines");
 var invocations = quick ? 3 : 20;
 var trains = quick ? 1 : 5;
 var throughputRequests = quick ? 4 : 40;
@@ -44,7 +46,7 @@ var results = resultsIndex >= 0 && resultsIndex + 1 < args.Length ? args[results
 var functions = Directory.CreateTempSubdirectory("mlops-benchmark-functions-").FullName;
 // The abuse run's broken replicas are test functions.
 string[] brokenReplicas = abuse ? ["replica-hangs", "replica-floods"] : [];
-foreach (var source in new[] { "hello", "train", "predict" }.Select(f => Path.Combine(root, "functions", f))
+foreach (var source in new[] { "hello", "train", "predict", "iris-split" }.Select(f => Path.Combine(root, "functions", f))
              .Concat(brokenReplicas.Select(f => Path.Combine(root, "tests", "functions", f))))
 {
     var function = Path.GetFileName(source);
@@ -90,14 +92,18 @@ try
     }
     else
     {
-        foreach (var (function, changed) in servingOnly || coldPath ? [] : new[] { ("hello", "hello.sh"), ("train", "Program.cs"), ("predict", "Program.cs") })
+        foreach (var (function, changed) in servingOnly || coldPath || pipelinesOnly ? [] : new[] { ("hello", "hello.sh"), ("train", "Program.cs"), ("predict", "Program.cs") })
         {
             Console.WriteLine($"building {function}...");
             await measure.BuildsAsync(function, functions, changed, coldBuilds);
         }
 
         var flower = Struct.Parser.ParseJson("""{"features": [5.1, 3.5, 1.4, 0.2]}""");
-        if (servingOnly || coldPath)
+        if (pipelinesOnly)
+        {
+            // The pipeline trains, registers and deploys its own model.
+        }
+        else if (servingOnly || coldPath)
         {
             // The endpoints and predict need a registered model.
             await measure.RestInvocationsAsync("train", "train (100 trees/class)", 1, []);
@@ -117,12 +123,18 @@ try
             }
         }
 
+        if (pipelinesOnly || !(servingOnly || coldPath))
+        {
+            Console.WriteLine("pipelines...");
+            await new PipelineMeasurements(app, samples, measure.Figures, quick).RunAsync();
+        }
+
         if (coldPath)
         {
             await new ColdPathMeasurements(measure, samples).RunAsync(invocations);
             await ColdPathMeasurements.ForgetAsync();
         }
-        else
+        else if (!pipelinesOnly)
         {
             Console.WriteLine("serving...");
             var serving = new ServingMeasurements(app, channel, samples, measure.Figures, quick);
