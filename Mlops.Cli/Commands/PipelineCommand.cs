@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Grpc.Core;
 using Mlops.Cli.Pipelines;
 using Mlops.V1;
+using static Mlops.V1.Pipelines;
 
 namespace Mlops.Cli.Commands;
 
@@ -12,21 +14,23 @@ internal static class PipelineCommand
         {
             PipelineRunCommand.Create(),
             PipelineRunsCommand.Create(),
-            Get(),
+            OneRun("get", "Show a run: each step's status, cache key, whether it was a hit, its result and artifacts",
+                (client, id, token) => client.GetPipelineRunAsync(new GetPipelineRunRequest { Id = id }, cancellationToken: token)),
             Watch(),
-            Cancel(),
+            OneRun("cancel", "Stop a run: its running steps are cancelled, its pending ones never start",
+                (client, id, token) => client.CancelPipelineRunAsync(new CancelPipelineRunRequest { Id = id }, cancellationToken: token)),
         };
 
     private static Argument<string> RunId() => new("run-id") { Description = "The run's id (mlops pipeline runs lists them)" };
 
-    private static Command Get()
+    /// <summary>A verb that sends one run id and shows the run it is answered with.</summary>
+    private static Command OneRun(string name, string description, Func<PipelinesClient, string, CancellationToken, AsyncUnaryCall<PipelineRun>> call)
     {
         var id = RunId();
-        var command = new Command("get", "Show a run: each step's status, cache key, whether it was a hit, its result and artifacts") { id };
+        var command = new Command(name, description) { id };
         command.SetBody(async (context, cancellationToken) =>
         {
-            var run = await context.Connection.Pipelines.GetPipelineRunAsync(new GetPipelineRunRequest { Id = context.Parsed.GetRequiredValue(id) }, cancellationToken: cancellationToken);
-            PipelineRunView.Write(context, run);
+            PipelineRunView.Write(context, await call(context.Connection.Pipelines, context.Parsed.GetRequiredValue(id), cancellationToken));
             return ExitCodes.Success;
         });
         return command;
@@ -40,19 +44,6 @@ internal static class PipelineCommand
         {
             using var watch = context.Connection.Pipelines.WatchPipelineRun(new WatchPipelineRunRequest { Id = context.Parsed.GetRequiredValue(id) }, cancellationToken: cancellationToken);
             return await PipelineFollow.FollowAsync(context, watch.ResponseStream, cancellationToken);
-        });
-        return command;
-    }
-
-    private static Command Cancel()
-    {
-        var id = RunId();
-        var command = new Command("cancel", "Stop a run: its running steps are cancelled, its pending ones never start") { id };
-        command.SetBody(async (context, cancellationToken) =>
-        {
-            var run = await context.Connection.Pipelines.CancelPipelineRunAsync(new CancelPipelineRunRequest { Id = context.Parsed.GetRequiredValue(id) }, cancellationToken: cancellationToken);
-            PipelineRunView.Write(context, run);
-            return ExitCodes.Success;
         });
         return command;
     }
