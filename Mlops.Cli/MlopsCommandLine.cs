@@ -7,7 +7,7 @@ namespace Mlops.Cli;
 internal static class MlopsCommandLine
 {
     public static RootCommand Create() =>
-        new RootCommand("Drive the mlops control plane over gRPC: functions, builds, invocations, models, runs and endpoints.")
+        new RootCommand("Drive the mlops control plane over gRPC: functions, builds, invocations, models, runs, endpoints and pipelines.")
         {
             GlobalOptions.Url,
             GlobalOptions.Output,
@@ -23,6 +23,8 @@ internal static class MlopsCommandLine
             EndpointsCommand.Create(),
             DeployCommand.Create(),
             PredictCommand.Create(),
+            PipelinesCommand.Create(),
+            PipelineCommand.Create(),
         };
 
     /// <summary>The command line read, its errors (if any) in <see cref="ParseResult.Errors"/>; nothing is run.</summary>

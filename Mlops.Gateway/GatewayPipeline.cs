@@ -24,6 +24,7 @@ public static class GatewayPipeline
         app.MapGrpcService<RegistryForwarder>();
         app.MapGrpcService<EndpointsForwarder>();
         app.MapGrpcService<KeysForwarder>();
+        app.MapGrpcService<PipelinesForwarder>();
         app.MapGrpcService<InferenceService>();
         // What NGINX's gRPC port serves, described: these services, and the runner's behind them.
         app.MapGrpcReflectionService().RequireAuthorization(Permissions.Read);

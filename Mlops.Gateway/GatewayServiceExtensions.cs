@@ -43,6 +43,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddGrpcClient<Mlops.V1.Registry.RegistryClient>(options => options.Address = address).RemoveAllResilienceHandlers();
         builder.Services.AddGrpcClient<Mlops.V1.Endpoints.EndpointsClient>(options => options.Address = address).RemoveAllResilienceHandlers();
         builder.Services.AddGrpcClient<Mlops.V1.Keys.KeysClient>(options => options.Address = address).RemoveAllResilienceHandlers();
+        builder.Services.AddGrpcClient<Mlops.V1.Pipelines.PipelinesClient>(options => options.Address = address).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.AddServing();
         return builder;

@@ -19,6 +19,7 @@ app.MapGrpcService<RunnerService>();
 app.MapGrpcService<RegistryService>();
 app.MapGrpcService<EndpointsService>();
 app.MapGrpcService<KeysService>();
+app.MapGrpcService<PipelinesService>();
 app.MapGrpcHealthChecksService().AllowAnonymous();
 app.MapGrpcReflectionService().RequireAuthorization(Permissions.Read);
 app.MapHealthRoutes();

@@ -21,6 +21,7 @@ internal sealed class MlopsConnection : IDisposable
         Runner = new V1.Runner.RunnerClient(invoker);
         Registry = new V1.Registry.RegistryClient(invoker);
         Endpoints = new V1.Endpoints.EndpointsClient(invoker);
+        Pipelines = new V1.Pipelines.PipelinesClient(invoker);
     }
 
     public V1.Runner.RunnerClient Runner { get; }
@@ -28,6 +29,8 @@ internal sealed class MlopsConnection : IDisposable
     public V1.Registry.RegistryClient Registry { get; }
 
     public V1.Endpoints.EndpointsClient Endpoints { get; }
+
+    public V1.Pipelines.PipelinesClient Pipelines { get; }
 
     public void Dispose() => _channel.Dispose();
 }

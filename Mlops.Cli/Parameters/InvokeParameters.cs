@@ -10,8 +10,9 @@ namespace Mlops.Cli.Parameters;
 /// </summary>
 internal static class InvokeParameters
 {
+    /// <param name="option">The option the pairs came with, as an error names it (-p; a pipeline's --input).</param>
     /// <exception cref="CliException">A pair without '=' or a key that is empty, or --params-json that is not a JSON object.</exception>
-    public static Struct Parse(IEnumerable<string> pairs, string? json)
+    public static Struct Parse(IEnumerable<string> pairs, string? json, string option = "-p")
     {
         var parameters = string.IsNullOrWhiteSpace(json) ? new Struct() : ParseObject(json);
         foreach (var pair in pairs)
@@ -19,7 +20,7 @@ internal static class InvokeParameters
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new CliException($"-p takes key=value (got '{pair}')");
+                throw new CliException($"{option} takes key=value (got '{pair}')");
             }
 
             parameters.Fields[pair[..equals].Trim()] = ParseValue(pair[(equals + 1)..]);

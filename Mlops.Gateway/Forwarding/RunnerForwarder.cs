@@ -22,7 +22,7 @@ public sealed class RunnerForwarder(Runner.RunnerClient runner) : Runner.RunnerB
     public override async Task<InvokeAsyncResponse> InvokeAsync(InvokeRequest request, ServerCallContext context)
     {
         var accepted = await UnaryAsync(() => runner.InvokeAsyncAsync(request, Relay.Options(context)).ResponseAsync);
-        Accepted.Answer(context.GetHttpContext(), accepted.InvocationId);
+        Accepted.Answer(context.GetHttpContext(), Accepted.Location(accepted.InvocationId));
         return accepted;
     }
 

@@ -54,6 +54,7 @@ public sealed class ExitCodeTests : IDisposable
     [InlineData(new[] { "invoke", "train", "-p", "n_estimators" }, "error: -p takes key=value (got 'n_estimators')")]
     [InlineData(new[] { "invoke", "train", "--params-json", "[1, 2]" }, "error: --params-json must be a JSON object")]
     [InlineData(new[] { "predict", "iris" }, "error: nothing to predict: give --instances")]
+    [InlineData(new[] { "pipeline", "run", "iris", "--input", "n_estimators" }, "error: --input takes key=value (got 'n_estimators')")]
     [InlineData(new[] { "functions", "--url", "ftp://127.0.0.1:21" }, "error: 'ftp://127.0.0.1:21' is not a server address")]
     public async Task AMistakeInWhatToSend_ExitsTwoBeforeSendingAnything_SayingWhat(string[] args, string error)
     {

@@ -26,6 +26,7 @@ public sealed class FakeRunner : IAsyncDisposable
         app.MapGrpcService<FakeRegistryService>();
         app.MapGrpcService<FakeKeysService>();
         app.MapGrpcService<FakeEndpointsService>();
+        app.MapGrpcService<FakePipelinesService>();
         await app.StartAsync(cancellationToken);
         var address = app.Urls.Single();
         return new FakeRunner(app, address);

@@ -19,6 +19,9 @@ public sealed class RunnerScript
     /// <summary>The events an Invoke streams back.</summary>
     public Func<InvokeRequest, IEnumerable<InvokeEvent>> Invoke { get; set; } = _ => [];
 
+    /// <summary>The events a pipeline run (or a watch of one) streams back.</summary>
+    public IReadOnlyList<PipelineEvent> PipelineEvents { get; set; } = [];
+
     /// <summary>The endpoints the watch's snapshot names.</summary>
     public IReadOnlyList<V1.Endpoint> Endpoints { get; set; } = [];
 
@@ -30,6 +33,7 @@ public sealed class RunnerScript
     {
         Failure = null;
         Invoke = _ => [];
+        PipelineEvents = [];
         _calls.Clear();
     }
 
