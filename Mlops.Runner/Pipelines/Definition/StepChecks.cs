@@ -60,6 +60,10 @@ internal static class StepChecks
             {
                 throw RunnerException.InvalidArgument(field, mismatch);
             }
+            else
+            {
+                CheckDefaults((Template)template, spec, field, step.Definition, inputs);
+            }
         }
 
         foreach (var spec in specs.Where(spec => spec.Required && spec.Default is null))
@@ -67,6 +71,35 @@ internal static class StepChecks
             if (step.Definition.Parameters.GetValueOrDefault(spec.Name) is null or LiteralTemplate { Value: null })
             {
                 throw RunnerException.InvalidArgument($"{step.Path}.parameters.{spec.Name}", $"is required by {owner}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// An input's default that breaks the parameter's rules (its bounds, its allowed values) would fail every run that
+    /// leaves the input out: so would an element of a default list a map goes over.
+    /// </summary>
+    private static void CheckDefaults(Template template, ParameterSpec spec, string field, StepDefinition step, Dictionary<string, PipelineInputSpec> inputs)
+    {
+        if (template is not ReferenceTemplate { Reference: var reference })
+        {
+            return;
+        }
+
+        var (source, values) = reference switch
+        {
+            { Kind: ReferenceKind.Input } when inputs[reference.Name!].Default is { } value => ($"{reference.Text}'s default", new[] { value }),
+            { Kind: ReferenceKind.Item, Path.Count: 0 } when step.Map?.Over is ReferenceTemplate { Reference: { Kind: ReferenceKind.Input } over }
+                && inputs[over.Name!].Default is JsonArray list => ($"an element of {over.Text}'s default", list.OfType<JsonNode>().ToArray()),
+            { Kind: ReferenceKind.Item, Path.Count: 0 } when step.Map?.Over is LiteralTemplate { Value: JsonArray list } =>
+                ($"an element of {step.Map.Over}", list.OfType<JsonNode>().ToArray()),
+            _ => ("", []),
+        };
+        foreach (var value in values)
+        {
+            if (ParameterValidator.Check(spec, value, out _) is { } problem)
+            {
+                throw RunnerException.InvalidArgument(field, $"{source}, {value.ToJsonString()}, breaks the parameter's rules: {problem.Description}{problem.Index}");
             }
         }
     }

@@ -51,6 +51,9 @@ public sealed class PipelineErrorTests : IDisposable
         { Step(""" "a": { "function": "train", "map": { "over": "${inputs.labels}" }, "parameters": { "n_estimators": "${item}" } } """), "steps.a.parameters.n_estimators: must be an integer; ${item} is a string (an element of ${inputs.labels})" },
         { Step(""" "a": { "function": "train", "map": { "over": ["x", "y"] }, "parameters": { "seed": "${item}" } } """), "steps.a.parameters.seed: must be an integer; ${item} is a string" },
         { Step(""" "a": { "function": "needy" } """), "steps.a.parameters.level: is required by function 'needy'" },
+        { """{ "inputs": { "n": { "type": "integer", "default": 0 } }, "steps": { "a": { "function": "train", "parameters": { "n_estimators": "${inputs.n}" } } } }""", "steps.a.parameters.n_estimators: ${inputs.n}'s default, 0, breaks the parameter's rules: must be >= 1" },
+        { """{ "inputs": { "n": { "type": "array", "items": "integer", "default": [5, 3000] } }, "steps": { "a": { "function": "train", "map": { "over": "${inputs.n}" }, "parameters": { "n_estimators": "${item}" } } } }""", "steps.a.parameters.n_estimators: an element of ${inputs.n}'s default, 3000, breaks the parameter's rules: must be <= 2000" },
+        { Step(""" "a": { "function": "train", "map": { "over": [10, 0] }, "parameters": { "n_estimators": "${item}" } } """), "steps.a.parameters.n_estimators: an element of [10,0], 0, breaks the parameter's rules: must be >= 1" },
         // Actions and their parameters.
         { Step(""" "t": { "function": "train", "map": { "over": [1] } }, "b": { "action": "best", "parameters": { "from": "t" } } """), "steps.b.parameters.metric: is required by action 'best'" },
         { Step(""" "t": { "function": "train", "map": { "over": [1] } }, "b": { "action": "best", "parameters": { "from": "t", "metric": "f1", "goal": "most" } } """), "steps.b.parameters.goal: must be one of \"max\", \"min\"" },
