@@ -70,7 +70,7 @@ internal static class ConditionParser
         return null;
     }
 
-    private static Template Operand(string text, string field)
+    private static PlanTemplate Operand(string text, string field)
     {
         var trimmed = text.Trim();
         if (trimmed.StartsWith("${", StringComparison.Ordinal))

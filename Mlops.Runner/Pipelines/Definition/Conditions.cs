@@ -7,7 +7,7 @@ namespace Mlops.Runner.Pipelines;
 /// <summary>The reader's conditions: each knows its operands, for the checks made before a run.</summary>
 internal abstract class PlanCondition(string written) : Condition
 {
-    public abstract IReadOnlyList<Template> Operands { get; }
+    public abstract IReadOnlyList<PlanTemplate> Operands { get; }
 
     public IEnumerable<Reference> References => Operands.SelectMany(operand => operand.References);
 
@@ -17,9 +17,9 @@ internal abstract class PlanCondition(string written) : Condition
 }
 
 /// <summary>A `when` of one operand, which must be a boolean.</summary>
-internal sealed class BooleanCondition(string written, Template operand) : PlanCondition(written)
+internal sealed class BooleanCondition(string written, PlanTemplate operand) : PlanCondition(written)
 {
-    public override IReadOnlyList<Template> Operands => [operand];
+    public override IReadOnlyList<PlanTemplate> Operands => [operand];
 
     public override bool Evaluate(RunScope scope, string field) => operand.Resolve(scope, field)?.GetValueKind() switch
     {
@@ -33,13 +33,13 @@ internal sealed class BooleanCondition(string written, Template operand) : PlanC
 /// A `when` comparing two operands: numbers as numbers (1 == 1.0), strings in ordinal order, anything else only
 /// by == and != (equal JSON).
 /// </summary>
-internal sealed class ComparisonCondition(string written, Template left, string op, Template right) : PlanCondition(written)
+internal sealed class ComparisonCondition(string written, PlanTemplate left, string op, PlanTemplate right) : PlanCondition(written)
 {
     public static readonly string[] Operators = ["==", "!=", "<=", ">=", "<", ">"];
 
     public string Operator { get; } = op;
 
-    public override IReadOnlyList<Template> Operands => [left, right];
+    public override IReadOnlyList<PlanTemplate> Operands => [left, right];
 
     public override bool Evaluate(RunScope scope, string field)
     {

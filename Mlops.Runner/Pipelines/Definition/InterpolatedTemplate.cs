@@ -9,7 +9,7 @@ namespace Mlops.Runner.Pipelines;
 /// a null (or an input the run was not given) cannot be formatted and is InvalidArgument naming the field.
 /// </summary>
 /// <param name="parts">Literal text (a string) or a reference, in order.</param>
-internal sealed class InterpolatedTemplate(JsonNode written, IReadOnlyList<object> parts) : Template(written)
+internal sealed class InterpolatedTemplate(JsonNode written, IReadOnlyList<object> parts) : PlanTemplate(written)
 {
     public override IEnumerable<Reference> References => parts.OfType<Reference>();
 

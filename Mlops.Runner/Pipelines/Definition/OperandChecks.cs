@@ -25,7 +25,7 @@ internal static class OperandChecks
 
     public static void CheckOver(ReadStep step, IReadOnlyDictionary<string, PipelineInputSpec> inputs)
     {
-        if (step.Definition.Map is not { Over: Template over })
+        if (step.Definition.Map is not { Over: PlanTemplate over })
         {
             return;
         }
@@ -42,7 +42,7 @@ internal static class OperandChecks
         }
     }
 
-    private static ParameterType? TypeOf(Template operand, ReadStep step, IReadOnlyDictionary<string, PipelineInputSpec> inputs) => operand switch
+    private static ParameterType? TypeOf(PlanTemplate operand, ReadStep step, IReadOnlyDictionary<string, PipelineInputSpec> inputs) => operand switch
     {
         LiteralTemplate { Value: null } => null,
         LiteralTemplate { Value: var value } => value!.GetValueKind() switch

@@ -40,6 +40,8 @@ internal static class PipelineReader
         }
 
         StrictJson.RejectUnknownKeys(root, Keys, "");
+        var description = StrictJson.OptionalString(root, "description", "") ?? "";
+        var cache = StrictJson.OptionalBoolean(root, "cache", "", true);
         var inputs = InputReader.Read(root["inputs"]);
         var written = root["steps"] is { } node ? StrictJson.Object(node, "steps") : throw RunnerException.InvalidArgument("steps", "is required");
         if (written.Count is 0 or > PlanNames.MaxSteps)
@@ -53,10 +55,10 @@ internal static class PipelineReader
         await StepChecks.CheckAsync(inputs, steps, functions, cancellationToken);
         return new PipelineDefinition(
             name,
-            StrictJson.OptionalString(root, "description", "") ?? "",
+            description,
             inputs,
             ordered,
-            StrictJson.OptionalBoolean(root, "cache", "", true),
+            cache,
             "sha256:" + Convert.ToHexStringLower(SHA256.HashData(file.Span)));
     }
 }

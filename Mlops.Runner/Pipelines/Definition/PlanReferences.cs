@@ -44,24 +44,24 @@ internal static class PlanReferences
     }
 
     /// <summary>Where a step holds templates, and what may appear there.</summary>
-    private static IEnumerable<(string Field, Template Template, Place Where)> Places(ReadStep step)
+    private static IEnumerable<(string Field, PlanTemplate Template, Place Where)> Places(ReadStep step)
     {
         var definition = step.Definition;
         var inMap = definition.Map is not null ? Place.Item : Place.None;
         foreach (var (name, template) in definition.Parameters)
         {
             var artifact = definition.Action == "register" && name == "model" ? Place.Artifact : Place.None;
-            yield return ($"{step.Path}.parameters.{name}", (Template)template, inMap | artifact);
+            yield return ($"{step.Path}.parameters.{name}", (PlanTemplate)template, inMap | artifact);
         }
 
         foreach (var (name, template) in definition.Artifacts)
         {
-            yield return ($"{step.Path}.artifacts.{name}", (Template)template, inMap | Place.Artifact);
+            yield return ($"{step.Path}.artifacts.{name}", (PlanTemplate)template, inMap | Place.Artifact);
         }
 
         if (definition.Map is { } map)
         {
-            yield return ($"{step.Path}.map.over", (Template)map.Over, Place.None);
+            yield return ($"{step.Path}.map.over", (PlanTemplate)map.Over, Place.None);
         }
 
         if (definition.When is PlanCondition when)

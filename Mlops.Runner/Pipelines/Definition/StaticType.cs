@@ -11,7 +11,7 @@ namespace Mlops.Runner.Pipelines;
 /// <param name="Source">What the type was learnt from, for the message: "${inputs.seed} is an integer".</param>
 internal sealed record StaticType(ParameterType Type, ParameterType? Item, string Source)
 {
-    public static StaticType? Of(Template template, StepDefinition step, IReadOnlyDictionary<string, PipelineInputSpec> inputs) => template switch
+    public static StaticType? Of(PlanTemplate template, StepDefinition step, IReadOnlyDictionary<string, PipelineInputSpec> inputs) => template switch
     {
         ReferenceTemplate { Reference: var reference } => OfReference(reference, step, inputs),
         InterpolatedTemplate => new StaticType(ParameterType.String, null, $"'{template}' is a string"),

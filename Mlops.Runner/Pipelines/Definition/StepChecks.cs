@@ -18,6 +18,12 @@ internal static class StepChecks
         CancellationToken cancellationToken)
     {
         var inputsByName = inputs.ToDictionary(input => input.Name, StringComparer.Ordinal);
+        var manifests = new Dictionary<string, FunctionManifest>(StringComparer.Ordinal);
+        foreach (var step in steps.Where(step => step.Definition.Kind == StepKind.Function))
+        {
+            manifests[step.Id] = await FunctionOf(step.Definition.Function!, $"{step.Path}.function", functions, cancellationToken);
+        }
+
         foreach (var step in steps)
         {
             var definition = step.Definition;
@@ -25,15 +31,17 @@ internal static class StepChecks
             OperandChecks.CheckOver(step, inputsByName);
             if (definition.Kind == StepKind.Function)
             {
-                var manifest = await FunctionOf(definition.Function!, $"{step.Path}.function", functions, cancellationToken);
-                CheckParameters(step, manifest.Parameters, $"function '{manifest.Name}'", inputsByName);
+                CheckParameters(step, manifests[step.Id].Parameters, $"function '{definition.Function}'", inputsByName);
                 CheckArtifactInputs(step);
-                continue;
             }
-
-            CheckParameters(step, ActionParameters.Of(definition.Action!), $"action '{definition.Action}'", inputsByName);
-            await CheckActionAsync(step, functions, cancellationToken);
+            else
+            {
+                CheckParameters(step, ActionParameters.Of(definition.Action!), $"action '{definition.Action}'", inputsByName);
+                await CheckActionAsync(step, functions, cancellationToken);
+            }
         }
+
+        ModelArtifacts.Check(steps, manifests);
     }
 
     private static void CheckParameters(ReadStep step, IReadOnlyList<ParameterSpec> specs, string owner, Dictionary<string, PipelineInputSpec> inputs)
@@ -56,13 +64,13 @@ internal static class StepChecks
                     throw RunnerException.InvalidArgument(field + problem.Index, problem.Description);
                 }
             }
-            else if (StaticType.Of((Template)template, step.Definition, inputs)?.Mismatch(spec.Type, spec.ItemType) is { } mismatch)
+            else if (StaticType.Of((PlanTemplate)template, step.Definition, inputs)?.Mismatch(spec.Type, spec.ItemType) is { } mismatch)
             {
                 throw RunnerException.InvalidArgument(field, mismatch);
             }
             else
             {
-                CheckDefaults((Template)template, spec, field, step.Definition, inputs);
+                CheckDefaults((PlanTemplate)template, spec, field, step.Definition, inputs);
             }
         }
 
@@ -79,7 +87,7 @@ internal static class StepChecks
     /// An input's default that breaks the parameter's rules (its bounds, its allowed values) would fail every run that
     /// leaves the input out: so would an element of a default list a map goes over.
     /// </summary>
-    private static void CheckDefaults(Template template, ParameterSpec spec, string field, StepDefinition step, Dictionary<string, PipelineInputSpec> inputs)
+    private static void CheckDefaults(PlanTemplate template, ParameterSpec spec, string field, StepDefinition step, Dictionary<string, PipelineInputSpec> inputs)
     {
         if (template is not ReferenceTemplate { Reference: var reference })
         {

@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 namespace Mlops.Runner.Pipelines;
 
 /// <summary>
-/// Reads a value of pipeline.json into a <see cref="Template"/>: "${" opens a reference that "}" closes, "$${" is a
+/// Reads a value of pipeline.json into a <see cref="PlanTemplate"/>: "${" opens a reference that "}" closes, "$${" is a
 /// literal "${"; objects and arrays without references stay one literal.
 /// </summary>
 internal static class TemplateParser
 {
-    public static Template Parse(JsonNode? node, string field)
+    public static PlanTemplate Parse(JsonNode? node, string field)
     {
         switch (node)
         {
@@ -30,7 +30,7 @@ internal static class TemplateParser
         }
     }
 
-    private static Template ParseString(JsonValue written, string field)
+    private static PlanTemplate ParseString(JsonValue written, string field)
     {
         var text = written.GetValue<string>();
         var parts = new List<object>();

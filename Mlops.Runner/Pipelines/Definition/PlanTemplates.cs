@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Mlops.Runner.Pipelines;
 
 /// <summary>The reader's templates: each knows the references it holds, for the checks made before a run.</summary>
-internal abstract class Template(JsonNode? written) : ValueTemplate
+internal abstract class PlanTemplate(JsonNode? written) : ValueTemplate
 {
     public abstract IEnumerable<Reference> References { get; }
 
@@ -16,7 +16,7 @@ internal abstract class Template(JsonNode? written) : ValueTemplate
 }
 
 /// <summary>A value with no reference in it.</summary>
-internal sealed class LiteralTemplate(JsonNode? written, JsonNode? value) : Template(written)
+internal sealed class LiteralTemplate(JsonNode? written, JsonNode? value) : PlanTemplate(written)
 {
     public JsonNode? Value { get; } = value;
 
@@ -26,7 +26,7 @@ internal sealed class LiteralTemplate(JsonNode? written, JsonNode? value) : Temp
 }
 
 /// <summary>A string that is exactly one reference: the referenced value, whatever its type.</summary>
-internal sealed class ReferenceTemplate(JsonNode written, Reference reference) : Template(written)
+internal sealed class ReferenceTemplate(JsonNode written, Reference reference) : PlanTemplate(written)
 {
     public Reference Reference { get; } = reference;
 
@@ -36,7 +36,7 @@ internal sealed class ReferenceTemplate(JsonNode written, Reference reference) :
 }
 
 /// <summary>An object whose values hold references; resolved key by key.</summary>
-internal sealed class ObjectTemplate(JsonNode written, IReadOnlyList<KeyValuePair<string, Template>> properties) : Template(written)
+internal sealed class ObjectTemplate(JsonNode written, IReadOnlyList<KeyValuePair<string, PlanTemplate>> properties) : PlanTemplate(written)
 {
     public override IEnumerable<Reference> References => properties.SelectMany(property => property.Value.References);
 
@@ -46,7 +46,7 @@ internal sealed class ObjectTemplate(JsonNode written, IReadOnlyList<KeyValuePai
 }
 
 /// <summary>An array whose elements hold references; resolved element by element.</summary>
-internal sealed class ArrayTemplate(JsonNode written, IReadOnlyList<Template> items) : Template(written)
+internal sealed class ArrayTemplate(JsonNode written, IReadOnlyList<PlanTemplate> items) : PlanTemplate(written)
 {
     public override IEnumerable<Reference> References => items.SelectMany(item => item.References);
 
