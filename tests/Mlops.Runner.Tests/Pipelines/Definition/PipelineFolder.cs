@@ -74,7 +74,7 @@ internal sealed class PipelineFolder : IDisposable
         File.WriteAllText(path, text);
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Mlops.sln")))
