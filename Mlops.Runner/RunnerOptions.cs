@@ -10,6 +10,10 @@ public sealed class RunnerOptions
     [Required]
     public string FunctionsPath { get; set; } = "../functions";
 
+    /// <summary>Folder holding one sub-folder per pipeline (its pipeline.json). Relative paths start at the content root.</summary>
+    [Required]
+    public string PipelinesPath { get; set; } = "../pipelines";
+
     /// <summary>Invocation logs, one file per invocation: &lt;function&gt;-&lt;id&gt;.log.</summary>
     [Required]
     public string LogsPath { get; set; } = "../logs";

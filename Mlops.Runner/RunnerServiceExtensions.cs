@@ -28,6 +28,7 @@ public static class RunnerServiceExtensions
                 // An empty path stays empty, for validation to refuse.
                 string Resolve(string path) => path.Length == 0 ? path : Path.GetFullPath(Path.Combine(environment.ContentRootPath, path));
                 runner.FunctionsPath = Resolve(runner.FunctionsPath);
+                runner.PipelinesPath = Resolve(runner.PipelinesPath);
                 runner.LogsPath = Resolve(runner.LogsPath);
                 runner.DataPath = Resolve(runner.DataPath);
             });

@@ -111,6 +111,7 @@ internal static class ComposePublisher
             .AppendLine("# path on the host and in the runner's container.")
             .AppendLine($"MLOPS_DATA_DIR={Path.Combine(output, "data")}")
             .AppendLine($"MLOPS_FUNCTIONS_DIR={Path.Combine(root, "functions")}")
+            .AppendLine($"MLOPS_PIPELINES_DIR={Path.Combine(root, "pipelines")}")
             .AppendLine(nginxResource?.MlflowContainer is null
                 ? "# Optional: an MLflow tracking server, an OTLP collector."
                 : "# Optional: an OTLP collector. (MLflow is the mlflow service: MLFLOW_URI is not used.)")
