@@ -44,7 +44,8 @@ function renderPipelineInputs(inputs) {
     label.textContent = input.name + (input.required ? " (required)" : "");
     label.title = input.description || "";
     const field = document.createElement("input");
-    field.name = input.name;
+    // Not a name: the Train form's fields have the same ones (n_estimators).
+    field.dataset.input = input.name;
     field.dataset.type = input.type;
     const preset = input.defaultValue;
     if (input.type === "boolean") {
@@ -71,18 +72,19 @@ function pipelineInputs() {
   const values = {};
   for (const field of $("pipeline-inputs").querySelectorAll("input")) {
     const type = field.dataset.type;
-    if (type === "boolean") { values[field.name] = field.checked; continue; }
+    const name = field.dataset.input;
+    if (type === "boolean") { values[name] = field.checked; continue; }
     const text = field.value.trim();
     if (text === "") continue;
     if (type === "integer" || type === "number") {
-      values[field.name] = Number(text);
+      values[name] = Number(text);
     } else if (type === "array") {
       let list;
       try { list = JSON.parse(text.startsWith("[") ? text : `[${text}]`); } catch { list = undefined; }
-      if (!Array.isArray(list)) throw new Error(`inputs.${field.name}: a list, as JSON ([25, 50]) or separated by commas`);
-      values[field.name] = list;
+      if (!Array.isArray(list)) throw new Error(`inputs.${name}: a list, as JSON ([25, 50]) or separated by commas`);
+      values[name] = list;
     } else {
-      values[field.name] = text;
+      values[name] = text;
     }
   }
   return values;

@@ -29,32 +29,20 @@ public sealed partial class PipelinesWebUiTests(ITestOutputHelper output) : IAsy
     private static readonly TimeSpan FirstRun = TimeSpan.FromMinutes(4);
 
     private string _pipelines = null!;
-    private RunnerHost _runner = null!;
-    private GatewayHost? _gateway;
-    private FrontDoor _door = null!;
-    private string _profile = null!;
+    private BrowserStack _stack = null!;
 
     public async Task InitializeAsync()
     {
         _pipelines = Directory.CreateTempSubdirectory("mlops-pipelines-").FullName;
         Directory.CreateDirectory(Path.Combine(_pipelines, "tiny"));
         await File.WriteAllTextAsync(Path.Combine(_pipelines, "tiny", "pipeline.json"), Tiny);
-        _runner = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:PipelinesPath"] = _pipelines });
         try
         {
-            _gateway = GatewayHost.Start(_runner);
-            _door = await FrontDoor.StartAsync(_gateway!.Address, _runner.Address);
-            _profile = Directory.CreateTempSubdirectory("mlops-chromium-").FullName;
+            _stack = await BrowserStack.StartAsync(new Dictionary<string, string?> { ["Runner:PipelinesPath"] = _pipelines });
         }
         catch
         {
-            // xunit does not call DisposeAsync when InitializeAsync fails: undo what started.
-            if (_gateway is not null)
-            {
-                await _gateway.DisposeAsync();
-            }
-
-            await _runner.DisposeAsync();
+            // xunit does not call DisposeAsync when InitializeAsync fails.
             Directory.Delete(_pipelines, recursive: true);
             throw;
         }
@@ -62,10 +50,7 @@ public sealed partial class PipelinesWebUiTests(ITestOutputHelper output) : IAsy
 
     public async Task DisposeAsync()
     {
-        await _door.DisposeAsync();
-        await _gateway!.DisposeAsync();
-        await _runner.DisposeAsync();
-        Directory.Delete(_profile, recursive: true);
+        await _stack.DisposeAsync();
         Directory.Delete(_pipelines, recursive: true);
     }
 
@@ -79,17 +64,17 @@ public sealed partial class PipelinesWebUiTests(ITestOutputHelper output) : IAsy
     public async Task RunATinyPipeline_ItsStepsTurnGreen_AndARunAgainTakesEachFromTheCache()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, Chromium.Options(new ViewportSize { Width = 1100, Height = 1600 }));
+        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_stack.Profile, Chromium.Options(new ViewportSize { Width = 1100, Height = 1600 }));
         var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        await Chromium.OpenWebUiAsync(page, _door.Url + "/#pipelines", _runner.AdminKey);
+        await Chromium.OpenWebUiAsync(page, _stack.Door.Url + "/#pipelines", _stack.Runner.AdminKey);
 
         await page.SelectOptionAsync("#pipeline-select", "tiny");
         // The plan: the map step is a stack (three shapes), drawn below the step it runs after.
         await Expect(page.Locator("#pipeline-dag [data-step=hello]")).ToBeVisibleAsync();
         await Expect(page.Locator("#pipeline-dag [data-step=twice] .dag-shape")).ToHaveCountAsync(3);
-        await Expect(page.Locator("#pipeline-inputs input[name=counts]")).ToHaveValueAsync("[1,2]");
+        await Expect(page.Locator("#pipeline-inputs input[data-input=counts]")).ToHaveValueAsync("[1,2]");
 
-        await page.FillAsync("#pipeline-inputs input[name=message]", "from the browser");
+        await page.FillAsync("#pipeline-inputs input[data-input=message]", "from the browser");
         await page.ClickAsync("#pipeline-run-button");
         foreach (var step in new[] { "hello", "twice" })
         {
