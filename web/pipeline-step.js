@@ -58,8 +58,12 @@ function textButton(text, label, onClick) {
   return button;
 }
 
+/** The invocation last asked for, kept across redraws of its step while the run goes on. */
+const invocationShown = { id: "", box: null };
+
 /** Fetches the invocation (with the session's key) and shows it under the step. */
 async function showInvocation(id, into) {
+  Object.assign(invocationShown, { id, box: into });
   into.replaceChildren("loading…");
   try {
     into.replaceChildren(jsonBlock(await getJson(api(`invocations/${encodeURIComponent(id)}`)), `invocation ${id}`));
@@ -100,7 +104,7 @@ function renderStepDetails(panel, step, record, actions) {
   detailRow(list, "Attempts", record.attempts);
   detailRow(list, "Duration", seconds(record.startTime, record.endTime));
   if (record.errorCode || record.errorMessage) detailRow(list, "Error", `${record.errorCode || ""} ${record.errorMessage || ""}`.trim());
-  const invocation = document.createElement("div");
+  const invocation = record.invocationId && record.invocationId === invocationShown.id ? invocationShown.box : document.createElement("div");
   if (record.invocationId) {
     detailRow(list, "Invocation", textButton(record.invocationId, `show invocation ${record.invocationId}`, () => showInvocation(record.invocationId, invocation)));
   }

@@ -3,7 +3,8 @@
 // A run to open can be given in the address (?run=<id>#pipelines): the dashboard links each run's resource so.
 "use strict";
 
-const pipelineTab = { pipelines: [], view: null, watch: null, selected: null, frame: 0 };
+// dirty: the steps changed since the last frame; the details panel is drawn again only when its step is one.
+const pipelineTab = { pipelines: [], view: null, watch: null, selected: null, frame: 0, dirty: new Set(), panelShows: "" };
 const logLinesKept = 200;
 const endedStatuses = ["SUCCEEDED", "FAILED", "CANCELLED"];
 
@@ -179,6 +180,7 @@ function mergeStep(record, stepRun) {
 }
 
 function applyRunEvent(view, e) {
+  pipelineTab.dirty.add(e.step || "*");
   if (e.accepted) {
     view.pipeline = e.accepted.pipeline;
     view.plan = e.accepted.plan || view.plan;
@@ -229,8 +231,14 @@ function renderRun() {
     + (view.run?.errorMessage ? ` · ${view.run.errorCode || ""} ${view.run.errorMessage}` : "");
   summary.className = `run-status st-${status}`;
   $("run-cancel").hidden = endedStatuses.includes(status.toUpperCase());
+  // A keyboard user's place survives the redraw.
+  const focused = document.activeElement?.closest?.("#run-dag [data-step]")?.dataset.step;
   drawDag($("run-dag"), steps, view.steps, { selected: pipelineTab.selected?.step, onSelect: (step) => selectStep(step) });
-  renderSelectedStep();
+  if (focused) $("run-dag").querySelector(`[data-step="${CSS.escape(focused)}"]`)?.focus();
+  const chosen = pipelineTab.selected ? `${view.id}/${pipelineTab.selected.step}/${pipelineTab.selected.item ?? ""}` : "";
+  if (chosen !== pipelineTab.panelShows || pipelineTab.dirty.has("*") || pipelineTab.dirty.has(pipelineTab.selected?.step)) renderSelectedStep();
+  pipelineTab.panelShows = chosen;
+  pipelineTab.dirty.clear();
 }
 
 function renderSelectedStep() {

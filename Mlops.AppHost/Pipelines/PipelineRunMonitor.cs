@@ -17,7 +17,7 @@ public sealed class PipelineRunMonitor(
     IHostApplicationLifetime lifetime,
     ILogger<PipelineRunMonitor> logger) : RunnerWatch(runnerHealthy, lifetime, logger)
 {
-    protected override string Subject => "pipeline run";
+    protected override string Subject => "pipeline runs";
 
     protected override async Task<bool> FollowAsync(CancellationToken cancellationToken)
     {

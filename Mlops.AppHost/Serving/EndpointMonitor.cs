@@ -18,7 +18,7 @@ public sealed class EndpointMonitor(
     IHostApplicationLifetime lifetime,
     ILogger<EndpointMonitor> logger) : RunnerWatch(Healthy(notifications, runnerName), lifetime, logger)
 {
-    protected override string Subject => "endpoint";
+    protected override string Subject => "endpoints";
 
     protected override async Task<bool> FollowAsync(CancellationToken cancellationToken)
     {

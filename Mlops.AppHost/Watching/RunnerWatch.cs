@@ -6,8 +6,9 @@ namespace Mlops.AppHost.Watching;
 
 /// <summary>
 /// Follows one of the runner's watch streams for as long as the app runs and mirrors it into the dashboard: starts
-/// once the runner is healthy (<paramref name="runnerHealthy"/> answers then), follows it again (with a growing pause) when the stream ends or the runner restarts,
-/// and lets go as soon as the app begins to stop. What it mirrors is the subclass's.
+/// once the runner is healthy (<paramref name="runnerHealthy"/> answers then), follows it again (with a growing
+/// pause) when the stream ends or the runner restarts, and lets go as soon as the app begins to stop. What it
+/// mirrors is the subclass's.
 /// </summary>
 public abstract class RunnerWatch(Func<CancellationToken, Task> runnerHealthy, IHostApplicationLifetime lifetime, ILogger logger)
     : BackgroundService

@@ -7,7 +7,7 @@ namespace Mlops.AppHost.Watching;
 internal static partial class WatchLog
 {
     [LoggerMessage(EventId = 460, Level = LogLevel.Information,
-        Message = "The runner's {Subject} watch ended ({Status}: {Detail}); following it again in {Delay} ms")]
+        Message = "The runner's watch of its {Subject} ended ({Status}: {Detail}); following it again in {Delay} ms")]
     public static partial void WatchEnded(ILogger logger, string subject, StatusCode status, string detail, double delay);
 
     [LoggerMessage(EventId = 461, Level = LogLevel.Information, Message = "Waiting for the runner to follow its {Subject}: {Reason}")]

@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+
 namespace Mlops.EndToEndTests;
 
 /// <summary>
@@ -40,6 +42,23 @@ internal sealed class BrowserStack : IAsyncDisposable
             }
 
             await runner.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Chromium on the web UI at <paramref name="path"/>, given the admin key as a user gives it once.</summary>
+    public async Task<WebUiPage> OpenWebUiAsync(IPlaywright playwright, string path = "/", ViewportSize? viewport = null)
+    {
+        var browser = await playwright.Chromium.LaunchPersistentContextAsync(Profile, Chromium.Options(viewport));
+        try
+        {
+            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            await Chromium.OpenWebUiAsync(page, Door.Url + path, Runner.AdminKey);
+            return new WebUiPage(browser, page);
+        }
+        catch
+        {
+            await browser.DisposeAsync();
             throw;
         }
     }

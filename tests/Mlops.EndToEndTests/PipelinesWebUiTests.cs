@@ -64,9 +64,8 @@ public sealed partial class PipelinesWebUiTests(ITestOutputHelper output) : IAsy
     public async Task RunATinyPipeline_ItsStepsTurnGreen_AndARunAgainTakesEachFromTheCache()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_stack.Profile, Chromium.Options(new ViewportSize { Width = 1100, Height = 1600 }));
-        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        await Chromium.OpenWebUiAsync(page, _stack.Door.Url + "/#pipelines", _stack.Runner.AdminKey);
+        await using var ui = await _stack.OpenWebUiAsync(playwright, "/#pipelines", new ViewportSize { Width = 1100, Height = 1600 });
+        var page = ui.Page;
 
         await page.SelectOptionAsync("#pipeline-select", "tiny");
         // The plan: the map step is a stack (three shapes), drawn below the step it runs after.

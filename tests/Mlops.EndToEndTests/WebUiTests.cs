@@ -18,9 +18,8 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task TrainThenPredict_ShowsMetricsThenSetosaWithItsProbabilities()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_stack.Profile, Chromium.Options(new ViewportSize { Width = 1100, Height = 1600 }));
-        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        await Chromium.OpenWebUiAsync(page, _stack.Door.Url + "/", _stack.Runner.AdminKey);
+        await using var ui = await _stack.OpenWebUiAsync(playwright, viewport: new ViewportSize { Width = 1100, Height = 1600 });
+        var page = ui.Page;
 
         await page.Locator("input[name=n_estimators]").FillAsync("20");
         await page.ClickAsync("#train-button");
@@ -61,9 +60,8 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task AnError_IsShownNextToTheFormThatCausedIt()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_stack.Profile, Chromium.Options());
-        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        await Chromium.OpenWebUiAsync(page, _stack.Door.Url + "/", _stack.Runner.AdminKey);
+        await using var ui = await _stack.OpenWebUiAsync(playwright);
+        var page = ui.Page;
 
         // Nothing was trained on this runner: predict must say so, beside the predict form.
         await page.ClickAsync("#predict-button");
