@@ -1,4 +1,5 @@
 using Mlops.AppHost.Hosting;
+using Mlops.AppHost.Pipelines;
 using Mlops.AppHost.Publishing;
 using Mlops.AppHost.Serving;
 
@@ -55,6 +56,7 @@ var nginx = builder.AddNginx("nginx", httpPort: 8080, grpcPort: 8081)
     .SummarizesWhenReady(secrets);
 
 builder.AddServingEndpoints(runner, nginx, secrets);
+builder.AddPipelineRuns(runner, nginx, secrets);
 builder.AddComposePublishing();
 builder.StopsInOrder();
 

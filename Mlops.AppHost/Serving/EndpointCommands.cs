@@ -1,7 +1,9 @@
 using System.Globalization;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Mlops.AppHost.Watching;
 using Mlops.V1;
+using static Mlops.AppHost.Watching.DashboardCommands;
 
 namespace Mlops.AppHost.Serving;
 
@@ -25,7 +27,7 @@ public sealed class EndpointCommands(RunnerApi runner)
     {
         var name = resource.Name;
         resource.Annotations.Add(Command(Scale, "Scale", "Set the fewest and most replicas (0 fewest: scales to zero when idle)", "ArrowAutofitHeight",
-            context => ScaleAsync(name, context), arguments:
+            context => ScaleAsync(name, context), highlighted: true, arguments:
             [
                 new() { Name = MinReplicas, Label = "Fewest replicas", InputType = InputType.Number, Required = true, Value = "1" },
                 new() { Name = MaxReplicas, Label = "Most replicas", InputType = InputType.Number, Required = true, Value = "4" },
@@ -33,7 +35,7 @@ public sealed class EndpointCommands(RunnerApi runner)
         resource.Annotations.Add(Command(RollBack, "Roll back", "Serve the model version before the one served now (pins it: a moving alias is no longer followed)", "ArrowUndo",
             context => RollBackAsync(name, context)));
         resource.Annotations.Add(Command(Drain, "Drain", "Scale to zero now: replicas finish their predictions and go; the next prediction starts one", "ArrowExportLtr",
-            context => DrainAsync(name, context)));
+            context => DrainAsync(name, context), highlighted: true));
         resource.Annotations.Add(Command(Delete, "Delete", "Delete the endpoint and its replicas", "Delete",
             context => DeleteAsync(name, context), confirmation: $"Delete the endpoint '{name}'? Its replicas are removed; predictions to it get 404."));
         return resource;
@@ -134,12 +136,4 @@ public sealed class EndpointCommands(RunnerApi runner)
         return context.Arguments is { } arguments && arguments.TryGetByName(name, out var input) &&
                int.TryParse(input.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
     }
-
-    /// <summary>What the runner said, as the dashboard shows a failed command: its status and message.</summary>
-    private static ExecuteCommandResult Refused(RpcException ex) => CommandResults.Failure($"{ex.StatusCode}: {ex.Status.Detail}");
-
-    private static ResourceCommandAnnotation Command(string name, string displayName, string description, string icon,
-        Func<ExecuteCommandContext, Task<ExecuteCommandResult>> execute, IReadOnlyList<InteractionInput>? arguments = null, string? confirmation = null) =>
-        new(name, displayName, context => context.ResourceSnapshot.IsHidden ? ResourceCommandState.Hidden : ResourceCommandState.Enabled, execute,
-            description, arguments, confirmation, icon, IconVariant.Regular, isHighlighted: name is Scale or Drain, ResourceCommandVisibility.UI | ResourceCommandVisibility.Api, null);
 }

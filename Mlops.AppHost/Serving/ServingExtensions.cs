@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mlops.AppHost.Hosting;
+using Mlops.AppHost.Watching;
 
 namespace Mlops.AppHost.Serving;
 
@@ -14,14 +15,11 @@ public static class ServingExtensions
     public static IDistributedApplicationBuilder AddServingEndpoints(this IDistributedApplicationBuilder builder,
         IResourceBuilder<ExecutableResource> runner, IResourceBuilder<NginxResource> frontDoor, AppSecrets? secrets)
     {
-        if (!builder.ExecutionContext.IsRunMode || secrets is null)
+        if (builder.MirrorsRunner(runner, frontDoor, secrets) is not { } frontDoorUrl)
         {
             return builder;
         }
 
-        var grpc = runner.Resource.GetEndpoint("grpc");
-        var frontDoorUrl = Ports.LoopbackUrl(NginxResource.PortOf(frontDoor.Resource, NginxResource.HttpPortName));
-        builder.Services.AddSingleton(_ => new RunnerApi(() => new Uri(grpc.Url), secrets.AdminKeyPath));
         builder.Services.AddSingleton<EndpointCommands>();
         builder.Services.AddSingleton(services => new ServingEndpoints(
             services.GetRequiredService<ResourceNotificationService>(), services.GetRequiredService<EndpointCommands>(), frontDoorUrl));

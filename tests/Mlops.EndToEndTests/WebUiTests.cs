@@ -7,48 +7,19 @@ namespace Mlops.EndToEndTests;
 /// <summary>The web UI in a real browser (Debian's Chromium), through a real NGINX, gateway and runner.</summary>
 public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private RunnerHost _runner = null!;
-    private GatewayHost? _gateway;
-    private FrontDoor _door = null!;
-    private string _profile = null!;
+    private BrowserStack _stack = null!;
 
-    public async Task InitializeAsync()
-    {
-        _runner = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions });
-        try
-        {
-            _gateway = GatewayHost.Start(_runner);
-            _door = await FrontDoor.StartAsync(_gateway!.Address, _runner.Address);
-            _profile = Directory.CreateTempSubdirectory("mlops-chromium-").FullName;
-        }
-        catch
-        {
-            // xunit does not call DisposeAsync when InitializeAsync fails: undo what started.
-            if (_gateway is not null)
-            {
-                await _gateway.DisposeAsync();
-            }
+    public async Task InitializeAsync() =>
+        _stack = await BrowserStack.StartAsync(new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions });
 
-            await _runner.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _door.DisposeAsync();
-        await _gateway!.DisposeAsync();
-        await _runner.DisposeAsync();
-        Directory.Delete(_profile, recursive: true);
-    }
+    public async Task DisposeAsync() => await _stack.DisposeAsync();
 
     [Fact]
     public async Task TrainThenPredict_ShowsMetricsThenSetosaWithItsProbabilities()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, Chromium.Options(new ViewportSize { Width = 1100, Height = 1600 }));
-        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        await Chromium.OpenWebUiAsync(page, _door.Url + "/", _runner.AdminKey);
+        await using var ui = await _stack.OpenWebUiAsync(playwright, viewport: new ViewportSize { Width = 1100, Height = 1600 });
+        var page = ui.Page;
 
         await page.Locator("input[name=n_estimators]").FillAsync("20");
         await page.ClickAsync("#train-button");
@@ -89,9 +60,8 @@ public sealed class WebUiTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task AnError_IsShownNextToTheFormThatCausedIt()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(_profile, Chromium.Options());
-        var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-        await Chromium.OpenWebUiAsync(page, _door.Url + "/", _runner.AdminKey);
+        await using var ui = await _stack.OpenWebUiAsync(playwright);
+        var page = ui.Page;
 
         // Nothing was trained on this runner: predict must say so, beside the predict form.
         await page.ClickAsync("#predict-button");
