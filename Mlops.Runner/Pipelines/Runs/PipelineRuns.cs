@@ -60,7 +60,7 @@ public sealed partial class PipelineRuns : IPipelineRuns, IDisposable
         }
 
         var run = completed?.Record
-            ?? throw new RunnerException(ErrorKind.Unavailable, $"the runner stopped; pipeline run {state.Id} goes on when it starts again");
+            ?? throw new RunnerException(ErrorKind.Unavailable, $"pipeline run {state.Id} stopped before its end; it goes on when the runner starts again");
         if (run.Status != PipelineRunStatus.Succeeded)
         {
             throw new RunnerException(StepErrorCodes.KindOf(run.ErrorCode), $"pipeline run {run.Id} {run.Status.ToString().ToLowerInvariant()}: {run.ErrorMessage}");
