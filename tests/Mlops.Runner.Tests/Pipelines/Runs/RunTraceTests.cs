@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Mlops.Runner.Diagnostics;
+using Mlops.Runner.Tests.Diagnostics;
 using Mlops.Runner.Pipelines;
 using static Mlops.Runner.Tests.Pipelines.Runs.TestPlans;
 
@@ -9,20 +9,8 @@ namespace Mlops.Runner.Tests.Pipelines.Runs;
 /// <summary>One trace per run: a root span, a span per step and per map item, and the executor runs inside its step's span.</summary>
 public sealed class RunTraceTests : IAsyncLifetime
 {
-    private readonly ConcurrentBag<Activity> _spans = [];
-    private readonly ActivityListener _listener;
+    private readonly SpanRecorder _recorder = new();
     private readonly RunsHarness _harness = new();
-
-    public RunTraceTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RunnerTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _spans.Add,
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
 
     [Fact]
     public async Task Run_Spans_HangUnderTheRunsRootAndHoldTheExecutor()
@@ -33,13 +21,13 @@ public sealed class RunTraceTests : IAsyncLifetime
         var (events, _) = await _harness.RunAsync("traced");
 
         var id = RunsHarness.Completed(events).Id;
-        var root = Assert.Single(_spans, s => s.DisplayName == "pipeline traced" && (string?)s.GetTagItem(RunnerTelemetry.PipelineRun) == id);
+        var root = Assert.Single(_recorder.Spans, s => s.DisplayName == "pipeline traced" && (string?)s.GetTagItem(RunnerTelemetry.PipelineRun) == id);
         Assert.Equal(default, root.ParentSpanId);
         Assert.Equal(root.TraceId.ToHexString(), RunsHarness.Completed(events).TraceId);
-        var a = Assert.Single(_spans, s => s.DisplayName == "step a" && s.TraceId == root.TraceId);
-        var t = Assert.Single(_spans, s => s.DisplayName == "step t" && s.TraceId == root.TraceId);
+        var a = Assert.Single(_recorder.Spans, s => s.DisplayName == "step a" && s.TraceId == root.TraceId);
+        var t = Assert.Single(_recorder.Spans, s => s.DisplayName == "step t" && s.TraceId == root.TraceId);
         Assert.Equal([root.SpanId, root.SpanId], new[] { a.ParentSpanId, t.ParentSpanId });
-        var items = _spans.Where(s => s.DisplayName.StartsWith("step t[", StringComparison.Ordinal) && s.TraceId == root.TraceId).ToList();
+        var items = _recorder.Spans.Where(s => s.DisplayName.StartsWith("step t[", StringComparison.Ordinal) && s.TraceId == root.TraceId).ToList();
         Assert.Equal(2, items.Count);
         Assert.All(items, item => Assert.Equal(t.SpanId, item.ParentSpanId));
         Assert.Same(a, _harness.Executor.Spans["a"]);
@@ -55,7 +43,7 @@ public sealed class RunTraceTests : IAsyncLifetime
 
         var (events, _) = await _harness.RunAsync("failing");
 
-        var root = Assert.Single(_spans, s => s.DisplayName == "pipeline failing");
+        var root = Assert.Single(_recorder.Spans, s => s.DisplayName == "pipeline failing");
         Assert.Equal((ActivityStatusCode.Error, "FAILED_PRECONDITION"), (root.Status, root.GetTagItem(RunnerTelemetry.ErrorType)));
     }
 
@@ -81,7 +69,7 @@ public sealed class RunTraceTests : IAsyncLifetime
         await _harness.RestartAsync();
         var run = await _harness.WaitEndedAsync(id);
 
-        var roots = _spans.Where(s => s.DisplayName == "pipeline resumed").ToList();
+        var roots = _recorder.Spans.Where(s => s.DisplayName == "pipeline resumed").ToList();
         Assert.Equal(2, roots.Count);
         Assert.All(roots, root => Assert.Equal(run.TraceId, root.TraceId.ToHexString()));
     }
@@ -90,7 +78,7 @@ public sealed class RunTraceTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _listener.Dispose();
+        _recorder.Dispose();
         await _harness.DisposeAsync();
     }
 }
