@@ -26,7 +26,11 @@ internal sealed class StepRunner(WorkRunner work, TimeProvider time, ILogger log
                 ? await work.RunAsync(state, step, item: null, slots: null, token)
                 : await RunMapAsync(state, step, step.Map, scope, token);
         }
-        catch (RunnerException exception) when (!token.IsCancellationRequested)
+        catch (RunnerException) when (token.IsCancellationRequested)
+        {
+            return StepEnd.Interrupted(state, state.Current(step.Id), time.GetUtcNow());
+        }
+        catch (RunnerException exception)
         {
             return StepEnd.Write(state, state.Current(step.Id), StepStatus.Failed, time.GetUtcNow(), StepErrorCodes.Of(exception.Kind), exception.Message);
         }
