@@ -84,6 +84,23 @@ public sealed class RunDurabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resume_PipelineGoneSinceTheRestart_EndsTheRunFailed()
+    {
+        _harness.Add(Plan("p", Step("a"), Step("b", after: ["a"])));
+        BlockFirstB();
+        var id = await _harness.Runs.StartAsync("p", null, noCache: false, RunsHarness.Developer, CancellationToken.None);
+        await _blocked.Task.WaitAsync(RunsHarness.Bound);
+        _harness.Catalog.Plans.Clear();
+
+        await _harness.RestartAsync();
+
+        var run = await _harness.Runs.GetRunAsync(id, CancellationToken.None);
+        Assert.Equal((PipelineRunStatus.Failed, "NOT_FOUND"), (run.Status, run.ErrorCode));
+        Assert.StartsWith("the run cannot resume: ", run.ErrorMessage);
+        Assert.Equal(("UNAVAILABLE", "the runner stopped"), (run.Steps[1].ErrorCode, run.Steps[1].ErrorMessage));
+    }
+
+    [Fact]
     public async Task Cancel_RunningRun_EndsItCancelledAndTearsItsStepDown()
     {
         _harness.Add(Plan("p", Step("a"), Step("b", after: ["a"]), Step("c", after: ["b"])));
