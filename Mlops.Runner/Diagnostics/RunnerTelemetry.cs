@@ -25,6 +25,13 @@ public static class RunnerTelemetry
         Meter.CreateUpDownCounter<long>("mlops.containers.active", "{container}", "Function containers that exist right now");
     public static readonly UpDownCounter<long> QueuedInvocations =
         Meter.CreateUpDownCounter<long>("mlops.invocations.queued", "{invocation}", "Invocations waiting for a container slot");
+    public static readonly Counter<long> PipelineRuns =
+        Meter.CreateCounter<long>("mlops.pipeline.runs", "{run}", "Pipeline runs ended, by pipeline and outcome");
+    public static readonly Histogram<double> PipelineStepDuration =
+        Meter.CreateHistogram("mlops.pipeline.step.duration", "s", "Wall time of a pipeline step (or map item) that ran, first attempt to end",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800] });
+    public static readonly Counter<long> PipelineCacheLookups =
+        Meter.CreateCounter<long>("mlops.pipeline.cache.lookups", "{lookup}", "Step cache lookups, by pipeline and whether they hit");
 
     public const string FaasName = "faas.name";
     public const string FaasInvocationId = "faas.invocation_id";
@@ -41,6 +48,12 @@ public static class RunnerTelemetry
     public const string CacheHit = "mlops.cache_hit";
     public const string EndpointName = "mlops.endpoint";
     public const string ReplicaId = "mlops.replica_id";
+    public const string Pipeline = "mlops.pipeline";
+    public const string PipelineRun = "mlops.pipeline.run";
+    public const string PipelineStep = "mlops.step";
+    public const string StepCacheKey = "mlops.step.cache_key";
+    public const string StepCacheHit = "mlops.step.cache_hit";
+    public const string StepAttempts = "mlops.step.attempts";
 
     /// <summary>Marks the span failed with a low-cardinality error type and records the exception.</summary>
     public static void RecordError(this Activity? activity, string errorType, Exception? exception = null)

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Mlops.Runner.Invocations;
 
 /// <summary>
@@ -11,71 +9,16 @@ public sealed class InvocationFeed
 {
     public const int MaxEvents = 10_000;
 
-    private readonly Lock _sync = new();
-    private readonly List<InvocationEvent> _events = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ReplayFeed<InvocationEvent> _feed = new();
 
     /// <summary>Completes when the invocation has ended (its completed event is in the feed).</summary>
-    public Task Ended => _ended.Task;
+    public Task Ended => _feed.Ended;
 
-    public void Add(InvocationEvent item)
-    {
-        TaskCompletionSource changed;
-        lock (_sync)
-        {
-            if (_events.Count >= MaxEvents && item is InvocationLog or InvocationBuildLog)
-            {
-                return;
-            }
+    public void Add(InvocationEvent item) =>
+        _feed.Add(item, kept => kept < MaxEvents || item is not (InvocationLog or InvocationBuildLog));
 
-            _events.Add(item);
-            (changed, _changed) = (_changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-
-        changed.TrySetResult();
-    }
-
-    public void End()
-    {
-        TaskCompletionSource changed;
-        lock (_sync)
-        {
-            (changed, _changed) = (_changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-
-        _ended.TrySetResult();
-        changed.TrySetResult();
-    }
+    public void End() => _feed.End();
 
     /// <summary>Every event from the first, then each new one as it comes, until the invocation ends.</summary>
-    public async IAsyncEnumerable<InvocationEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var next = 0;
-        while (true)
-        {
-            InvocationEvent[] fresh;
-            Task changed;
-            bool ended;
-            lock (_sync)
-            {
-                fresh = _events.Skip(next).ToArray();
-                next = _events.Count;
-                changed = _changed.Task;
-                ended = _ended.Task.IsCompleted;
-            }
-
-            foreach (var item in fresh)
-            {
-                yield return item;
-            }
-
-            if (ended)
-            {
-                yield break;
-            }
-
-            await changed.WaitAsync(cancellationToken);
-        }
-    }
+    public IAsyncEnumerable<InvocationEvent> ReadAsync(CancellationToken cancellationToken) => _feed.ReadAsync(cancellationToken);
 }

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Invocations;
+using Mlops.Runner.Tests.Diagnostics;
 
 namespace Mlops.Runner.Tests.Invocations;
 
@@ -11,20 +11,8 @@ namespace Mlops.Runner.Tests.Invocations;
 /// </summary>
 public sealed class InvocationTraceTests : IAsyncLifetime
 {
-    private readonly ConcurrentBag<Activity> _spans = [];
-    private readonly ActivityListener _listener;
+    private readonly SpanRecorder _recorder = new();
     private readonly ConductorHarness _harness = new();
-
-    public InvocationTraceTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RunnerTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _spans.Add,
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
 
     [Fact]
     public async Task Invoke_EverySpan_HangsUnderTheInvocationSpan()
@@ -35,8 +23,8 @@ public sealed class InvocationTraceTests : IAsyncLifetime
         var (events, _) = await _harness.InvokeAsync("work");
 
         var id = Assert.IsType<InvocationAccepted>(events[0]).InvocationId;
-        var invoke = Assert.Single(_spans, s => s.DisplayName == "invoke work" && (string?)s.GetTagItem(RunnerTelemetry.FaasInvocationId) == id);
-        var children = _spans.Where(s => s.ParentSpanId == invoke.SpanId).Select(s => s.DisplayName).Order().ToArray();
+        var invoke = Assert.Single(_recorder.Spans, s => s.DisplayName == "invoke work" && (string?)s.GetTagItem(RunnerTelemetry.FaasInvocationId) == id);
+        var children = _recorder.Spans.Where(s => s.ParentSpanId == invoke.SpanId).Select(s => s.DisplayName).Order().ToArray();
         Assert.Equal(["container create", "container remove", "container start", "container wait", "resolve image"], children);
         Assert.Equal(caller.SpanId, invoke.ParentSpanId);
         Assert.Equal($"00-{invoke.TraceId}-{invoke.SpanId}-01", _harness.Engine.LastSpec!.Environment["TRACEPARENT"]);
@@ -46,7 +34,7 @@ public sealed class InvocationTraceTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _listener.Dispose();
+        _recorder.Dispose();
         await _harness.DisposeAsync();
     }
 }
