@@ -1,0 +1,32 @@
+using Mlops.Runner.Functions;
+using Mlops.Runner.Images;
+
+namespace Mlops.Runner.Pipelines;
+
+/// <summary>
+/// A step's cache key (<see cref="CacheKey.Compute"/>): for a function, "&lt;function&gt;@sha256:&lt;its build context's
+/// digest&gt;" with its parameters as the run would give them (defaults filled in); for an action, "action:&lt;name&gt;"
+/// with what else it depends on: deploy and call, the model version their reference resolves to now; best, its map
+/// step's items.
+/// </summary>
+public sealed class StepKeys(FunctionCatalog catalog, IImageDigests images, DeployAction deploy, CallAction call)
+{
+    public async Task<string> KeyAsync(StepWork work, CancellationToken cancellationToken)
+    {
+        if (work.Step.Kind == StepKind.Function)
+        {
+            var manifest = await catalog.GetAsync(work.Step.Function, cancellationToken);
+            var subject = $"{manifest.Name}@{await images.ContextDigestAsync(manifest, cancellationToken)}";
+            return CacheKey.Compute(subject, ParameterValidator.Validate(manifest, work.Parameters), work.InputArtifacts);
+        }
+
+        var extra = work.Step.Action switch
+        {
+            "deploy" => (await deploy.ResolveAsync(work, cancellationToken))?.Uri ?? "",
+            "call" => (await call.ResolveAsync(work, cancellationToken))?.Uri ?? "no endpoint",
+            "best" => BestAction.Inputs(work),
+            _ => null,
+        };
+        return CacheKey.Compute($"action:{work.Step.Action}", work.Parameters, work.InputArtifacts, extra);
+    }
+}
