@@ -25,7 +25,7 @@ public sealed class DeployAction(EndpointManager endpoints, IModelRegistry regis
     {
         var parameters = new ActionParameters(work);
         var spec = Spec(parameters);
-        var version = await ResolveAsync(work, cancellationToken)
+        var version = await ResolveAsync(registry, work, cancellationToken)
             ?? throw RunnerException.InvalidArgument(parameters.Field("model"), "is required");
         await endpoints.PutAsync(spec, work.Caller, cancellationToken);
         var view = await ReadyAsync(spec.Name, version.Version, cancellationToken);
@@ -39,7 +39,7 @@ public sealed class DeployAction(EndpointManager endpoints, IModelRegistry regis
     }
 
     /// <summary>The version the step's model reference resolves to now (part of its cache key: an alias that moved is a new key); null without a model.</summary>
-    public async Task<ModelVersion?> ResolveAsync(StepWork work, CancellationToken cancellationToken)
+    public static async Task<ModelVersion?> ResolveAsync(IModelRegistry registry, StepWork work, CancellationToken cancellationToken)
     {
         var parameters = new ActionParameters(work);
         if (parameters.OptionalString("model") is not { } model)

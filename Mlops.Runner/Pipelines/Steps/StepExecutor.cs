@@ -1,37 +1,13 @@
 namespace Mlops.Runner.Pipelines;
 
-/// <summary>
-/// Keys and runs one step: a function step as one invocation, or a built-in action. The step's timeout (an
-/// action's default: 300 s) bounds the attempt; reaching it cancels what runs and fails the step DEADLINE_EXCEEDED.
-/// </summary>
+/// <summary>Keys and runs one step: a function step as one invocation, or a built-in action, within the step's timeout.</summary>
 public sealed class StepExecutor(
     StepKeys keys, FunctionStep functions, RegisterAction register, AliasAction alias, DeployAction deploy, CallAction call) : IStepExecutor
 {
-    public static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(300);
-
     public Task<string> KeyAsync(StepWork work, CancellationToken cancellationToken) => keys.KeyAsync(work, cancellationToken);
 
-    public async Task<StepOutputs> ExecuteAsync(StepWork work, IStepProgress progress, CancellationToken cancellationToken)
-    {
-        // A function's own timeoutSeconds is the container's bound already; a step's own applies on top of it.
-        var limit = work.Step.Timeout ?? (work.Step.Kind == StepKind.Action ? ActionTimeout : (TimeSpan?)null);
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (limit is { } timeout)
-        {
-            bounded.CancelAfter(timeout);
-        }
-
-        try
-        {
-            return await RunAsync(work, progress, bounded.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or RunnerException { Kind: ErrorKind.Cancelled }
-                                   && bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new RunnerException(ErrorKind.DeadlineExceeded,
-                $"step {work.Name} did not finish within {limit!.Value.TotalSeconds:0.###} s (steps.{work.Step.Id}.timeoutSeconds)", inner: ex);
-        }
-    }
+    public Task<StepOutputs> ExecuteAsync(StepWork work, IStepProgress progress, CancellationToken cancellationToken) =>
+        StepDeadline.RunAsync(work, token => RunAsync(work, progress, token), cancellationToken);
 
     private Task<StepOutputs> RunAsync(StepWork work, IStepProgress progress, CancellationToken cancellationToken) => work.Step switch
     {

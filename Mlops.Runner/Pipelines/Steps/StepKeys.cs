@@ -1,5 +1,6 @@
 using Mlops.Runner.Functions;
 using Mlops.Runner.Images;
+using Mlops.Runner.Registry;
 
 namespace Mlops.Runner.Pipelines;
 
@@ -9,24 +10,30 @@ namespace Mlops.Runner.Pipelines;
 /// with what else it depends on: deploy and call, the model version their reference resolves to now; best, its map
 /// step's items.
 /// </summary>
-public sealed class StepKeys(FunctionCatalog catalog, IImageDigests images, DeployAction deploy, CallAction call)
+public sealed class StepKeys(FunctionCatalog catalog, IImageDigests images, IModelRegistry registry, CallAction call)
 {
     public async Task<string> KeyAsync(StepWork work, CancellationToken cancellationToken)
     {
         if (work.Step.Kind == StepKind.Function)
         {
             var manifest = await catalog.GetAsync(work.Step.Function, cancellationToken);
-            var subject = $"{manifest.Name}@{await images.ContextDigestAsync(manifest, cancellationToken)}";
-            return CacheKey.Compute(subject, ParameterValidator.Validate(manifest, work.Parameters), work.InputArtifacts);
+            return ForFunction(work, manifest, await images.ContextDigestAsync(manifest, cancellationToken));
         }
 
         var extra = work.Step.Action switch
         {
-            "deploy" => (await deploy.ResolveAsync(work, cancellationToken))?.Uri ?? "",
+            "deploy" => (await DeployAction.ResolveAsync(registry, work, cancellationToken))?.Uri,
             "call" => (await call.ResolveAsync(work, cancellationToken))?.Uri ?? "no endpoint",
             "best" => BestAction.Inputs(work),
             _ => null,
         };
-        return CacheKey.Compute($"action:{work.Step.Action}", work.Parameters, work.InputArtifacts, extra);
+        return ForAction(work, extra);
     }
+
+    public static string ForFunction(StepWork work, FunctionManifest manifest, string contextDigest) =>
+        CacheKey.Compute($"{manifest.Name}@{contextDigest}", ParameterValidator.Validate(manifest, work.Parameters), work.InputArtifacts);
+
+    /// <param name="extra">What the action depends on besides its parameters (a resolved model version's URI); null for nothing.</param>
+    public static string ForAction(StepWork work, string? extra) =>
+        CacheKey.Compute($"action:{work.Step.Action}", work.Parameters, work.InputArtifacts, extra);
 }
