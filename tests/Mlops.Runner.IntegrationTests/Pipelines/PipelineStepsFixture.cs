@@ -18,7 +18,11 @@ public sealed class PipelineStepsFixture : IAsyncLifetime
 
     public ArtifactStore Artifacts => Host.Services.GetRequiredService<ArtifactStore>();
 
+    /// <summary>The model name train is given: the invocation must not register it.</summary>
     public string Model { get; } = $"pipeline_{Guid.NewGuid():N}"[..20];
+
+    /// <summary>The model the register step adds versions to.</summary>
+    public string Registered { get; } = $"registered_{Guid.NewGuid():N}"[..20];
 
     public StepOutputs Split { get; private set; } = null!;
 
@@ -36,6 +40,8 @@ public sealed class PipelineStepsFixture : IAsyncLifetime
             var inputs = new Dictionary<string, string> { ["dataset"] = Split.Artifacts["dataset"] };
             Train = await Steps.ExecuteAsync(
                 StepRequests.For("train", "train", null, new JsonObject { ["n_estimators"] = 5, ["seed"] = 7, ["model_name"] = Model }, inputs, item: 1), TrainProgress, bound.Token);
+            // Built here, not within the deploy step's timeout: a cold build of predict can take minutes on a busy machine.
+            await MlFunctionsFixture.BuildAsync(Host.Client, "predict");
         }
         catch
         {

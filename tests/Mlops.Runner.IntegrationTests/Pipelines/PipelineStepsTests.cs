@@ -65,7 +65,7 @@ public sealed class PipelineStepsTests(PipelineStepsFixture fixture)
         {
             var deployed = await fixture.Steps.ExecuteAsync(StepRequests.For("deploy", null, "deploy", new JsonObject
             {
-                ["endpoint"] = endpoint, ["function"] = "predict", ["model"] = fixture.Model, ["version"] = $"{version}", ["minReplicas"] = 1, ["maxReplicas"] = 1,
+                ["endpoint"] = endpoint, ["function"] = "predict", ["model"] = fixture.Registered, ["version"] = $"{version}", ["minReplicas"] = 1, ["maxReplicas"] = 1,
             }), new StepReport(), bound.Token);
             var called = await fixture.Steps.ExecuteAsync(StepRequests.For("smoke", null, "call", new JsonObject
             {
@@ -90,7 +90,7 @@ public sealed class PipelineStepsTests(PipelineStepsFixture fixture)
         var best = new Dictionary<string, StepOutputs> { ["best"] = fixture.Train };
         var work = StepRequests.For("register", null, "register", new JsonObject
         {
-            ["name"] = fixture.Model,
+            ["name"] = fixture.Registered,
             ["model"] = fixture.Train.Artifacts["model"],
             ["metrics"] = fixture.Train.Result["metrics"]!.DeepClone(),
             ["params"] = fixture.Train.Result["params"]!.DeepClone(),
