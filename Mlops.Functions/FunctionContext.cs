@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mlops.Functions.Artifacts;
 using Mlops.Functions.Models;
 using Mlops.Functions.Parameters;
 
@@ -24,6 +25,12 @@ public sealed class FunctionContext(FunctionPaths paths)
 
     /// <summary>Where the function leaves the model it trained (<c>"model": {"produces": true}</c>); the runner registers it.</summary>
     public ModelOutput OutputModel { get; } = new(Path.Combine(paths.Output, "model"));
+
+    /// <summary>The artifacts a pipeline gave this step, by name: <c>context.Artifacts["dataset"]</c> is a read-only folder.</summary>
+    public InputArtifacts Artifacts { get; } = new(paths.Input);
+
+    /// <summary>Where this step leaves artifacts for later steps: <c>context.OutputArtifacts.PathOf("dataset", "train.csv")</c>.</summary>
+    public OutputArtifacts OutputArtifacts { get; } = new(paths.Output);
 
     /// <summary>Lines for the invocation's log.</summary>
     public FunctionLog Log { get; } = new();

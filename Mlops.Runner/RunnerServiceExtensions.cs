@@ -9,6 +9,7 @@ using Mlops.Runner.Grpc;
 using Mlops.Runner.Images;
 using Mlops.Runner.Invocations;
 using Mlops.Runner.Keys;
+using Mlops.Runner.Pipelines;
 using Mlops.Runner.Recovery;
 using Mlops.Runner.Registry;
 using Mlops.Runner.Reporting;
@@ -98,6 +99,7 @@ public static class RunnerServiceExtensions
         services.AddSingleton<EndpointManager>();
         services.AddHostedService(sp => sp.GetRequiredService<EndpointManager>());
         builder.AddModelRegistry();
+        services.AddPipelineSteps();
 
         services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>());
         // grpcurl and other clients can list and describe the services without the protos.

@@ -16,7 +16,7 @@ public sealed class ImageService(
     ImageBuilder builder,
     IOptions<ImageOptions> options,
     IHostApplicationLifetime lifetime,
-    TimeProvider time) : IImageResolver
+    TimeProvider time) : IImageResolver, IImageDigests
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, BuildJob> _builds = new(StringComparer.Ordinal);
@@ -25,6 +25,12 @@ public sealed class ImageService(
     {
         var (_, _, tag) = await CurrentContentsAsync(function, cancellationToken);
         return (tag, await TryInspectAsync(tag, cancellationToken) is not null);
+    }
+
+    public async Task<string> ContextDigestAsync(FunctionManifest function, CancellationToken cancellationToken)
+    {
+        var (_, context, _) = await CurrentContentsAsync(function, cancellationToken);
+        return "sha256:" + context.Digest;
     }
 
     public async IAsyncEnumerable<ImageEvent> EnsureAsync(FunctionManifest function, bool measureLayers, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -33,6 +33,13 @@ public sealed class InvocationConductor(
         InvokeAsync(function, parameters, Start.Attached with { Key = key }, cancellationToken);
 
     /// <summary>
+    /// The same, as a pipeline's step: <paramref name="artifacts"/> are staged and collected, a produced model is
+    /// collected rather than registered, and leaving the enumeration cancels the invocation, training or not.
+    /// </summary>
+    public IAsyncEnumerable<InvocationEvent> InvokeAsync(string? function, JsonObject? parameters, string? key, IInvocationArtifacts artifacts, CancellationToken cancellationToken) =>
+        InvokeAsync(function, parameters, Start.Attached with { Key = key, Artifacts = artifacts }, cancellationToken);
+
+    /// <summary>
     /// Starts an invocation that belongs to the runner from the first (InvokeAsync) and returns its id once it is
     /// accepted; refusals throw as they do for <see cref="InvokeAsync(string?, JsonObject?, CancellationToken)"/>.
     /// Its caller's callback, if any, is told how it ended.
@@ -70,6 +77,9 @@ public sealed class InvocationConductor(
 
         /// <summary>The caller's key id, whose invocations this one counts among; null for the runner's own (a resumed one).</summary>
         public string? Key { get; init; }
+
+        /// <summary>Set for a pipeline's step.</summary>
+        public IInvocationArtifacts? Artifacts { get; init; }
     }
 
     /// <summary>Starts an asynchronous invocation and returns its id once accepted; leaving its events then leaves it running.</summary>
@@ -94,6 +104,12 @@ public sealed class InvocationConductor(
         var activity = RunnerTelemetry.Source.StartActivity($"invoke {manifest.Name}");
         activity?.SetTag(RunnerTelemetry.FaasName, manifest.Name);
         var admitted = await admission.AdmitAsync(manifest, parameters, start.Key, activity, cancellationToken);
+        if (start.Artifacts is not null && admitted.Model is { Produces: true } produced)
+        {
+            // A pipeline's step keeps its model as an artifact: nothing to record, so nothing that must outlive its caller.
+            admitted = admitted with { Model = produced.Version is null ? null : produced with { Produces = false } };
+        }
+
         var events = start.Async || admitted.Model is { Produces: true }
             ? detached.Run(token => RunAsync(admitted, start, token), cancellationToken)
             : RunAsync(admitted, start, cancellationToken);
@@ -111,7 +127,7 @@ public sealed class InvocationConductor(
         using var ticket = admitted.Ticket;
         var request = start.Async ? new AsyncRequest(admitted.Parameters, start.Callback) : null;
         await using var live = journal.Begin(admitted.Manifest, activity, request, start.Resumed);
-        await using var steps = StepsAsync(live, admitted, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var steps = StepsAsync(live, admitted, start.Artifacts, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             // An iterator resumes under its caller's context: put the invocation's span back before each step.
@@ -159,7 +175,8 @@ public sealed class InvocationConductor(
         }
     }
 
-    private async IAsyncEnumerable<InvocationEvent> StepsAsync(LiveInvocation live, AdmittedInvocation admitted, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<InvocationEvent> StepsAsync(
+        LiveInvocation live, AdmittedInvocation admitted, IInvocationArtifacts? artifacts, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (manifest, parameters, model, ticket, _) = admitted;
         yield return new InvocationAccepted(live.Id, manifest.Name, live.Record.CreatedAt);
@@ -175,6 +192,11 @@ public sealed class InvocationConductor(
         }
 
         using var workspace = await preparation.CreateWorkspaceAsync(live.Id, parameters, model, cancellationToken);
+        if (artifacts is not null)
+        {
+            await artifacts.StageAsync(workspace.Input, cancellationToken);
+        }
+
         await using var container = await containers.StartAsync(live, manifest, workspace, cancellationToken);
         yield return new InvocationContainerStarted(container.Id);
         await foreach (var line in container.ReadLogsAsync(cancellationToken))
@@ -184,6 +206,11 @@ public sealed class InvocationConductor(
 
         var exit = await container.EndAsync(cancellationToken);
         var verdict = await completion.JudgeAsync(live, admitted, exit, workspace, cancellationToken);
+        if (artifacts is not null && verdict.Outcome.Status == InvocationStatus.Succeeded)
+        {
+            await artifacts.CollectAsync(workspace.Output, cancellationToken);
+        }
+
         if (verdict.Result is { } result)
         {
             yield return result;

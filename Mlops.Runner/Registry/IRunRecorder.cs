@@ -12,7 +12,12 @@ public interface IRunRecorder
 }
 
 /// <summary>Context of one training invocation, for its run's tags.</summary>
-public sealed record TrainingContext(string InvocationId, string Function, string ModelName, string? ImageId, DateTimeOffset StartedAt, JsonObject Parameters, string LogPath);
+/// <param name="LogPath">The invocation's log, kept with the run; empty when there is none (a pipeline's register step).</param>
+public sealed record TrainingContext(string InvocationId, string Function, string ModelName, string? ImageId, DateTimeOffset StartedAt, JsonObject Parameters, string LogPath)
+{
+    /// <summary>More tags for the run (a pipeline's lineage).</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+}
 
 /// <summary>What a training function reported in its result.json.</summary>
 public sealed record TrainingResult(JsonObject Metrics, JsonObject Params, JsonObject Data);

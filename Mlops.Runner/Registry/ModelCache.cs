@@ -122,35 +122,14 @@ public sealed class ModelCache(IModelRegistry registry, ModelDigests digests, IO
         lock (_evicting)
         {
             var versions = Directory.EnumerateDirectories(_root)
-                .SelectMany(model => new DirectoryInfo(model).EnumerateDirectories().Where(v => !v.Name.StartsWith(DownloadPrefix, StringComparison.Ordinal)))
-                .Select(version => (Folder: version, Bytes: SizeOf(version)))
-                .OrderByDescending(v => v.Folder.LastWriteTimeUtc)
-                .ToList();
-            var budget = options.Value.ModelCacheMb * 1024L * 1024L;
+                .SelectMany(model => new DirectoryInfo(model).EnumerateDirectories().Where(v => !v.Name.StartsWith(DownloadPrefix, StringComparison.Ordinal)));
             var spared = time.GetUtcNow().UtcDateTime - InUse;
-            long kept = 0;
-            foreach (var (folder, bytes) in versions)
+            var evicted = LeastRecentlyUsed.Trim(
+                versions, options.Value.ModelCacheMb * 1024L * 1024L, folder => folder.LastWriteTimeUtc < spared && TryEvict(folder, spared));
+            foreach (var (folder, bytes) in evicted)
             {
-                kept += bytes;
-                if (kept > budget && folder.LastWriteTimeUtc < spared && TryEvict(folder, spared))
-                {
-                    kept -= bytes;
-                    logger.CachedModelEvicted(folder.FullName, bytes);
-                }
+                logger.CachedModelEvicted(folder.FullName, bytes);
             }
-        }
-    }
-
-    /// <summary>A folder removed by hand meanwhile takes no room.</summary>
-    private static long SizeOf(DirectoryInfo folder)
-    {
-        try
-        {
-            return UntrustedFile.Measure(folder.FullName, long.MaxValue).Bytes;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return 0;
         }
     }
 

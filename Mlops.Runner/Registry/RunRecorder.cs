@@ -150,6 +150,11 @@ public sealed class RunRecorder(IModelRegistry registry, ModelDigests digests, T
             tags[RunTags.ImageDigest] = context.ImageId;
         }
 
+        foreach (var (key, value) in context.Tags ?? new Dictionary<string, string>())
+        {
+            tags[key] = value;
+        }
+
         var earlier = await registry.FindRunsByTagAsync(context.Function, RunTags.InvocationId, context.InvocationId, cancellationToken);
         var run = earlier.Count > 0
             ? earlier[0]
@@ -171,6 +176,11 @@ public sealed class RunRecorder(IModelRegistry registry, ModelDigests digests, T
 
     private async Task UploadLogAsync(string runId, TrainingContext context, CancellationToken cancellationToken)
     {
+        if (context.LogPath.Length == 0)
+        {
+            return;
+        }
+
         // The log is still open for writing; a snapshot of it so far is what the run keeps.
         await using var log = new FileStream(context.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         await registry.UploadArtifactAsync(runId, "invocation.log", log, cancellationToken);

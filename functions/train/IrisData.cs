@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mlops.Functions;
 
 namespace Train;
 
@@ -33,6 +34,26 @@ internal static class IrisData
             Species = cells[4].Trim(),
         })
         .ToList();
+
+    /// <summary>One file of a dataset artifact (iris-split's): the same columns as the function's own CSV.</summary>
+    public static List<IrisRow> LoadFrom(string artifact, string file)
+    {
+        var path = Path.Combine(artifact, file);
+        if (!File.Exists(path))
+        {
+            throw FunctionError.InvalidArgument($"the artifact 'dataset' has no {file}: give the 'dataset' of iris-split");
+        }
+
+        try
+        {
+            var rows = Load(path);
+            return rows.Count > 0 ? rows : throw FunctionError.InvalidArgument($"the artifact 'dataset' has no rows in {file}");
+        }
+        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException)
+        {
+            throw FunctionError.InvalidArgument($"the artifact 'dataset' has a row in {file} that is not four measurements and a species");
+        }
+    }
 
     /// <summary>
     /// Holds out the same share of every species (at least one row of each on both sides), shuffled by the

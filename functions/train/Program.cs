@@ -12,10 +12,16 @@ using Train;
 return await FunctionHost.RunAsync(args, invoke: context =>
 {
     var requested = TrainParameters.From(context.Parameters);
-    var rows = IrisData.Load(Path.Combine(AppContext.BaseDirectory, "data", "iris.csv"));
-    var (train, test) = IrisData.StratifiedSplit(rows, requested.TestSize, requested.Seed);
-    var parameters = requested with { LeavesTheDataCanFill = train.Count / requested.MinLeaf };
-    context.Log.Info($"Iris: {rows.Count} rows; training on {train.Count}, testing on {test.Count} (stratified, seed {parameters.Seed})");
+    // In a pipeline, a split made by an earlier step (iris-split) replaces the function's own: test_size is then unused.
+    var given = context.Artifacts.TryGet("dataset", out var dataset);
+    var (train, test) = given
+        ? (IrisData.LoadFrom(dataset, "train.csv"), IrisData.LoadFrom(dataset, "test.csv"))
+        : IrisData.StratifiedSplit(IrisData.Load(Path.Combine(AppContext.BaseDirectory, "data", "iris.csv")), requested.TestSize, requested.Seed);
+    var rows = train.Concat(test).ToList();
+    var parameters = requested with { LeavesTheDataCanFill = train.Count / requested.MinLeaf, FromDataset = given };
+    context.Log.Info(given
+        ? $"Iris: the artifact 'dataset': training on {train.Count} rows, testing on {test.Count}"
+        : $"Iris: {rows.Count} rows; training on {train.Count}, testing on {test.Count} (stratified, seed {parameters.Seed})");
     context.Log.Info($"OneVersusAll(FastForest): {parameters.Trees} trees per class, up to {parameters.Leaves} leaves, at least {parameters.MinLeaf} row(s) per leaf");
 
     var ml = new MLContext(seed: parameters.Seed);

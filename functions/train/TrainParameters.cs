@@ -21,6 +21,9 @@ internal sealed record TrainParameters(int Trees, int? MaxDepth, int MinLeaf, do
     /// </summary>
     public int LeavesTheDataCanFill { get; init; } = int.MaxValue;
 
+    /// <summary>Trained and tested on the artifact 'dataset' (a pipeline's split): <see cref="TestSize"/> was not used.</summary>
+    public bool FromDataset { get; init; }
+
     public int Leaves => Math.Min(MaxDepth is { } depth ? Math.Max(2, 1 << depth) : DefaultLeaves, Math.Max(2, LeavesTheDataCanFill));
 
     /// <summary>The parameters as function.json bounds them (the SDK checked them and filled the defaults).</summary>
@@ -32,13 +35,24 @@ internal sealed record TrainParameters(int Trees, int? MaxDepth, int MinLeaf, do
         parameters.GetInt32("seed"),
         parameters.GetString("model_name"));
 
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
+    {
+        var json = Values();
+        if (FromDataset)
+        {
+            json["dataset"] = "artifact";
+        }
+
+        return json;
+    }
+
+    private JsonObject Values() => new()
     {
         ["n_estimators"] = Trees,
         ["max_depth"] = MaxDepth,
         ["num_leaves"] = Leaves,
         ["min_samples_leaf"] = MinLeaf,
-        ["test_size"] = TestSize,
+        ["test_size"] = FromDataset ? "unused: the artifact 'dataset' holds the split" : TestSize,
         ["seed"] = Seed,
         ["trainer"] = "OneVersusAll(FastForest)",
         ["model_name"] = ModelName,
