@@ -99,7 +99,10 @@ public static class RunnerServiceExtensions
         services.AddSingleton<EndpointManager>();
         services.AddHostedService(sp => sp.GetRequiredService<EndpointManager>());
         builder.AddModelRegistry();
+        // After the endpoints: a resumed run may deploy; stopped first, it leaves its runs Running, to resume.
+        services.AddPipelineCatalog();
         services.AddPipelineSteps();
+        services.AddPipelineRuns();
 
         services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>());
         // grpcurl and other clients can list and describe the services without the protos.

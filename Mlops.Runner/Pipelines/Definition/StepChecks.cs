@@ -36,7 +36,7 @@ internal static class StepChecks
             }
             else
             {
-                CheckParameters(step, ActionParameters.Of(definition.Action!), $"action '{definition.Action}'", inputsByName);
+                CheckParameters(step, ActionSignatures.Of(definition.Action!), $"action '{definition.Action}'", inputsByName);
                 await CheckActionAsync(step, functions, cancellationToken);
             }
         }
@@ -153,7 +153,7 @@ internal static class StepChecks
             throw RunnerException.InvalidArgument($"{path}.metric", "is required: the metric the versions are compared by");
         }
 
-        if (StrictJson.OptionalString(ifBetter, "goal", path) is { } goal && !ActionParameters.Goals().Any(g => g.GetValue<string>() == goal))
+        if (StrictJson.OptionalString(ifBetter, "goal", path) is { } goal && !ActionSignatures.Goals().Any(g => g.GetValue<string>() == goal))
         {
             throw RunnerException.InvalidArgument($"{path}.goal", $"'{goal}' is not one of max, min");
         }

@@ -4,7 +4,7 @@ using Mlops.Runner.Functions;
 namespace Mlops.Runner.Pipelines;
 
 /// <summary>The built-in actions' parameters, declared as a function's are, so that one set of rules checks both.</summary>
-internal static class ActionParameters
+internal static class ActionSignatures
 {
     private static readonly Dictionary<string, ParameterSpec[]> ByAction = new(StringComparer.Ordinal)
     {
