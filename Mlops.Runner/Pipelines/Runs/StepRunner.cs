@@ -81,9 +81,31 @@ internal sealed class StepRunner(WorkRunner work, TimeProvider time, ILogger log
         }
 
         var outputs = new StepOutputs(new JsonObject(), new Dictionary<string, string>(), ends.Select(end => end.Outputs).ToList()) { Source = step.Id };
-        var record = StepRecords.Ended(state.Current(step.Id), StepStatus.Succeeded, now);
+        var record = StepRecords.Ended(WithItemsCache(state.Current(step.Id)), StepStatus.Succeeded, now);
         state.Write(record);
         state.Feed.Add(new StepCompleted(state.Id, now, record) { Step = step.Id });
         return new StepEnd(StepStatus.Succeeded, outputs);
+    }
+
+    /// <summary>
+    /// A map step's own key is its items' keys in order; it is a hit when every item was, from the one run they all
+    /// came from (or none, when they came from several).
+    /// </summary>
+    private static StepRunRecord WithItemsCache(StepRunRecord step)
+    {
+        if (step.Items.Count == 0 || step.Items.Any(item => item.CacheKey is null))
+        {
+            return step;
+        }
+
+        var keys = new JsonObject { ["items"] = new JsonArray(step.Items.Select(item => (JsonNode?)JsonValue.Create(item.CacheKey)).ToArray()) };
+        var hit = step.Items.All(item => item.CacheHit);
+        var sources = step.Items.Select(item => item.CacheSourceRun).Distinct().ToList();
+        return step with
+        {
+            CacheKey = CacheKey.Compute("map:" + step.Step, keys, new Dictionary<string, string>()),
+            CacheHit = hit,
+            CacheSourceRun = hit && sources.Count == 1 ? sources[0] : null,
+        };
     }
 }

@@ -96,6 +96,25 @@ public sealed class RunCacheTests : IAsyncLifetime
         Assert.Equal(1, _harness.Executor.Count("t[2]"));
     }
 
+    [Fact]
+    public async Task Run_MapStep_IsAHitWhenEveryItemIs_UnderAKeyOfItsItemsKeys()
+    {
+        _harness.Add(Plan("p", Step("t", Parameters(("n", new Reference("item"))), map: Map([1, 2]))));
+        var first = RunsHarness.Completed((await _harness.RunAsync("p")).Events);
+        var again = RunsHarness.Completed((await _harness.RunAsync("p")).Events);
+        _harness.Add(Plan("p", Step("t", Parameters(("n", new Reference("item"))), map: Map([1, 3]))));
+        var changed = RunsHarness.Completed((await _harness.RunAsync("p")).Events);
+
+        Assert.False(first.Steps[0].CacheHit);
+        Assert.StartsWith("sha256:", first.Steps[0].CacheKey);
+        Assert.True(again.Steps[0].CacheHit);
+        Assert.Equal(first.Id, again.Steps[0].CacheSourceRun);
+        Assert.Equal(first.Steps[0].CacheKey, again.Steps[0].CacheKey);
+        Assert.False(changed.Steps[0].CacheHit);
+        Assert.Null(changed.Steps[0].CacheSourceRun);
+        Assert.NotEqual(first.Steps[0].CacheKey, changed.Steps[0].CacheKey);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
