@@ -11,7 +11,7 @@ namespace Mlops.Benchmarks;
 /// The iris pipeline end to end (split, trainings over n_estimators, best, register, promote, deploy, a smoke prediction)
 /// as the CLI runs it: RunPipeline on NGINX's gRPC port, until the run's last event. Cold: nothing taken from the cache
 /// (images already built); fully cached: the same run again; one step changed: one training's n_estimators new, so that
-/// it, and what depends on it, runs.
+/// it, and what depends on it, runs. Beside them, what a pipeline replaces: the same calls made one at a time by a script.
 /// </summary>
 internal sealed class PipelineMeasurements(AppHostProcess app, Samples samples, List<(string Name, double Value, string Unit)> figures, bool quick)
 {
@@ -43,7 +43,54 @@ internal sealed class PipelineMeasurements(AppHostProcess app, Samples samples, 
             samples.Add("pipeline iris, one training's parameter changed", await RunAsync(pipelines, Inputs(25, 50, 101 + i), noCache: false));
         }
 
+        // What it replaces, in the same run: a script making the same calls one at a time.
+        var byHand = new ByHand(new Runner.RunnerClient(grpc), new Registry.RegistryClient(grpc), new Endpoints.EndpointsClient(grpc));
+        for (var i = 0; i < rounds; i++)
+        {
+            samples.Add("iris by hand, the same calls one at a time", await byHand.RunAsync([25, 50, 100]));
+        }
+
         await new Endpoints.EndpointsClient(grpc).DeleteEndpointAsync(new DeleteEndpointRequest { Name = Endpoint });
+    }
+
+    /// <summary>The pipeline's work as separate calls: each training (registering its version), the best F1 made @champion, the endpoint put, one prediction.</summary>
+    private sealed class ByHand(Runner.RunnerClient runner, Registry.RegistryClient registry, Endpoints.EndpointsClient endpoints)
+    {
+        public async Task<TimeSpan> RunAsync(int[] trees)
+        {
+            var clock = Stopwatch.StartNew();
+            var best = (F1: double.MinValue, Version: 0);
+            foreach (var n in trees)
+            {
+                var data = await TrainAsync(n);
+                var f1 = data.Fields["f1_score"].NumberValue;
+                best = f1 > best.F1 ? (f1, (int)data.Fields["model_version"].NumberValue) : best;
+            }
+
+            await registry.SetModelAliasAsync(new SetModelAliasRequest { Name = Model, Alias = "champion", Version = best.Version });
+            await endpoints.PutEndpointAsync(new PutEndpointRequest { Name = Endpoint, Function = "predict", ModelName = Model, ModelVersion = "@champion", MinReplicas = 1, MaxReplicas = 1 });
+            var answer = await endpoints.PredictAsync(new PredictRequest { Endpoint = Endpoint, Instances = { Value.ForList(Value.ForNumber(5.1), Value.ForNumber(3.5), Value.ForNumber(1.4), Value.ForNumber(0.2)) } });
+            var elapsed = clock.Elapsed;
+            Console.WriteLine($"  by hand: {elapsed.TotalSeconds:F2} s, version {answer.ModelVersion} answered");
+            return elapsed;
+        }
+
+        private async Task<Struct> TrainAsync(int trees)
+        {
+            var parameters = Struct.Parser.ParseJson($$"""{"n_estimators": {{trees}}, "model_name": "{{Model}}"}""");
+            using var call = runner.Invoke(new InvokeRequest { Function = "train", Parameters = parameters }, deadline: DateTime.UtcNow.AddMinutes(10));
+            Struct? data = null;
+            InvocationCompleted? completed = null;
+            await foreach (var item in call.ResponseStream.ReadAllAsync())
+            {
+                data = item.Result?.Data ?? data;
+                completed = item.Completed ?? completed;
+            }
+
+            return completed is { Status: InvocationStatus.Succeeded } && data is not null
+                ? data
+                : throw new InvalidOperationException($"train ended {completed?.Status}: {completed?.ErrorMessage}");
+        }
     }
 
     private static Struct Inputs(params int[] trees) =>
