@@ -17,9 +17,13 @@ internal static class Show
         _ => $"[{string.Join(", ", value.ListValue.Values.Select(Nested))}]",
     };
 
-    /// <summary>Strings inside an object or a list keep their quotes, so that ["a, b"] reads as one item.</summary>
-    private static string Nested(Value value) =>
-        value.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.StringValue ? Json.Compact(value) : Value(value);
+    /// <summary>Strings inside an object or a list keep their quotes, so that ["a, b"] reads as one item; a null there reads null, not a gap.</summary>
+    private static string Nested(Value value) => value.KindCase switch
+    {
+        Google.Protobuf.WellKnownTypes.Value.KindOneofCase.StringValue => Json.Compact(value),
+        Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NullValue => "null",
+        _ => Value(value),
+    };
 
     public static string Number(double number) =>
         number == Math.Floor(number) && Math.Abs(number) < 1e15 ? number.ToString("0", CultureInfo.InvariantCulture)

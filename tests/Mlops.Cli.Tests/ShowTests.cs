@@ -28,6 +28,15 @@ public sealed class ShowTests
         Assert.Equal("[\"a, b\", 1, [false]]", Show.Value(list));
     }
 
+    [Fact]
+    public void Value_OfAnObjectWithANull_ReadsNullThere()
+    {
+        var promoted = Value.ForStruct(new Struct { Fields = { ["alias"] = Value.ForString("champion"), ["previous"] = Value.ForNull() } });
+
+        Assert.Equal("{alias: \"champion\", previous: null}", Show.Value(promoted));
+        Assert.Equal("[null]", Show.Value(Value.ForList(Value.ForNull())));
+    }
+
     [Theory]
     [InlineData(100, "100")]
     [InlineData(-3, "-3")]
