@@ -126,7 +126,7 @@ public sealed class AuthTests(RunnerFixture fixture) : IAsyncLifetime
 
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
-        Assert.Equal(["grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "mlops.v1.Endpoints", "mlops.v1.Keys", "mlops.v1.Registry", "mlops.v1.Runner"],
+        Assert.Equal(["grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "mlops.v1.Endpoints", "mlops.v1.Keys", "mlops.v1.Pipelines", "mlops.v1.Registry", "mlops.v1.Runner"],
             services.Where(s => s != "grpc.reflection.v1.ServerReflection"));
     }
 
