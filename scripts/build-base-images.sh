@@ -3,6 +3,8 @@
 #   mlops.local/debian:bookworm-slim -> mlops.local/dotnet/runtime-deps:10.0
 #     -> mlops.local/dotnet/runtime:10.0, mlops.local/dotnet/aspnet:10.0,
 #        mlops.local/dotnet/sdk-base:10.0 -> mlops.local/dotnet/sdk:10.0 (plus the Mlops.Functions package feed)
+#          -> mlops.local/dotnet/predict-sdk:10.0 (predict's packages restored)
+#          -> mlops.local/dotnet/predict-composite:10.0 (functions/predict's composite ReadyToRun runtime)
 # Each image carries a label with a hash of its recipe (these files + the SDK version); an image whose
 # label matches is kept, so a second run costs a few `docker image inspect` calls. The SDK image's recipe
 # also covers Mlops.Functions' sources: a change to them rebuilds only its last layer, and (through the
@@ -17,8 +19,10 @@ export DOCKER_BUILDKIT=0
 
 log() { printf '[base-images] %s\n' "$*" >&2; }
 
-# What the images are made of: the recipes under base-images/, the SDK, the host's extra CA certificates.
-recipe="$( { find "$root/base-images" -path "$root/base-images/sdk-feed" -prune -o -type f -print0 | sort -z | xargs -0 cat; \
+# What the images are made of: the recipes under base-images/, the SDK, the host's extra CA certificates (the
+# two images made on the SDK image have recipes of their own, below, so that a change to them remakes only them).
+recipe="$( { find "$root/base-images" \( -path "$root/base-images/sdk-feed" -o -path "$root/base-images/predict-composite" \) -prune -o -type f -print0 \
+               | sort -z | xargs -0 cat; \
              echo "$sdk_version $runtime_version"; cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true; } \
            | sha256sum | cut -c1-16)"
 feed_recipe="$( { echo "$recipe"; find "$root/base-images/sdk-feed" "$root/Mlops.Functions" \( -name bin -o -name obj \) -prune -o -type f -print0 \
@@ -104,6 +108,26 @@ if ! current "$sdk" "$feed_recipe"; then
   cp "$root/base-images/sdk-feed/Dockerfile" "$root/base-images/sdk-feed/NuGet.Config" "$ctx/"
   log "building $sdk"
   docker build -q --label "mlops.base-recipe=$feed_recipe" -t "$sdk" --build-arg "SDK_BASE_IMAGE=$sdk_base" "$ctx" >/dev/null
+  rm -rf "$ctx"
+fi
+
+# functions/predict's composite ReadyToRun runtime (about 90 s to make), so that predict's first build
+# compiles only its own code, and the SDK image with predict's packages restored (its build stage's base, so
+# that the first build restores from a local cache). Made from predict's project file on the SDK image: a change
+# to either remakes them.
+composite=mlops.local/dotnet/predict-composite:10.0
+predict_sdk=mlops.local/dotnet/predict-sdk:10.0
+composite_recipe="$( { echo "$feed_recipe"; cat "$root/base-images/predict-composite/Dockerfile" \
+                       "$root/functions/predict/Predict.csproj" "$root/functions/predict/composite-recipe.sh"; } | sha256sum | cut -c1-16)"
+if ! current "$composite" "$composite_recipe" || ! current "$predict_sdk" "$composite_recipe"; then
+  ctx="$work/predict-composite"; mkdir -p "$ctx"
+  cp "$root/base-images/predict-composite/Dockerfile" "$root/functions/predict/Predict.csproj" "$root/functions/predict/composite-recipe.sh" "$ctx/"
+  log "building $composite (predict's composite ReadyToRun runtime, about 90 s) and $predict_sdk"
+  for target in restore final; do
+    docker build -q --label "mlops.base-recipe=$composite_recipe" --target "$target" \
+      -t "$([ "$target" = restore ] && echo "$predict_sdk" || echo "$composite")" \
+      --build-arg "DOTNET_SDK_IMAGE=$sdk" --build-arg "DOTNET_RUNTIME_DEPS_IMAGE=$deps" "$ctx" >/dev/null
+  done
   rm -rf "$ctx"
 fi
 

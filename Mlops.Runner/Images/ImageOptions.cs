@@ -21,6 +21,10 @@ public sealed class ImageOptions
         ["DOTNET_RUNTIME_IMAGE"] = "mlops.local/dotnet/runtime:10.0",
         ["DOTNET_ASPNET_IMAGE"] = "mlops.local/dotnet/aspnet:10.0",
         ["DOTNET_SDK_IMAGE"] = "mlops.local/dotnet/sdk:10.0",
+        // functions/predict's composite ReadyToRun runtime and the SDK with its packages restored, so that its first
+        // build compiles only its own code.
+        ["PREDICT_COMPOSITE_IMAGE"] = "mlops.local/dotnet/predict-composite:10.0",
+        ["PREDICT_SDK_IMAGE"] = "mlops.local/dotnet/predict-sdk:10.0",
     };
 
     [Range(1, 16L * 1024 * 1024 * 1024)]
