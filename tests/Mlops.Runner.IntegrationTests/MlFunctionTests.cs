@@ -22,6 +22,15 @@ public sealed class MlFunctionTests(MlFunctionsFixture fixture)
     }
 
     [Fact]
+    public void BuildImage_Predict_IsItsOwnCodeOnTheBootstrapsCompositeBaseImage()
+    {
+        // The bootstrap's predict-composite image carries the composite ReadyToRun runtime (about 200 MB). When predict's
+        // build recognises it, predict adds only its own assembly, symbols and function.json; when it does not (its
+        // project file and the base image's disagree) the build makes the composite again, 90 s, and adds it all.
+        Assert.InRange(fixture.PredictImage.FunctionLayersBytes, 1, 5L * 1024 * 1024);
+    }
+
+    [Fact]
     public async Task Train_WithDefaults_ReachesNinetyPercentAndReportsEveryMetric()
     {
         var call = await InvokeCall.RunAsync(Host.Client, "train");
