@@ -143,6 +143,22 @@ internal static class StepChecks
 
                 break;
         }
+
+        if (step.Definition.Action == "deploy")
+        {
+            CheckReplicaRange(parameters, step.Path);
+        }
+    }
+
+    /// <summary>Literal replica counts the endpoint would refuse, refused now rather than at the deploy step.</summary>
+    private static void CheckReplicaRange(IReadOnlyDictionary<string, ValueTemplate> parameters, string path)
+    {
+        if (parameters.GetValueOrDefault("minReplicas") is LiteralTemplate { Value: JsonValue min } &&
+            parameters.GetValueOrDefault("maxReplicas") is LiteralTemplate { Value: JsonValue max } &&
+            min.TryGetValue(out int least) && max.TryGetValue(out int most) && most < least)
+        {
+            throw RunnerException.InvalidArgument($"{path}.parameters.maxReplicas", $"must be at least minReplicas ({least}), got {most}");
+        }
     }
 
     private static void CheckIfBetter(JsonObject ifBetter, string path)

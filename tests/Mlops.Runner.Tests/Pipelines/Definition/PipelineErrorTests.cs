@@ -66,6 +66,7 @@ public sealed class PipelineErrorTests : IDisposable
         { Step(""" "t": { "function": "train" }, "r": { "action": "register", "artifacts": { "m": "${steps.t.artifacts.model}" }, "parameters": { "name": "m", "model": "${steps.t.artifacts.model}" } } """), "steps.r.artifacts: only a function step takes input artifacts" },
         { Step(""" "d": { "action": "deploy", "parameters": { "endpoint": "e", "function": "predict", "model": "m", "minReplicas": "two" } } """), "steps.d.parameters.minReplicas: must be an integer" },
         { Step(""" "d": { "action": "deploy", "parameters": { "endpoint": "e", "function": "train", "model": "m" } } """), "steps.d.parameters.function: function 'train' does not serve" },
+        { Step(""" "d": { "action": "deploy", "parameters": { "endpoint": "e", "function": "predict", "model": "m", "minReplicas": 3, "maxReplicas": 2 } } """), "steps.d.parameters.maxReplicas: must be at least minReplicas (3), got 2" },
         { Step(""" "d": { "action": "deploy", "parameters": { "endpoint": "e", "function": "nope", "model": "m" } } """), "steps.d.parameters.function: function 'nope' does not exist" },
         { Step(""" "c": { "action": "call", "parameters": { "endpoint": "e", "instances": [] } } """), "steps.c.parameters.instances: must have at least 1 item(s)" },
         { Step(""" "p": { "action": "alias", "parameters": { "name": "m", "alias": "a", "version": 1, "ifBetter": { "metrc": "f1" } } } """), "steps.p.parameters.ifBetter.metrc: unknown key" },
