@@ -111,17 +111,6 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
         return completed ?? throw new InvalidOperationException($"the build of {function} did not complete");
     }
 
-    private async Task<InvocationCompleted> InvokeAsync(string function, Struct parameters)
-    {
-        using var call = client.Invoke(new InvokeRequest { Function = function, Parameters = parameters }, deadline: DateTime.UtcNow.AddMinutes(10));
-        InvocationCompleted? completed = null;
-        await foreach (var item in call.ResponseStream.ReadAllAsync())
-        {
-            completed = item.Completed ?? completed;
-        }
-
-        return completed is { Status: InvocationStatus.Succeeded }
-            ? completed
-            : throw new InvalidOperationException($"{function} ended {completed?.Status}: {completed?.ErrorMessage}");
-    }
+    private async Task<InvocationCompleted> InvokeAsync(string function, Struct parameters) =>
+        (await InvokeCalls.RunAsync(client, function, parameters, TimeSpan.FromMinutes(10))).Completed;
 }

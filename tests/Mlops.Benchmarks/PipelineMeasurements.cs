@@ -78,18 +78,8 @@ internal sealed class PipelineMeasurements(AppHostProcess app, Samples samples, 
         private async Task<Struct> TrainAsync(int trees)
         {
             var parameters = Struct.Parser.ParseJson($$"""{"n_estimators": {{trees}}, "model_name": "{{Model}}"}""");
-            using var call = runner.Invoke(new InvokeRequest { Function = "train", Parameters = parameters }, deadline: DateTime.UtcNow.AddMinutes(10));
-            Struct? data = null;
-            InvocationCompleted? completed = null;
-            await foreach (var item in call.ResponseStream.ReadAllAsync())
-            {
-                data = item.Result?.Data ?? data;
-                completed = item.Completed ?? completed;
-            }
-
-            return completed is { Status: InvocationStatus.Succeeded } && data is not null
-                ? data
-                : throw new InvalidOperationException($"train ended {completed?.Status}: {completed?.ErrorMessage}");
+            var (_, result) = await InvokeCalls.RunAsync(runner, "train", parameters, TimeSpan.FromMinutes(10));
+            return result?.Data ?? throw new InvalidOperationException("train succeeded without a result");
         }
     }
 

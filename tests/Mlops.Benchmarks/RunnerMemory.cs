@@ -206,20 +206,8 @@ internal static class RunnerMemory
 
     private static Task InvokeHelloAsync(Runner.RunnerClient client) => InvokeAsync(client, "hello", new Struct());
 
-    private static async Task InvokeAsync(Runner.RunnerClient client, string function, Struct parameters)
-    {
-        using var call = client.Invoke(new InvokeRequest { Function = function, Parameters = parameters }, deadline: DateTime.UtcNow.AddMinutes(5));
-        InvocationCompleted? completed = null;
-        await foreach (var item in call.ResponseStream.ReadAllAsync())
-        {
-            completed = item.Completed ?? completed;
-        }
-
-        if (completed is not { Status: InvocationStatus.Succeeded })
-        {
-            throw new InvalidOperationException($"{function} ended {completed?.Status}: {completed?.ErrorMessage}");
-        }
-    }
+    private static Task InvokeAsync(Runner.RunnerClient client, string function, Struct parameters) =>
+        InvokeCalls.RunAsync(client, function, parameters, TimeSpan.FromMinutes(5));
 
     private static async Task WaitHealthyAsync(string address, Process process)
     {
