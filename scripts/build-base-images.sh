@@ -123,11 +123,13 @@ if ! current "$composite" "$composite_recipe" || ! current "$predict_sdk" "$comp
   ctx="$work/predict-composite"; mkdir -p "$ctx"
   cp "$root/base-images/predict-composite/Dockerfile" "$root/functions/predict/Predict.csproj" "$root/functions/predict/composite-recipe.sh" "$ctx/"
   log "building $composite (predict's composite ReadyToRun runtime, about 90 s) and $predict_sdk"
-  for target in restore final; do
-    docker build -q --label "mlops.base-recipe=$composite_recipe" --target "$target" \
-      -t "$([ "$target" = restore ] && echo "$predict_sdk" || echo "$composite")" \
+  # Two targets of one Dockerfile: the second reuses the first's layers.
+  build_stage() {
+    docker build -q --label "mlops.base-recipe=$composite_recipe" --target "$1" -t "$2" \
       --build-arg "DOTNET_SDK_IMAGE=$sdk" --build-arg "DOTNET_RUNTIME_DEPS_IMAGE=$deps" "$ctx" >/dev/null
-  done
+  }
+  build_stage restore "$predict_sdk"
+  build_stage final "$composite"
   rm -rf "$ctx"
 fi
 
