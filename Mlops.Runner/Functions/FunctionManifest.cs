@@ -15,6 +15,20 @@ public sealed record FunctionManifest(
 
     /// <summary>How the same image runs as a long-lived replica behind an endpoint; null when it does not serve.</summary>
     public ServingSpec? Serving { get; init; }
+
+    /// <summary>How many of its containers may be pre-started and wait for an invocation; null when it is never pooled.</summary>
+    public PoolSpec? Pool { get; init; }
+}
+
+/// <summary>
+/// A function's warm pool (the "pool" block of function.json): at most <paramref name="Max"/> containers started
+/// ahead of their invocation, each serving exactly one; emptied after <paramref name="Idle"/> without a call.
+/// </summary>
+/// <param name="Idle">How long the pool is kept without an invocation; the runner's Pool:IdleSeconds when null.</param>
+/// <param name="Startup">How long a pooled container may take to be ready for its hand-over.</param>
+public sealed record PoolSpec(int Max, TimeSpan? Idle, TimeSpan Startup)
+{
+    public const int DefaultStartupSeconds = 60;
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ public static class ManifestReader
     };
 
     private static readonly HashSet<string> TopLevelKeys =
-        ["description", "parameters", "timeoutSeconds", "memoryMb", "cpus", "model", "mode", "serving"];
+        ["description", "parameters", "timeoutSeconds", "memoryMb", "cpus", "model", "mode", "serving", "pool"];
 
     private static readonly HashSet<string> ParameterKeys =
         ["type", "description", "required", "default", "minimum", "maximum", "enum", "minItems", "maxItems", "items"];
@@ -57,6 +57,7 @@ public static class ManifestReader
             ReadModel(root["model"]))
         {
             Serving = ReadServing(root["serving"]),
+            Pool = ReadPool(root["pool"]),
         };
     }
 
@@ -86,6 +87,25 @@ public static class ManifestReader
             (int)(OptionalNumber(serving, "concurrency", 1, 10_000, "serving") ?? ServingSpec.DefaultConcurrency),
             TimeSpan.FromSeconds(OptionalNumber(serving, "startupSeconds", 1, 3_600, "serving") ?? ServingSpec.DefaultStartupSeconds),
             (int?)OptionalNumber(serving, "memoryMb", 16, 1_048_576, "serving"));
+    }
+
+    private static PoolSpec? ReadPool(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not JsonObject pool)
+        {
+            throw new ManifestException("pool: must be an object");
+        }
+
+        RejectUnknownKeys(pool, ["max", "idleSeconds", "startupSeconds"], "pool.");
+        return new PoolSpec(
+            (int)(OptionalNumber(pool, "max", 1, 64, "pool") ?? throw new ManifestException("pool.max: is required (1 to 64)")),
+            OptionalNumber(pool, "idleSeconds", 1, 86_400, "pool") is { } idle ? TimeSpan.FromSeconds(idle) : null,
+            TimeSpan.FromSeconds(OptionalNumber(pool, "startupSeconds", 1, 3_600, "pool") ?? PoolSpec.DefaultStartupSeconds));
     }
 
     private static List<ParameterSpec> ReadParameters(JsonNode? node)

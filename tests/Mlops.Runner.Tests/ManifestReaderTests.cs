@@ -38,6 +38,17 @@ public sealed class ManifestReaderTests
         Assert.Equal(("seed", ParameterType.Integer, "RNG seed"), (seed.Name, seed.Type, seed.Description));
     }
 
+    [Fact]
+    public void Parse_PoolBlock_ReadsItsSizeAndTimes_WithDefaultsForWhatIsLeftOut()
+    {
+        var full = ManifestReader.Parse("hello", "/f/hello", """{"pool": {"max": 4, "idleSeconds": 30, "startupSeconds": 5}}""");
+        var least = ManifestReader.Parse("hello", "/f/hello", """{"pool": {"max": 1}}""");
+
+        Assert.Equal(new PoolSpec(4, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5)), full.Pool);
+        Assert.Equal(new PoolSpec(1, null, TimeSpan.FromSeconds(PoolSpec.DefaultStartupSeconds)), least.Pool);
+        Assert.Null(ManifestReader.Parse("hello", "/f/hello", "{}").Pool);
+    }
+
     [Theory]
     [InlineData("""{"timeoutSecs": 5}""", "timeoutSecs: unknown key")]
     [InlineData("""{"timeoutSeconds": 0}""", "timeoutSeconds: must be between 1 and 86400")]
@@ -47,6 +58,11 @@ public sealed class ManifestReaderTests
     [InlineData("""{"parameters": {"x": {"type": "integer", "minimum": 1, "default": 0}}}""", "parameters.x.default: must be >= 1")]
     [InlineData("""{"parameters": {"x": {"type": "string", "colour": 1}}}""", "parameters.x.colour: unknown key")]
     [InlineData("""{"mode": "service"}""", "mode: 'service' is not supported yet")]
+    [InlineData("""{"pool": {}}""", "pool.max: is required")]
+    [InlineData("""{"pool": {"max": 65}}""", "pool.max: must be between 1 and 64")]
+    [InlineData("""{"pool": {"max": 2, "idle": 5}}""", "pool.idle: unknown key")]
+    [InlineData("""{"pool": {"max": 2, "idleSeconds": 0}}""", "pool.idleSeconds: must be between 1 and 86400")]
+    [InlineData("""{"pool": 4}""", "pool: must be an object")]
     [InlineData("""[1, 2]""", "must hold a JSON object")]
     [InlineData("""{"description": """, "not valid JSON")]
     public void Parse_BrokenManifest_SaysWhichKeyIsWrong(string json, string expected)
