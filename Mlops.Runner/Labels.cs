@@ -13,6 +13,9 @@ public static class Labels
     /// <summary>On a serving replica: its id (the owner, as an invocation id is for a function container).</summary>
     public const string Replica = "mlops.replica";
 
+    /// <summary>On a pre-started (pooled) function container: its slot id, the owner until an invocation claims it.</summary>
+    public const string Pool = "mlops.pool";
+
     /// <summary>On a serving replica: the endpoint it serves.</summary>
     public const string Endpoint = "mlops.endpoint";
 

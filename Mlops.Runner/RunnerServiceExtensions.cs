@@ -8,6 +8,7 @@ using Mlops.Runner.Functions;
 using Mlops.Runner.Grpc;
 using Mlops.Runner.Images;
 using Mlops.Runner.Invocations;
+using Mlops.Runner.Invocations.Pooling;
 using Mlops.Runner.Keys;
 using Mlops.Runner.Pipelines;
 using Mlops.Runner.Recovery;
@@ -63,6 +64,11 @@ public static class RunnerServiceExtensions
         services.AddSingleton<LiveContainers>();
         services.AddSingleton<IFunctionRuntime, FunctionRuntime>();
         services.AddHostedService<ContainerJanitor>();
+        services.AddOptions<PoolOptions>().BindConfiguration(PoolOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PoolOptions>, PoolOptionsValidator>();
+        // After the janitor: its first sweep removes a dead runner's pooled containers before new ones start.
+        services.AddSingleton<WarmPool>();
+        services.AddHostedService(sp => sp.GetRequiredService<WarmPool>());
 
         services.AddCapacity();
         services.AddSingleton<AdmissionGate>();

@@ -82,7 +82,10 @@ public sealed class DockerContainerEngine(IDockerClient docker, IOptions<Contain
     });
 
     private static string OwnerOf(IDictionary<string, string>? labels) =>
-        labels is null ? "" : labels.TryGetValue(Labels.Invocation, out var invocation) ? invocation : labels.TryGetValue(Labels.Replica, out var replica) ? replica : "";
+        labels is null ? "" : OwnerLabels.Select(label => labels.TryGetValue(label, out var owner) ? owner : null).FirstOrDefault(owner => owner is not null) ?? "";
+
+    /// <summary>The labels that name a container's owner: one per kind of container the runner makes.</summary>
+    private static readonly string[] OwnerLabels = [Labels.Invocation, Labels.Replica, Labels.Pool];
 
     private Task Engine(Func<Task> call) => Engine(async () =>
     {

@@ -25,6 +25,10 @@ public sealed class FunctionContainer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _drained = new();
     private Task<ContainerExit>? _exit;
+    private CancellationTokenSource? _deadline;
+    private Activity? _waitSpan;
+    private string _owner;
+    private ActivityContext _parent;
     private readonly Lock _stopSync = new();
     private ExitReason? _stopReason;
     private int _disposed;
@@ -41,6 +45,8 @@ public sealed class FunctionContainer : IAsyncDisposable
         _time = time;
         _logger = logger;
         _released = released;
+        _owner = spec.Owner;
+        _parent = spec.Parent;
     }
 
     public ContainerSpec Spec { get; }
@@ -81,20 +87,70 @@ public sealed class FunctionContainer : IAsyncDisposable
     /// <summary>Starts the container; with a timeout, it is killed when that passes, counted from now.</summary>
     public async Task StartAsync(TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        await StartAsync(cancellationToken);
+        _waitSpan = StartSpan("container wait");
+        if (timeout is { } limit)
+        {
+            _deadline!.CancelAfter(limit);
+        }
+    }
+
+    /// <summary>
+    /// Starts a pooled container, which waits for an invocation that does not exist yet: no deadline and no wait
+    /// span until <see cref="Claim"/>.
+    /// </summary>
+    public Task StartUnclaimedAsync(CancellationToken cancellationToken) => StartAsync(cancellationToken);
+
+    /// <summary>
+    /// Gives a started pooled container to <paramref name="invocationId"/>: the spans from now on belong to its
+    /// trace, and its deadline is counted from now. False when the container has stopped meanwhile.
+    /// </summary>
+    public bool Claim(string invocationId, ActivityContext parent, TimeSpan timeout)
+    {
+        if (_exit is not { IsCompleted: false } || _deadline is not { } deadline)
+        {
+            return false;
+        }
+
+        _owner = invocationId;
+        _parent = parent;
+        // The wait span runs until the exit; it must not become the caller's current span.
+        var current = Activity.Current;
+        _waitSpan = StartSpan("container wait");
+        Activity.Current = current;
+        try
+        {
+            deadline.CancelAfter(timeout);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
         if (_exit is not null)
         {
             throw new InvalidOperationException($"container {Id} was started already");
         }
 
         var mark = Stopwatch.GetTimestamp();
-        using (StartSpan("container start", Spec, Id))
+        using (StartSpan("container start"))
         {
             await _engine.StartAsync(Id, cancellationToken);
         }
 
         Timings = Timings with { Start = Stopwatch.GetElapsedTime(mark) };
-        _exit = WatchAsync(timeout);
+        _deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        _exit = WatchAsync(_deadline);
     }
+
+    public bool HasStarted => _exit is not null;
+
+    /// <summary>Whether the container has stopped (on its own or killed).</summary>
+    public bool HasExited => _exit is { IsCompleted: true };
 
     /// <summary>stdout and stderr line by line as they arrive; ends when the container's output ends.</summary>
     public IAsyncEnumerable<ContainerLogLine> ReadLogsAsync(CancellationToken cancellationToken) =>
@@ -133,7 +189,7 @@ public sealed class FunctionContainer : IAsyncDisposable
 
         _output.Dispose();
         var mark = Stopwatch.GetTimestamp();
-        using (var span = StartSpan("container remove", Spec, Id))
+        using (var span = StartSpan("container remove"))
         {
             Removed = await _backoff.RetryAsync(
                 token => _engine.RemoveAsync(Id, token),
@@ -154,11 +210,11 @@ public sealed class FunctionContainer : IAsyncDisposable
         _drained.Dispose();
     }
 
-    private async Task<ContainerExit> WatchAsync(TimeSpan? timeout)
+    private async Task<ContainerExit> WatchAsync(CancellationTokenSource deadline)
     {
-        using var span = StartSpan("container wait", Spec, Id);
+        // Yields first: the caller sets the deadline and the wait span before the watch can end.
+        await Task.Yield();
         var mark = Stopwatch.GetTimestamp();
-        using var deadline = new CancellationTokenSource(timeout ?? Timeout.InfiniteTimeSpan, _time);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _stopping.Token);
         try
         {
@@ -169,8 +225,8 @@ public sealed class FunctionContainer : IAsyncDisposable
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             var reason = deadline.IsCancellationRequested ? ExitReason.TimedOut : _stopReason ?? ExitReason.Cancelled;
-            span?.RecordError(reason switch { ExitReason.TimedOut => "timeout", ExitReason.Cancelled => "cancelled", _ => "limit" });
-            _logger.ContainerKilled(Id, Spec.Owner, reason.ToString());
+            _waitSpan?.RecordError(reason switch { ExitReason.TimedOut => "timeout", ExitReason.Cancelled => "cancelled", _ => "limit" });
+            _logger.ContainerKilled(Id, _owner, reason.ToString());
             // Not killed after every attempt: the forced removal tries again, then the janitor.
             await _backoff.RetryAsync(token => _engine.KillAsync(Id, token), (ex, attempt) => _logger.KillFailed(ex, Id, Spec.Owner, attempt));
             return new ContainerExit(reason, null);
@@ -178,21 +234,25 @@ public sealed class FunctionContainer : IAsyncDisposable
         finally
         {
             Timings = Timings with { Run = Stopwatch.GetElapsedTime(mark) };
+            _waitSpan?.Dispose();
+            deadline.Dispose();
             _drained.CancelAfter(LogDrainTimeout);
         }
     }
 
-    private static Activity? StartSpan(string name, ContainerSpec spec, string? containerId = null)
+    private Activity? StartSpan(string name)
+    {
+        var span = StartSpan(name, Spec with { Owner = _owner, Parent = _parent });
+        span?.SetTag(RunnerTelemetry.ContainerId, Id);
+        return span;
+    }
+
+    private static Activity? StartSpan(string name, ContainerSpec spec)
     {
         var span = RunnerTelemetry.Source.StartActivity(name, ActivityKind.Internal, spec.Parent);
         span?.SetTag(RunnerTelemetry.FaasName, spec.Function);
         span?.SetTag(RunnerTelemetry.FaasInvocationId, spec.Owner);
         span?.SetTag(RunnerTelemetry.ContainerImageName, spec.Image);
-        if (containerId is not null)
-        {
-            span?.SetTag(RunnerTelemetry.ContainerId, containerId);
-        }
-
         return span;
     }
 }

@@ -124,6 +124,7 @@ internal static class ProtoMapper
             ErrorCode = ErrorCode(record.ErrorKind),
             ErrorMessage = record.ErrorMessage ?? "",
             LogPath = record.LogPath,
+            Pooled = record.Pooled,
         };
         if (record.EndedAt is { } ended)
         {
@@ -151,6 +152,7 @@ internal static class ProtoMapper
             Phases = ToProto(record.Phases),
             ErrorCode = ErrorCode(record.ErrorKind),
             ErrorMessage = record.ErrorMessage ?? "",
+            Pooled = record.Pooled,
         };
         if (record.ExitCode is { } exitCode)
         {
@@ -176,6 +178,7 @@ internal static class ProtoMapper
         Run = Duration.FromTimeSpan(phases.Run),
         Remove = Duration.FromTimeSpan(phases.Remove),
         Total = Duration.FromTimeSpan(phases.Total),
+        Handover = Duration.FromTimeSpan(phases.Handover),
     };
 
     private static V1.InvocationStatus ToProto(InvocationStatus status) => status switch

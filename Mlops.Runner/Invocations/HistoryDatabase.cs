@@ -6,7 +6,7 @@ namespace Mlops.Runner.Invocations;
 internal sealed class HistoryDatabase
 {
     private const string Columns =
-        "id, function, status, created_ms, ended_ms, image, exit_code, queue_ms, image_ms, create_ms, start_ms, run_ms, remove_ms, total_ms, error_kind, error_message, log_path, result_bytes";
+        "id, function, status, created_ms, ended_ms, image, exit_code, queue_ms, image_ms, create_ms, start_ms, run_ms, remove_ms, total_ms, error_kind, error_message, log_path, result_bytes, handover_ms, pooled";
 
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -22,7 +22,8 @@ internal sealed class HistoryDatabase
         """;
 
     /// <summary>Columns added after the first schema, each with what a row written before it means.</summary>
-    private static readonly (string Name, string Definition)[] Added = [("async_request", "TEXT")];
+    private static readonly (string Name, string Definition)[] Added =
+        [("async_request", "TEXT"), ("handover_ms", "REAL NOT NULL DEFAULT 0"), ("pooled", "INTEGER NOT NULL DEFAULT 0")];
 
     private readonly string _connectionString;
 
@@ -59,7 +60,7 @@ internal sealed class HistoryDatabase
         var queued = new List<(InvocationRecord, string)>();
         while (reader.Read())
         {
-            queued.Add((ReadRecord(reader), reader.GetString(18)));
+            queued.Add((ReadRecord(reader), reader.GetString(20)));
         }
 
         return queued;
@@ -72,11 +73,12 @@ internal sealed class HistoryDatabase
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO invocations ({Columns}, async_request) VALUES
-                ($id, $function, $status, $created, $ended, $image, $exit, $queue, $imageMs, $create, $start, $run, $remove, $total, $kind, $message, $log, $bytes, $request)
+                ($id, $function, $status, $created, $ended, $image, $exit, $queue, $imageMs, $create, $start, $run, $remove, $total, $kind, $message, $log, $bytes, $handover, $pooled, $request)
             ON CONFLICT(id) DO UPDATE SET status = excluded.status, ended_ms = excluded.ended_ms, image = excluded.image,
                 exit_code = excluded.exit_code, queue_ms = excluded.queue_ms, image_ms = excluded.image_ms, create_ms = excluded.create_ms,
                 start_ms = excluded.start_ms, run_ms = excluded.run_ms, remove_ms = excluded.remove_ms, total_ms = excluded.total_ms,
                 error_kind = excluded.error_kind, error_message = excluded.error_message, result_bytes = excluded.result_bytes,
+                handover_ms = excluded.handover_ms, pooled = excluded.pooled,
                 async_request = COALESCE(excluded.async_request, async_request)
             """;
         var phases = record.Phases;
@@ -98,6 +100,8 @@ internal sealed class HistoryDatabase
         Add(command, "$message", record.ErrorMessage);
         Add(command, "$log", record.LogPath);
         Add(command, "$bytes", resultBytes);
+        Add(command, "$handover", phases.Handover.TotalMilliseconds);
+        Add(command, "$pooled", record.Pooled ? 1 : 0);
         Add(command, "$request", asyncRequest);
         command.ExecuteNonQuery();
     }
@@ -232,11 +236,17 @@ internal sealed class HistoryDatabase
             EndedAt: reader.IsDBNull(4) ? null : At(reader.GetInt64(4)),
             Image: reader.IsDBNull(5) ? null : reader.GetString(5),
             ExitCode: reader.IsDBNull(6) ? null : reader.GetInt32(6),
-            Phases: new InvocationPhases(Ms(reader, 7), Ms(reader, 8), Ms(reader, 9), Ms(reader, 10), Ms(reader, 11), Ms(reader, 12), Ms(reader, 13)),
+            Phases: new InvocationPhases(Ms(reader, 7), Ms(reader, 8), Ms(reader, 9), Ms(reader, 10), Ms(reader, 11), Ms(reader, 12), Ms(reader, 13))
+            {
+                Handover = Ms(reader, 18),
+            },
             Result: null,
             ErrorKind: reader.IsDBNull(14) ? null : Enum.Parse<ErrorKind>(reader.GetString(14)),
             ErrorMessage: reader.IsDBNull(15) ? null : reader.GetString(15),
-            LogPath: reader.GetString(16));
+            LogPath: reader.GetString(16))
+        {
+            Pooled = reader.GetInt64(19) != 0,
+        };
     }
 
     private static void Add(SqliteCommand command, string name, object? value) => command.Parameters.AddWithValue(name, value ?? DBNull.Value);

@@ -7,7 +7,7 @@ namespace Mlops.Runner.Invocations;
 
 /// <summary>
 /// Orders one invocation's steps: admit (validate, bind the model, maybe queue) -> prepare (resolve the image,
-/// maybe build; stage inputs) -> run the container -> complete (judge, record a training, call back). It only
+/// maybe build) -> get a container (a pooled one handed the input, or one started for it) -> complete (judge, record a training, call back). It only
 /// orders: each step belongs to the collaborator that does it, and every event goes through the invocation's journal.
 /// </summary>
 public sealed class InvocationConductor(
@@ -178,7 +178,7 @@ public sealed class InvocationConductor(
     private async IAsyncEnumerable<InvocationEvent> StepsAsync(
         LiveInvocation live, AdmittedInvocation admitted, IInvocationArtifacts? artifacts, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (manifest, parameters, model, ticket, _) = admitted;
+        var (manifest, _, _, ticket, _) = admitted;
         yield return new InvocationAccepted(live.Id, manifest.Name, live.Record.CreatedAt);
         if (!ticket.IsGranted)
         {
@@ -191,13 +191,7 @@ public sealed class InvocationConductor(
             yield return item;
         }
 
-        using var workspace = await preparation.CreateWorkspaceAsync(live.Id, parameters, model, cancellationToken);
-        if (artifacts is not null)
-        {
-            await artifacts.StageAsync(workspace.Input, cancellationToken);
-        }
-
-        await using var container = await containers.StartAsync(live, manifest, workspace, cancellationToken);
+        await using var container = await containers.StartAsync(live, admitted, artifacts, cancellationToken);
         yield return new InvocationContainerStarted(container.Id);
         await foreach (var line in container.ReadLogsAsync(cancellationToken))
         {
@@ -205,10 +199,10 @@ public sealed class InvocationConductor(
         }
 
         var exit = await container.EndAsync(cancellationToken);
-        var verdict = await completion.JudgeAsync(live, admitted, exit, workspace, cancellationToken);
+        var verdict = await completion.JudgeAsync(live, admitted, exit, container.Workspace, cancellationToken);
         if (artifacts is not null && verdict.Outcome.Status == InvocationStatus.Succeeded)
         {
-            await artifacts.CollectAsync(workspace.Output, cancellationToken);
+            await artifacts.CollectAsync(container.Workspace.Output, cancellationToken);
         }
 
         if (verdict.Result is { } result)

@@ -1,11 +1,14 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Mlops.Runner.Containers;
+using Mlops.Runner.Invocations.Pooling;
 
 namespace Mlops.Runner.Invocations;
 
 /// <summary>
-/// One invocation's started container: its lines, held to the output limits, then how it ended. Disposing it
-/// removes the container, whatever happened before.
+/// One invocation's started container and its workspace: its lines, held to the output limits, then how it
+/// ended. Disposing it removes both, whatever happened before. A pooled container ends when the function says
+/// it is done (its exit comes later), and is removed in the background, off the invocation's time.
 /// </summary>
 public sealed class InvocationContainer : IAsyncDisposable
 {
@@ -14,32 +17,47 @@ public sealed class InvocationContainer : IAsyncDisposable
     private readonly Workspace _workspace;
     private readonly ContainerOptions _options;
     private readonly TimeProvider _time;
+    private readonly Pooled? _pooled;
+    private readonly long _claimed = Stopwatch.GetTimestamp();
     private OutputLimits? _limits;
+    private int _disposed;
 
-    internal InvocationContainer(FunctionContainer container, LiveInvocation live, Workspace workspace, ContainerOptions options, TimeProvider time)
+    internal InvocationContainer(FunctionContainer container, LiveInvocation live, Workspace workspace, ContainerOptions options, TimeProvider time, Pooled? pooled = null)
     {
         _container = container;
         _live = live;
         _workspace = workspace;
         _options = options;
         _time = time;
+        _pooled = pooled;
     }
 
     public string Id => _container.Id;
 
-    /// <summary>The function's lines until its output ends; the limits are watched from the first.</summary>
+    public Workspace Workspace => _workspace;
+
+    /// <summary>The function's lines until its output ends (or, pooled, until it said it was done); the limits are watched from the first.</summary>
     public async IAsyncEnumerable<InvocationLog> ReadLogsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         _limits = OutputLimits.Watch(_container, _workspace.Output, _options, _time);
-        await foreach (var line in _limits.ReadLogsAsync(cancellationToken))
+        var marker = _pooled?.Marker;
+        await foreach (var read in _limits.ReadLogsAsync(cancellationToken))
         {
-            yield return new InvocationLog(line.Stream, line.Line, line.Time);
+            if ((marker is null ? read : marker.Take(read)) is { } line)
+            {
+                yield return new InvocationLog(line.Stream, line.Line, line.Time);
+            }
+
+            if (marker is { IsComplete: true })
+            {
+                yield break;
+            }
         }
     }
 
     /// <summary>
-    /// Waits until the container ends and removes it, before the verdict, so that the completed event can say how
-    /// long removal took; its exit code and timings go into the invocation's record.
+    /// How the container ended. A cold one is waited for and removed before the verdict, so that the completed event
+    /// can say how long removal took; a pooled one that said it was done is judged by the exit code it announced.
     /// </summary>
     public async Task<ContainerExit> EndAsync(CancellationToken cancellationToken)
     {
@@ -48,11 +66,20 @@ public sealed class InvocationContainer : IAsyncDisposable
         ContainerExit exit;
         await using (limits)
         {
-            exit = await _container.WaitAsync(cancellationToken);
+            exit = _pooled?.Marker is { IsComplete: true, ExitCode: { } announced }
+                ? new ContainerExit(ExitReason.Exited, announced)
+                : await _container.WaitAsync(cancellationToken);
             if (exit.Reason == ExitReason.Exited && limits.OutputExceeded())
             {
                 exit = exit with { Reason = ExitReason.OutputLimit };
             }
+        }
+
+        if (_pooled is not null)
+        {
+            var ran = Stopwatch.GetElapsedTime(_claimed);
+            _live.Update(record => record with { ExitCode = exit.ExitCode, Phases = record.Phases with { Run = ran } });
+            return exit;
         }
 
         await _container.DisposeAsync();
@@ -67,12 +94,28 @@ public sealed class InvocationContainer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (_limits is { } limits)
         {
             _limits = null;
             await limits.DisposeAsync();
         }
 
+        if (_pooled is { } pooled)
+        {
+            // Container, workspace and budget place go together, after the caller has its answer.
+            pooled.Pool.Retire(pooled.Container);
+            return;
+        }
+
         await _container.DisposeAsync();
+        _workspace.Dispose();
     }
+
+    /// <summary>What a pooled container's invocation needs besides the container: where it goes afterwards, and its done marker.</summary>
+    internal sealed record Pooled(WarmPool Pool, PooledContainer Container, DoneMarker Marker);
 }

@@ -21,11 +21,30 @@ internal static class InvocationContainerSpec
             environment["TRACEPARENT"] = activity.Id!;
         }
 
-        ContainerMount[] mounts =
-        [
-            new(workspace.Input, ContainerSpec.InputMount, ReadOnly: true),
-            new(workspace.Output, ContainerSpec.OutputMount, ReadOnly: false),
-        ];
-        return new ContainerSpec(manifest.Name, live.Id, image, mounts, manifest.MemoryMb, manifest.Cpus, environment, live.Activity?.Context ?? default);
+        return new ContainerSpec(manifest.Name, live.Id, image, Mounts(workspace), manifest.MemoryMb, manifest.Cpus, environment, live.Activity?.Context ?? default);
     }
+
+    /// <summary>
+    /// A pooled container's: the same image, folders and limits, labelled by its slot until an invocation claims
+    /// it. Its invocation id and trace come with the hand-over, through the pipe named here.
+    /// </summary>
+    public static ContainerSpec ForPool(string slotId, FunctionManifest manifest, string image, Workspace workspace, string handover, ActivityContext parent)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["MLOPS_FUNCTION"] = manifest.Name,
+            ["HOME"] = "/tmp",
+            ["MLOPS_HANDOVER"] = $"{ContainerSpec.InputMount}/{handover}",
+        };
+        return new ContainerSpec(manifest.Name, slotId, image, Mounts(workspace), manifest.MemoryMb, manifest.Cpus, environment, parent)
+        {
+            OwnerLabel = Labels.Pool,
+        };
+    }
+
+    private static ContainerMount[] Mounts(Workspace workspace) =>
+    [
+        new(workspace.Input, ContainerSpec.InputMount, ReadOnly: true),
+        new(workspace.Output, ContainerSpec.OutputMount, ReadOnly: false),
+    ];
 }

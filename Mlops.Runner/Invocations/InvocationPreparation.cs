@@ -34,7 +34,7 @@ public sealed class InvocationPreparation(IImageResolver images, ModelBinder mod
             }
 
             span?.SetTag(RunnerTelemetry.ContainerImageName, image?.Tag);
-            span?.SetTag(RunnerTelemetry.FaasColdstart, image is { CacheHit: false });
+            span?.SetTag(RunnerTelemetry.CacheHit, image?.CacheHit);
         }
 
         live.ImageResolved(image ?? throw new UnreachableException("image resolution ended without an image"), queued);

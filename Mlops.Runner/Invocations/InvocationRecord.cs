@@ -21,6 +21,9 @@ public sealed record InvocationPhases(
     TimeSpan Total)
 {
     public static readonly InvocationPhases Zero = new(default, default, default, default, default, default, default);
+
+    /// <summary>For a pooled invocation: staging its input in the waiting container and handing it over (create, start and remove are 0).</summary>
+    public TimeSpan Handover { get; init; }
 }
 
 /// <summary>One invocation as history keeps it.</summary>
@@ -39,4 +42,7 @@ public sealed record InvocationRecord(
     string LogPath)
 {
     public bool IsFinished => EndedAt is not null;
+
+    /// <summary>Whether a pre-started container of the function's pool ran it (a warm start).</summary>
+    public bool Pooled { get; init; }
 }

@@ -71,7 +71,6 @@ public sealed class LiveInvocation : IAsyncDisposable
     public void ImageResolved(ImageReady image, TimeSpan queued)
     {
         _image = image;
-        Activity?.SetTag(RunnerTelemetry.FaasColdstart, !image.CacheHit);
         Activity?.SetTag(RunnerTelemetry.ContainerImageName, image.Tag);
         Update(record => record with
         {
@@ -79,6 +78,19 @@ public sealed class LiveInvocation : IAsyncDisposable
             Image = image.Tag,
             Phases = record.Phases with { Queue = queued, Image = Elapsed - queued },
         });
+    }
+
+    /// <summary>
+    /// Its container runs: a pre-started one from the function's pool (a warm start, handed the invocation in
+    /// <paramref name="handover"/>), or one started for it (a cold start).
+    /// </summary>
+    public void Started(bool pooled, TimeSpan handover = default)
+    {
+        Activity?.SetTag(RunnerTelemetry.FaasColdstart, !pooled);
+        if (pooled)
+        {
+            Update(record => record with { Pooled = true, Phases = record.Phases with { Handover = handover } });
+        }
     }
 
     /// <summary>How it ended; the first verdict stands.</summary>

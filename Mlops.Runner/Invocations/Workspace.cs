@@ -18,6 +18,8 @@ public sealed class Workspace : IDisposable
     private const UnixFileMode WorldReadable = (UnixFileMode)0b111_101_101;
     private const UnixFileMode OwnerOnly = (UnixFileMode)0b111_000_000;
 
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     private readonly ILogger _logger;
 
     private Workspace(string root, ILogger logger)
@@ -34,8 +36,24 @@ public sealed class Workspace : IDisposable
 
     public static async Task<Workspace> CreateAsync(string dataDirectory, string invocationId, JsonObject parameters, ILogger logger, CancellationToken cancellationToken)
     {
+        var workspace = CreateEmpty(dataDirectory, invocationId, logger);
+        try
+        {
+            await workspace.WriteParametersAsync(parameters, cancellationToken);
+            return workspace;
+        }
+        catch
+        {
+            workspace.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The two folders with nothing in them yet: a pooled container's, whose invocation comes later.</summary>
+    public static Workspace CreateEmpty(string dataDirectory, string id, ILogger logger)
+    {
         var parent = Path.Combine(dataDirectory, Folder);
-        var workspace = new Workspace(Path.Combine(parent, invocationId), logger);
+        var workspace = new Workspace(Path.Combine(parent, id), logger);
         try
         {
             Directory.CreateDirectory(parent);
@@ -55,7 +73,6 @@ public sealed class Workspace : IDisposable
                 File.SetUnixFileMode(workspace.Output, WorldWritable);
             }
 
-            await File.WriteAllTextAsync(Path.Combine(workspace.Input, "params.json"), parameters.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
             return workspace;
         }
         catch
@@ -64,6 +81,10 @@ public sealed class Workspace : IDisposable
             throw;
         }
     }
+
+    /// <summary>The invocation's parameters, as input/params.json.</summary>
+    public Task WriteParametersAsync(JsonObject parameters, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(Path.Combine(Input, "params.json"), parameters.ToJsonString(Indented), cancellationToken);
 
     public void Dispose()
     {

@@ -10,4 +10,7 @@ public sealed class Workspaces(IOptions<RunnerOptions> options, ILogger<Workspac
 
     public Task<Workspace> CreateAsync(string invocationId, JsonObject parameters, CancellationToken cancellationToken) =>
         Workspace.CreateAsync(_dataDirectory, invocationId, parameters, logger, cancellationToken);
+
+    /// <summary>A pooled container's folders, empty until its invocation is handed over.</summary>
+    public Workspace CreateEmpty(string slotId) => Workspace.CreateEmpty(_dataDirectory, slotId, logger);
 }

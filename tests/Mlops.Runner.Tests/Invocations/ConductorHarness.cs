@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Mlops.Runner.Containers;
 using Mlops.Runner.Functions;
+using Mlops.Runner.Capacity;
 using Mlops.Runner.Invocations;
+using Mlops.Runner.Invocations.Pooling;
 using Mlops.Runner.Registry;
 using Mlops.Runner.Registry.Embedded;
 using Mlops.Runner.Tests.Fakes;
@@ -42,12 +44,16 @@ internal sealed class ConductorHarness : IAsyncDisposable
         Store = new InvocationStore(options, NullLogger<InvocationStore>.Instance);
         Runtime = new FunctionRuntime(Engine, Live, containerOptions, time, NullLogger<FunctionContainer>.Instance);
         var models = new ModelBinder(registry, new ModelCache(registry, new ModelDigests(options), options, time, NullLogger<ModelCache>.Instance), catalog);
+        var workspaces = new Workspaces(options, NullLogger<Workspace>.Instance);
+        var preparation = new InvocationPreparation(Images, models, workspaces, time);
+        Pool = new WarmPool(
+            Runtime, workspaces, models, new CapacityBudget(Options.Create(new CapacityOptions())), Options.Create(new PoolOptions()), options, time, NullLogger<WarmPool>.Instance);
         var callbacks = new InvocationCallbacks(new PlainHttpClients(), options, NullLogger<InvocationCallbacks>.Instance);
         Conductor = new InvocationConductor(
             new InvocationAdmission(catalog, new DiskGuard(options), models, TestOptions.Gate(options), callbacks),
             new InvocationJournal(Store, Feeds, options, time, NullLogger<LiveInvocation>.Instance),
-            new InvocationPreparation(Images, models, new Workspaces(options, NullLogger<Workspace>.Instance), time),
-            new InvocationContainers(Runtime, containerOptions, time),
+            preparation,
+            new InvocationContainers(Runtime, Pool, preparation, models, containerOptions, time),
             new InvocationCompletion(new TrainingRegistrar(Recorder, Outbox = new TrainingOutbox(options), containerOptions), callbacks, containerOptions),
             Detached);
         Watch = new InvocationWatch(Store, Feeds, time);
@@ -74,6 +80,8 @@ internal sealed class ConductorHarness : IAsyncDisposable
     public InvocationStore Store { get; }
 
     public FunctionRuntime Runtime { get; }
+
+    public WarmPool Pool { get; }
 
     public InvocationConductor Conductor { get; }
 
@@ -122,6 +130,8 @@ internal sealed class ConductorHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Detached.StopAsync(CancellationToken.None).WaitAsync(Bound);
+        await Pool.StopAsync(CancellationToken.None).WaitAsync(Bound);
+        Pool.Dispose();
         _root.Delete(recursive: true);
     }
 

@@ -22,6 +22,8 @@ namespace Mlops.Testing;
 public sealed class RunnerHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<runner::Program> _factory;
+    private readonly Uri _engine;
+    private bool _stopped;
 
     private RunnerHost(string root, string instance, WebApplicationFactory<runner::Program> factory, GrpcChannel channel, string address, string adminKey)
     {
@@ -30,6 +32,7 @@ public sealed class RunnerHost : IAsyncDisposable
         Root = root;
         InstanceName = instance;
         _factory = factory;
+        _engine = Docker.Configuration.EndpointBaseUri;
         Channel = channel;
         Client = new V1.Runner.RunnerClient(channel);
     }
@@ -171,14 +174,32 @@ public sealed class RunnerHost : IAsyncDisposable
     /// <summary>Stops the runner; the folder stays, for a restart with the same instance.</summary>
     public async Task StopAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         Channel.Dispose();
         await _factory.DisposeAsync();
     }
 
+    /// <summary>
+    /// This instance's containers as the engine has them, asked without the runner (which may have stopped). Pooled
+    /// containers wait for invocations while the runner runs; stopping it must remove them.
+    /// </summary>
+    public async Task<IList<ContainerListResponse>> ContainersOnTheEngineAsync()
+    {
+        using var docker = new DockerClientConfiguration(_engine).CreateClient();
+        return await InstanceContainers.ListAsync(docker, InstanceName);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        var leftovers = await ContainersAsync();
+        // Pooled containers are the runner's own until it stops; everything else must be gone by now.
+        var leftovers = _stopped ? [] : (await ContainersAsync()).Where(c => !c.Labels.ContainsKey(Labels.Pool)).ToList();
         await StopAsync();
+        leftovers.AddRange(await ContainersOnTheEngineAsync());
         Directory.Delete(Root, recursive: true);
         if (leftovers.Count > 0)
         {
