@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Mlops.Functions.Tests;
+
+/// <summary>A named pipe made with mkfifo(1) (.NET cannot make one), and the runner's two ends of a hand-over on it.</summary>
+internal static class Fifo
+{
+    public static readonly TimeSpan Bounded = TimeSpan.FromSeconds(20);
+
+    public static string Make(string path)
+    {
+        using var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", ["-m", "0644", path]) { RedirectStandardError = true })!;
+        if (!mkfifo.WaitForExit(Bounded) || mkfifo.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"mkfifo {path}: {mkfifo.StandardError.ReadToEnd()}");
+        }
+
+        return path;
+    }
+
+    /// <summary>Opens the write end (which waits for a reader, as the runner's does) and writes <paramref name="text"/>, or nothing, then closes it.</summary>
+    public static Task WriteAsync(string path, string text = "") => Task.Factory.StartNew(
+        () =>
+        {
+            using var pipe = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
+            pipe.Write(Encoding.UTF8.GetBytes(text));
+        },
+        CancellationToken.None,
+        TaskCreationOptions.LongRunning,
+        TaskScheduler.Default);
+}
