@@ -20,12 +20,15 @@ internal static class Fifo
     }
 
     /// <summary>Opens the write end (which waits for a reader, as the runner's does) and writes <paramref name="text"/>, or nothing, then closes it.</summary>
-    public static Task WriteAsync(string path, string text = "") => Task.Factory.StartNew(
-        () =>
-        {
-            using var pipe = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
-            pipe.Write(Encoding.UTF8.GetBytes(text));
-        },
+    public static async Task WriteAsync(string path, string text = "")
+    {
+        await using var pipe = await OpenWriterAsync(path);
+        pipe.Write(Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary>The write end, once a reader has opened the other: open(2) waits for it, on a thread of its own.</summary>
+    public static Task<FileStream> OpenWriterAsync(string path) => Task.Factory.StartNew(
+        () => new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1),
         CancellationToken.None,
         TaskCreationOptions.LongRunning,
         TaskScheduler.Default);
