@@ -21,7 +21,7 @@ public sealed class FunctionContext(FunctionPaths paths)
     public FunctionParameters Parameters => _parameters.Value;
 
     /// <summary>The folder of the model the runner staged for this call (<c>"model": {"consumes": true}</c>), or null when none was.</summary>
-    public string? InputModel => Directory.Exists(Path.Combine(paths.Input, "model")) ? Path.Combine(paths.Input, "model") : null;
+    public string? InputModel => paths.InputModel();
 
     /// <summary>Where the function leaves the model it trained (<c>"model": {"produces": true}</c>); the runner registers it.</summary>
     public ModelOutput OutputModel { get; } = new(Path.Combine(paths.Output, "model"));

@@ -8,11 +8,12 @@ namespace Predict;
 /// <summary>One invocation: the flowers in the parameters, their predictions in result.json.</summary>
 internal static class Invocation
 {
-    public static void Run(FunctionContext context)
+    /// <summary>The invocation, with the model <see cref="IrisModel.Warm"/> loaded if it is still the one staged.</summary>
+    public static void Run(FunctionContext context, IrisModel? warm)
     {
         var parameters = context.Parameters;
         var clock = Stopwatch.StartNew();
-        var model = IrisModel.Load(context.InputModel);
+        var model = warm is not null && warm.IsLoadedFrom(context.InputModel) ? warm : IrisModel.Load(context.InputModel);
         var (rows, single) = Instances.Read(parameters, model.Features);
         var predictions = model.Predict(rows);
         var seconds = clock.Elapsed.TotalSeconds;

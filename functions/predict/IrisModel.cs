@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
@@ -15,15 +16,19 @@ internal sealed class IrisModel : IPredictor
 {
     private readonly MLContext _ml;
     private readonly ITransformer _model;
+    private readonly string _folder;
+    private readonly byte[] _fingerprint;
     private readonly ConcurrentBag<PredictionEngine<Flower, ScoredFlower>> _engines = [];
 
     /// <summary>The class names as JSON text, escaped once: every row of every answer writes them.</summary>
     private readonly JsonEncodedText[] _encodedClasses;
 
-    private IrisModel(MLContext ml, ITransformer model, string[] classes, string[] featureNames, JsonNode? trainer)
+    private IrisModel(MLContext ml, ITransformer model, string folder, byte[] fingerprint, string[] classes, string[] featureNames, JsonNode? trainer)
     {
         _ml = ml;
         _model = model;
+        _folder = folder;
+        _fingerprint = fingerprint;
         _encodedClasses = [.. classes.Select(c => JsonEncodedText.Encode(c))];
         Classes = classes;
         Features = new Features(featureNames, "flower");
@@ -39,20 +44,45 @@ internal sealed class IrisModel : IPredictor
     /// <summary>The model in <paramref name="folder"/>; refused (FAILED_PRECONDITION) when none was trained.</summary>
     public static IrisModel Load(string? folder)
     {
-        var modelFile = Path.Combine(folder ?? "", "model.zip");
-        var metadataFile = Path.Combine(folder ?? "", "model.json");
-        if (folder is null || !File.Exists(modelFile) || !File.Exists(metadataFile))
+        if (folder is null || !IsModel(folder))
         {
             throw FunctionError.FailedPrecondition("there is no trained model to predict with: invoke 'train' first");
         }
 
-        var metadata = JsonNode.Parse(File.ReadAllText(metadataFile))!;
-        var classes = metadata["class_names"]!.AsArray().Select(c => c!.GetValue<string>()).ToArray();
-        var featureNames = metadata["feature_names"]!.AsArray().Select(f => f!.GetValue<string>()).ToArray();
+        var (model, metadata) = (File.ReadAllBytes(ModelFile(folder)), File.ReadAllBytes(MetadataFile(folder)));
+        var json = JsonNode.Parse(metadata)!;
+        var classes = json["class_names"]!.AsArray().Select(c => c!.GetValue<string>()).ToArray();
+        var featureNames = json["feature_names"]!.AsArray().Select(f => f!.GetValue<string>()).ToArray();
         var ml = new MLContext();
-        var model = ml.Model.Load(modelFile, out _);
-        return new IrisModel(ml, model, classes, featureNames, metadata["trainer"]?.DeepClone());
+        using var stream = new MemoryStream(model, writable: false);
+        return new IrisModel(ml, ml.Model.Load(stream, out _), folder, Fingerprint(model, metadata), classes, featureNames, json["trainer"]?.DeepClone());
     }
+
+    /// <summary>
+    /// The model staged before the invocation, loaded and run once on a dummy flower so that ML.NET has built its
+    /// prediction engine before the runner hands the invocation over; null when none is staged yet.
+    /// </summary>
+    public static IrisModel? Warm(WarmContext context)
+    {
+        if (context.InputModel is not { } folder || !IsModel(folder))
+        {
+            return null;
+        }
+
+        var model = Load(folder);
+        model.Predict([new float[model.Features.Names.Count]]);
+        return model;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="folder"/> holds the very model this one was loaded from: a pre-started container's
+    /// folder may have been given another since its warm-up, and a few small files cost less to hash than to load.
+    /// </summary>
+    public bool IsLoadedFrom(string? folder) =>
+        folder is not null
+        && folder == _folder
+        && IsModel(folder)
+        && Fingerprint(File.ReadAllBytes(ModelFile(folder)), File.ReadAllBytes(MetadataFile(folder))).AsSpan().SequenceEqual(_fingerprint);
 
     /// <summary>Predictions written straight to JSON: [{"class": ..., "probabilities": {...}}, ...].</summary>
     public void Predict(IReadOnlyList<float[]> rows, Utf8JsonWriter writer)
@@ -111,6 +141,20 @@ internal sealed class IrisModel : IPredictor
         }
 
         return best;
+    }
+
+    private static string ModelFile(string folder) => Path.Combine(folder, "model.zip");
+
+    private static string MetadataFile(string folder) => Path.Combine(folder, "model.json");
+
+    private static bool IsModel(string folder) => File.Exists(ModelFile(folder)) && File.Exists(MetadataFile(folder));
+
+    private static byte[] Fingerprint(byte[] model, byte[] metadata)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(model);
+        hash.AppendData(metadata);
+        return hash.GetHashAndReset();
     }
 
     private PredictionEngine<Flower, ScoredFlower> Rent() =>
