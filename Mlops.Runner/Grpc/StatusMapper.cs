@@ -1,3 +1,5 @@
+using Google.Protobuf.WellKnownTypes;
+using Mlops.Runner.Invocations.Pooling;
 using Mlops.Runner.Reporting;
 using V1 = Mlops.V1;
 
@@ -26,5 +28,15 @@ internal static class StatusMapper
         Image = function.Image ?? "",
         ImageBuilt = function.ImageBuilt,
         ManifestError = function.Error ?? "",
+        Pool = function.Pool is { } pool ? ToProto(pool) : null,
+    };
+
+    private static V1.PoolStatus ToProto(PoolStatus pool) => new()
+    {
+        Target = pool.Target,
+        Ready = pool.Ready,
+        Starting = pool.Starting,
+        ClaimedLastMinute = pool.ClaimedLastMinute,
+        FillTime = Duration.FromTimeSpan(pool.FillTime),
     };
 }

@@ -4,6 +4,7 @@ using Mlops.Runner.Containers;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Images;
 using Mlops.Runner.Invocations;
+using Mlops.Runner.Invocations.Pooling;
 using Mlops.Runner.Registry;
 
 namespace Mlops.Runner.Reporting;
@@ -20,6 +21,7 @@ public sealed class StatusReporter(
     CapacityBudget budget,
     IModelRegistry registry,
     TrainingOutbox outbox,
+    WarmPool pool,
     IOptions<RunnerOptions> options,
     IOptions<CapacityOptions> capacity)
 {
@@ -27,9 +29,11 @@ public sealed class StatusReporter(
     {
         var engineReport = await EngineAsync(cancellationToken);
         var functions = new List<FunctionReport>();
+        var pools = pool.Snapshot().ToDictionary(p => p.Function, StringComparer.Ordinal);
         foreach (var entry in await catalog.ListAsync(cancellationToken))
         {
-            functions.Add(await FunctionAsync(entry, engineAnswers: engineReport.Error is null, cancellationToken));
+            var function = await FunctionAsync(entry, engineAnswers: engineReport.Error is null, cancellationToken);
+            functions.Add(function with { Pool = pools.GetValueOrDefault(entry.Name) });
         }
 
         return new StatusReport(

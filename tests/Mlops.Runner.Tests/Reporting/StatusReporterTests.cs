@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Mlops.Runner.Capacity;
 using Mlops.Runner.Containers;
 using Mlops.Runner.Functions;
 using Mlops.Runner.Grpc;
+using Mlops.Runner.Invocations;
+using Mlops.Runner.Invocations.Pooling;
 using Mlops.Runner.Registry;
 using Mlops.Runner.Registry.Embedded;
 using Mlops.Runner.Reporting;
@@ -31,9 +34,17 @@ public sealed class StatusReporterTests : IDisposable
             MaxQueueLength = 7,
         });
         var capacity = TestOptions.Capacity(containers: 5, memoryMb: 4096, invocationsPerKey: 9);
+        var budget = new CapacityBudget(capacity);
+        var catalog = new FunctionCatalog(options);
+        var registry = new EmbeddedRegistry(Path.Combine(_root.FullName, "registry"));
+        var time = TimeProvider.System;
+        var pool = new WarmPool(
+            new FunctionRuntime(_engine, new LiveContainers(), Options.Create(new ContainerOptions()), time, NullLogger<FunctionContainer>.Instance),
+            new Workspaces(options, NullLogger<Workspace>.Instance),
+            new ModelBinder(registry, new ModelCache(registry, new ModelDigests(options), options, time, NullLogger<ModelCache>.Instance), catalog),
+            budget, Options.Create(new PoolOptions()), options, time, NullLogger<WarmPool>.Instance);
         _reporter = new StatusReporter(
-            _engine, new FunctionCatalog(options), _images, TestOptions.Gate(options, capacity), new CapacityBudget(capacity),
-            new EmbeddedRegistry(Path.Combine(_root.FullName, "registry")), new TrainingOutbox(options), options, capacity);
+            _engine, catalog, _images, TestOptions.Gate(options, capacity), budget, registry, new TrainingOutbox(options), pool, options, capacity);
     }
 
     public void Dispose() => _root.Delete(recursive: true);
