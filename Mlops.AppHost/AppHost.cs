@@ -1,5 +1,6 @@
 using Mlops.AppHost.Hosting;
 using Mlops.AppHost.Pipelines;
+using Mlops.AppHost.Pools;
 using Mlops.AppHost.Publishing;
 using Mlops.AppHost.Serving;
 
@@ -57,6 +58,7 @@ var nginx = builder.AddNginx("nginx", httpPort: 8080, grpcPort: 8081)
 
 builder.AddServingEndpoints(runner, nginx, secrets);
 builder.AddPipelineRuns(runner, nginx, secrets);
+builder.AddFunctionPools(runner, nginx, secrets);
 builder.AddComposePublishing();
 builder.StopsInOrder();
 

@@ -19,6 +19,8 @@ public sealed class RunnerApi(Func<Uri> address, string adminKeyPath) : IDisposa
 
     public V1.Pipelines.PipelinesClient Pipelines => new(_channel.Value);
 
+    public V1.Runner.RunnerClient Runner => new(_channel.Value);
+
     public Metadata Credentials() => new() { { "authorization", $"Bearer {File.ReadAllText(adminKeyPath).Trim()}" } };
 
     /// <summary>Every pipeline run as it changes (the runner's WatchPipelineRuns), until the stream ends or fails.</summary>

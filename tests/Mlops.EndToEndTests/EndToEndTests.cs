@@ -46,14 +46,14 @@ public sealed class EndToEndTests
             Assert.Equal(InvocationStatus.Succeeded, call.Completed.Status);
         }
 
-        var spans = await PredictTraceThroughTheGatewayAsync(app);
+        // The first predict found the pool empty and started its own container: a cold start, traced step by step.
+        var spans = await PredictTraceThroughTheGatewayAsync(app, ColdSpans, coldstart: "true");
         var byId = spans.ToDictionary(s => s["spanId"]!.GetValue<string>());
         JsonObject Parent(JsonObject span) => byId[span["parentSpanId"]!.GetValue<string>()];
         var invoke = spans.Single(s => s["name"]!.GetValue<string>() == "invoke predict");
         Assert.Equal("runner", invoke["service"]!.GetValue<string>());
         Assert.Equal("predict", Attribute(invoke, "faas.name"));
         Assert.Equal(32, Attribute(invoke, "faas.invocation_id")!.Length);
-        Assert.Equal("false", Attribute(invoke, "faas.coldstart"));
         // The runner's span descends from the gateway's request.
         var ancestor = invoke;
         while (ancestor["parentSpanId"] is not null && byId.ContainsKey(ancestor["parentSpanId"]!.GetValue<string>()))
@@ -62,29 +62,65 @@ public sealed class EndToEndTests
         }
 
         Assert.Equal(("gateway", "POST /invoke"), (ancestor["service"]!.GetValue<string>(), ancestor["name"]!.GetValue<string>()));
-        foreach (var name in new[] { "resolve image", "container create", "container start", "container wait", "container remove" })
+        foreach (var name in new[] { "resolve image", "pool claim", "container create", "container start", "container wait", "container remove" })
         {
             var child = spans.Single(s => s["name"]!.GetValue<string>() == name);
             Assert.Same(invoke, Parent(child));
         }
 
+        Assert.Equal("empty", Attribute(spans.Single(s => s["name"]!.GetValue<string>() == "pool claim"), "mlops.pool.miss_reason"));
         var remove = spans.Single(s => s["name"]!.GetValue<string>() == "container remove");
         Assert.Equal(64, Attribute(remove, "container.id")!.Length);
         Assert.StartsWith("mlops/predict:", Attribute(remove, "container.image.name"));
+
+        // Meanwhile predict's pool has started a container that waits for an invocation: the next one is handed over.
+        var pooled = await PooledPredictAsync(app, http);
+        Assert.Equal("setosa", pooled["data"]!["class"]!.GetValue<string>());
+        spans = await PredictTraceThroughTheGatewayAsync(app, PooledSpans, coldstart: "false");
+        byId = spans.ToDictionary(s => s["spanId"]!.GetValue<string>());
+        invoke = spans.Single(s => s["name"]!.GetValue<string>() == "invoke predict");
+        foreach (var name in new[] { "resolve image", "pool claim", "pool hand-over", "container wait" })
+        {
+            Assert.Same(invoke, Parent(spans.Single(s => s["name"]!.GetValue<string>() == name)));
+        }
+
+        Assert.DoesNotContain(spans, s => s["name"]!.GetValue<string>() is "container create" or "container start");
+        Assert.Null(Attribute(spans.Single(s => s["name"]!.GetValue<string>() == "pool claim"), "mlops.pool.miss_reason"));
+    }
+
+    /// <summary>A REST predict once GetStatus shows predict's pool with a container ready (bounded), answered by it.</summary>
+    private static async Task<JsonObject> PooledPredictAsync(AspireSystem app, HttpClient http)
+    {
+        using var channel = GrpcChannel.ForAddress(app.Runner, new GrpcChannelOptions { HttpHandler = new BearerHandler(app.AdminKey) });
+        var runner = new Mlops.V1.Runner.RunnerClient(channel);
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200))
+        {
+            var status = await runner.GetStatusAsync(new GetStatusRequest());
+            if (status.Functions.Single(f => f.Name == "predict").Pool is { Ready: > 0 })
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "predict's pool had no container ready within a minute");
+        }
+
+        using var predict = await http.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = "predict", ["parameters"] = new JsonObject { ["features"] = new JsonArray(5.1, 3.5, 1.4, 0.2) } });
+        Assert.Equal(HttpStatusCode.OK, predict.StatusCode);
+        return (await predict.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
     /// <summary>
-    /// The trace of the REST predict, as a script reads it from the dashboard's telemetry API with the key in
+    /// The trace of a REST predict (cold or pooled, by its faas.coldstart), as a script reads it from the dashboard's telemetry API with the key in
     /// data/secrets/dashboard.key (services export every second, so spans arrive within a few), its spans
     /// flattened from OTLP JSON with the service that made each.
     /// </summary>
-    private static async Task<List<JsonObject>> PredictTraceThroughTheGatewayAsync(AspireSystem app)
+    private static async Task<List<JsonObject>> PredictTraceThroughTheGatewayAsync(AspireSystem app, string[] required, string coldstart)
     {
         using var telemetry = app.TelemetryApi();
         for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(500))
         {
             var traceIds = Spans(await telemetry.GetFromJsonAsync<JsonObject>("/api/telemetry/spans?resource=runner&limit=10000"))
-                .Where(s => s["name"]!.GetValue<string>() == "invoke predict")
+                .Where(s => s["name"]!.GetValue<string>() == "invoke predict" && Attribute(s, "faas.coldstart") == coldstart)
                 .Select(s => s["traceId"]!.GetValue<string>())
                 .Distinct();
             foreach (var traceId in traceIds)
@@ -92,7 +128,7 @@ public sealed class EndToEndTests
                 var spans = Spans(await telemetry.GetFromJsonAsync<JsonObject>($"/api/telemetry/traces/{traceId}"));
                 // Each service exports in batches: wait until every span the test follows has arrived.
                 var names = spans.Select(s => s["name"]!.GetValue<string>()).ToHashSet();
-                if (RequiredSpans.All(names.Contains) && spans.Any(s => s["service"]!.GetValue<string>() == "gateway" && s["name"]!.GetValue<string>() == "POST /invoke"))
+                if (required.All(names.Contains) && spans.Any(s => s["service"]!.GetValue<string>() == "gateway" && s["name"]!.GetValue<string>() == "POST /invoke"))
                 {
                     return spans;
                 }
@@ -130,10 +166,16 @@ public sealed class EndToEndTests
             });
         }).ToList();
 
-    private static readonly string[] RequiredSpans =
+    private static readonly string[] ColdSpans =
     [
         "POST /invoke", "mlops.v1.Runner/Invoke", "POST /mlops.v1.Runner/Invoke", "invoke predict",
-        "resolve image", "container create", "container start", "container wait", "container remove",
+        "resolve image", "pool claim", "container create", "container start", "container wait", "container remove",
+    ];
+
+    private static readonly string[] PooledSpans =
+    [
+        "POST /invoke", "mlops.v1.Runner/Invoke", "POST /mlops.v1.Runner/Invoke", "invoke predict",
+        "resolve image", "pool claim", "pool hand-over", "container wait",
     ];
 
     private static string? Attribute(JsonObject span, string key) => span["attributes"]![key]?.GetValue<string>();
