@@ -107,8 +107,9 @@ public sealed class InvocationContainer : IAsyncDisposable
 
         if (_pooled is { } pooled)
         {
-            // Container, workspace and budget place go together, after the caller has its answer.
-            pooled.Pool.Retire(pooled.Container);
+            // Container, workspace and budget place go together, after the caller has its answer; a call that did not
+            // say it was done (cancelled, failed) has its container killed now, as a cold one would be.
+            pooled.Pool.Retire(pooled.Container, kill: !pooled.Marker.IsComplete);
             return;
         }
 

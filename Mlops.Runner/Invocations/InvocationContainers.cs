@@ -93,6 +93,13 @@ public sealed class InvocationContainers(
                     await taken.Workspace.WriteParametersAsync(admitted.Parameters, cancellationToken);
                     if (admitted.Model is { Version: { } version } model && !PooledContainer.Same(taken.Model, version))
                     {
+                        // Its model arrives after its start: another one it was given goes first (the SDK loads again).
+                        var folder = Path.Combine(taken.Workspace.Input, ModelBinding.Folder);
+                        if (Directory.Exists(folder))
+                        {
+                            Directory.Delete(folder, recursive: true);
+                        }
+
                         await models.StageAsync(model, taken.Workspace.Input, cancellationToken);
                     }
 
@@ -118,7 +125,7 @@ public sealed class InvocationContainers(
         {
             if (!handed)
             {
-                pool.Retire(taken);
+                pool.Retire(taken, kill: true);
             }
         }
 

@@ -36,9 +36,11 @@ internal sealed class PooledContainer(string slotId, string image, ModelVersion?
     /// <summary>How long it has been since its fill began.</summary>
     public TimeSpan Age => Stopwatch.GetElapsedTime(_started);
 
-    /// <summary>Whether it can take an invocation of <paramref name="image"/> that consumes <paramref name="wanted"/>.</summary>
-    public bool Fits(string image, ModelVersion? wanted) =>
-        State == PooledState.Ready && Image == image && (Model is null || Same(Model, wanted));
+    /// <summary>Whether it can take an invocation of <paramref name="image"/> (whatever model: another one is written over its own).</summary>
+    public bool Fits(string image) => State == PooledState.Ready && Image == image;
+
+    /// <summary>How well it suits an invocation consuming <paramref name="wanted"/>: its model loaded already (0), none (1), another (2).</summary>
+    public int Distance(ModelVersion? wanted) => Same(Model, wanted) ? 0 : Model is null ? 1 : 2;
 
     public static bool Same(ModelVersion? a, ModelVersion? b) =>
         a is null ? b is null : b is not null && a.Name == b.Name && a.Version == b.Version;

@@ -69,8 +69,8 @@ public sealed class WarmPool : BackgroundService
     }
 
     /// <summary>
-    /// A ready container of <paramref name="manifest"/>'s function running <paramref name="image"/> and holding no model
-    /// or <paramref name="model"/>'s, taken out of the pool for one invocation; or why there is none. Every call counts
+    /// A ready container of <paramref name="manifest"/>'s function running <paramref name="image"/>, preferably one
+    /// holding <paramref name="model"/>'s version already, taken out of the pool for one invocation; or why there is none. Every call counts
     /// as demand, so the pool grows towards what the function is asked for.
     /// </summary>
     internal PoolClaim Claim(FunctionManifest manifest, string image, ModelBinding? model)
@@ -78,7 +78,7 @@ public sealed class WarmPool : BackgroundService
         if (!_options.Enabled || manifest.Pool is null)
         {
             Forget(manifest.Name);
-            return PoolClaim.NotPooled;
+            return manifest.Pool is null ? PoolClaim.NotPooled : PoolClaim.Miss("disabled");
         }
 
         var wanted = manifest.Model.Consumes ? model?.Version : null;
@@ -110,8 +110,8 @@ public sealed class WarmPool : BackgroundService
 
             pool.Demand.Arrive(now);
             var taken = pool.Containers
-                .Where(c => c.Fits(image, wanted))
-                .OrderBy(c => PooledContainer.Same(c.Model, wanted) ? 0 : 1)
+                .Where(c => c.Fits(image))
+                .OrderBy(c => c.Distance(wanted))
                 .FirstOrDefault();
             if (taken is not null)
             {
@@ -132,8 +132,12 @@ public sealed class WarmPool : BackgroundService
         return claim;
     }
 
-    /// <summary>Removes a container that left the pool (claimed, or never ready), its workspace and its place in the budget, in the background.</summary>
-    internal void Retire(PooledContainer container) => Track(RetireAsync(container));
+    /// <summary>
+    /// Removes a container that left the pool (claimed, or never ready), its workspace and its place in the budget,
+    /// in the background. With <paramref name="kill"/> (a call cancelled or failed mid-way) it is killed at once;
+    /// otherwise it may first end on its own (released unused, or done with its call).
+    /// </summary>
+    internal void Retire(PooledContainer container, bool kill = false) => Track(RetireAsync(container, kill));
 
     /// <summary>Each function's pool now, for the runner's status and the dashboard.</summary>
     public IReadOnlyList<PoolStatus> Snapshot()
@@ -209,8 +213,8 @@ public sealed class WarmPool : BackgroundService
             foreach (var pool in _pools.Values.ToList())
             {
                 var target = Target(pool, now);
-                // Never claimed any more: another image, or a model other than the one invocations now consume.
-                Take(pool, c => c.Image != pool.Image || (c.Model is not null && !PooledContainer.Same(c.Model, pool.HotModel?.Version)), int.MaxValue, retired);
+                // Never claimed any more: another image. (One holding another model is still claimed, and given the right one.)
+                Take(pool, c => c.Image != pool.Image, int.MaxValue, retired);
                 Take(pool, _ => true, pool.Containers.Count - target, retired);
                 if (target == 0 && pool.Containers.Count == 0)
                 {
@@ -371,7 +375,7 @@ public sealed class WarmPool : BackgroundService
         _logger.PoolFillFailed(exception, pool.Manifest.Name, reason, pause.TotalSeconds);
     }
 
-    private async Task RetireAsync(PooledContainer pooled)
+    private async Task RetireAsync(PooledContainer pooled, bool kill)
     {
         await Task.Yield();
         try
@@ -380,7 +384,7 @@ public sealed class WarmPool : BackgroundService
             pooled.Pipe.Dispose();
             if (pooled.Container is { } container)
             {
-                if (container.HasStarted)
+                if (container.HasStarted && !kill)
                 {
                     using var grace = new CancellationTokenSource(RetireGrace, _time);
                     await ((Task)container.WaitAsync(grace.Token)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
