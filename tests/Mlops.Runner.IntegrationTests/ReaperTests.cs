@@ -12,7 +12,7 @@ public sealed class ReaperTests
     {
         var instance = $"reaper-{Guid.NewGuid():N}"[..19];
         var first = await RunnerHost.StartAsync(instanceName: instance);
-        string orphan, stranger;
+        string orphan, pooledOrphan, stranger;
         try
         {
             // What a crashed runner leaves: a container with its labels that nobody will remove.
@@ -21,6 +21,13 @@ public sealed class ReaperTests
                 Image = "mlops.local/debian:bookworm-slim",
                 Cmd = ["true"],
                 Labels = new Dictionary<string, string> { [Labels.Runner] = instance, [Labels.Invocation] = "orphan", [Labels.Function] = "echo" },
+            })).ID;
+            // A pooled container's owner is its slot: a dead runner's pool is as much an orphan.
+            pooledOrphan = (await first.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
+            {
+                Image = "mlops.local/debian:bookworm-slim",
+                Cmd = ["true"],
+                Labels = new Dictionary<string, string> { [Labels.Runner] = instance, [Labels.Pool] = "p0123456789ab", [Labels.Function] = "echo" },
             })).ID;
             stranger = (await first.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
             {
@@ -41,6 +48,7 @@ public sealed class ReaperTests
         {
             var remaining = await second.Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true });
             Assert.DoesNotContain(remaining, c => c.ID == orphan);
+            Assert.DoesNotContain(remaining, c => c.ID == pooledOrphan);
             Assert.Contains(remaining, c => c.ID == stranger);
         }
         finally

@@ -133,9 +133,33 @@ public sealed class WarmPoolTests : IAsyncLifetime
         Assert.Equal(newImage, await ImageOfAsync(after));
     }
 
-    private async Task<(InvokeCall Call, JsonObject Data)> InvokeAsync(string secret)
+    [Fact]
+    public async Task APooledCallsTimeout_CountsFromItsClaim_NotFromTheContainersStart()
     {
-        var call = await InvokeCall.RunAsync(_host.Client, Function, InvokeCall.Parameters($$"""{"secret": "{{secret}}"}"""));
+        // pool-snoop with a 2 s timeout, whose pooled containers wait longer than that before their call comes.
+        var function = _host.AddUniqueFunction(Function, "pool-timeout");
+        var manifest = Path.Combine(_host.FunctionsDirectory, function, "function.json");
+        var declared = JsonNode.Parse(await File.ReadAllTextAsync(manifest))!.AsObject();
+        declared["timeoutSeconds"] = 2;
+        declared["pool"]!["idleSeconds"] = 60;
+        await File.WriteAllTextAsync(manifest, declared.ToJsonString());
+
+        await InvokeAsync("cold", function);
+        await ReadyAsync(function);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var (waited, _) = await InvokeAsync("waited", function);
+        Assert.True(waited.Completed.Pooled);
+
+        await ReadyAsync(function);
+        var slow = await InvokeCall.RunAsync(_host.Client, function, InvokeCall.Parameters("""{"secret": "slow", "sleep": 10}"""));
+        Assert.True(slow.Completed.Pooled);
+        Assert.Equal(InvocationStatus.TimedOut, slow.Completed.Status);
+        Assert.InRange(slow.Completed.Phases.Run.ToTimeSpan(), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(9));
+    }
+
+    private async Task<(InvokeCall Call, JsonObject Data)> InvokeAsync(string secret, string function = Function)
+    {
+        var call = await InvokeCall.RunAsync(_host.Client, function, InvokeCall.Parameters($$"""{"secret": "{{secret}}"}"""));
         Assert.Null(call.Error);
         var result = call.Events.Single(e => e.EventCase == InvokeEvent.EventOneofCase.Result).Result;
         return (call, JsonNode.Parse(JsonFormatter.Default.Format(result.Data))!.AsObject());
@@ -145,6 +169,6 @@ public sealed class WarmPoolTests : IAsyncLifetime
         (await _host.Client.GetInvocationAsync(new GetInvocationRequest { Id = call.InvocationId })).Image;
 
     /// <summary>Waits until the function's pool has a container waiting for its hand-over.</summary>
-    private async Task ReadyAsync() =>
-        await Eventually.HoldsAsync(() => Task.FromResult(Pool.Snapshot().Any(p => p.Function == Function && p.Ready > 0)), Bound);
+    private async Task ReadyAsync(string function = Function) =>
+        await Eventually.HoldsAsync(() => Task.FromResult(Pool.Snapshot().Any(p => p.Function == function && p.Ready > 0)), Bound);
 }
