@@ -33,6 +33,15 @@ public sealed class CapacityBudget
     /// <summary>Raised (outside any lock) after a reservation is given back: someone waiting may fit now.</summary>
     public event Action? Released;
 
+    /// <summary>
+    /// Raised when an invocation waits for the budget although a slot is free: what only waits for a call (a pooled
+    /// container) should give its place back. Handlers must not block nor call back into the caller.
+    /// </summary>
+    public event Action? Short;
+
+    /// <summary>Says that an invocation is waiting for room in the budget.</summary>
+    public void ReportShort() => Short?.Invoke();
+
     public int ContainerLimit { get; }
 
     public long MemoryLimitMb { get; }

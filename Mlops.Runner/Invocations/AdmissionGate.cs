@@ -77,6 +77,12 @@ public sealed class AdmissionGate
             ticket.Node = _waiting.AddLast(ticket);
             ticket.Position = _waiting.Count;
             RunnerTelemetry.QueuedInvocations.Add(1);
+            if (_running < _options.Value.MaxConcurrentInvocations)
+            {
+                // A slot is free: it waits for the budget, which pre-started containers may be holding.
+                _budget.ReportShort();
+            }
+
             return ticket;
         }
     }

@@ -26,6 +26,9 @@ public sealed class WarmPool : BackgroundService
 
     private static readonly TimeSpan MaxPause = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long after an invocation waited for the budget the pools give way (retire, and start none).</summary>
+    private static readonly TimeSpan ShortFor = TimeSpan.FromSeconds(5);
+
     private readonly Lock _sync = new();
     private readonly Dictionary<string, FunctionPool> _pools = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _work = new();
@@ -42,6 +45,7 @@ public sealed class WarmPool : BackgroundService
     private readonly Histogram<double>? _fillDuration;
     private int _fills;
     private bool _stopped;
+    private long _shortAt;
 
     public WarmPool(
         IFunctionRuntime runtime, Workspaces workspaces, ModelBinder models, CapacityBudget budget, IOptions<PoolOptions> options,
@@ -55,6 +59,7 @@ public sealed class WarmPool : BackgroundService
         _runner = runner.Value;
         _time = time;
         _logger = logger;
+        budget.Short += OnShort;
         if (meters is not null)
         {
             // The dashboard charts every instrument of the runner's meter.
@@ -200,9 +205,20 @@ public sealed class WarmPool : BackgroundService
 
     public override void Dispose()
     {
+        _budget.Short -= OnShort;
         _wake.Dispose();
         base.Dispose();
     }
+
+    /// <summary>An invocation waits for room in the budget: waiting containers give theirs back first.</summary>
+    private void OnShort()
+    {
+        Interlocked.Exchange(ref _shortAt, _time.GetTimestamp());
+        _wake.Release();
+    }
+
+    /// <summary>For a while after an invocation waited for the budget, pools shrink rather than grow.</summary>
+    private bool IsShort => Interlocked.Read(ref _shortAt) is var at and > 0 && _time.GetElapsedTime(at) < ShortFor;
 
     private void Tick(CancellationToken stoppingToken)
     {
@@ -210,6 +226,16 @@ public sealed class WarmPool : BackgroundService
         var retired = new List<PooledContainer>();
         lock (_sync)
         {
+            if (IsShort)
+            {
+                // One waiting container at a time, oldest first, until the invocation fits (the gate pumps on each release).
+                if (_pools.Values.SelectMany(p => p.Containers.Where(c => c.State == PooledState.Ready).Select(c => (Pool: p, Container: c)))
+                        .OrderByDescending(e => e.Container.Age).FirstOrDefault() is { Container: not null } oldest)
+                {
+                    Take(oldest.Pool, c => c == oldest.Container, 1, retired);
+                }
+            }
+
             foreach (var pool in _pools.Values.ToList())
             {
                 var target = Target(pool, now);
@@ -222,7 +248,7 @@ public sealed class WarmPool : BackgroundService
                     continue;
                 }
 
-                while (pool.Containers.Count < target && _fills < _options.FillLimit && now >= pool.PausedUntil && Reserve(pool) is { } reservation)
+                while (!IsShort && pool.Containers.Count < target && _fills < _options.FillLimit && now >= pool.PausedUntil && Reserve(pool) is { } reservation)
                 {
                     StartFill(pool, reservation, stoppingToken);
                 }

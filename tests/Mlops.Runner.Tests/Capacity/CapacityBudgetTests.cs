@@ -65,6 +65,26 @@ public sealed class CapacityBudgetTests
     }
 
     [Fact]
+    public void Gate_AnInvocationWaitingForTheBudgetWithASlotFree_SaysTheBudgetIsShort_AndOneWaitingForASlotDoesNot()
+    {
+        var capacity = TestOptions.Capacity(memoryMb: 1000);
+        var budget = new CapacityBudget(capacity);
+        var gate = new Mlops.Runner.Invocations.AdmissionGate(TestOptions.Runner(maxConcurrent: 1, maxQueue: 4), capacity, budget);
+        var shorts = 0;
+        budget.Short += () => shorts++;
+        var pooled = budget.TryReserve(800)!;
+
+        using var forMemory = gate.Enter(512);
+        Assert.Equal(1, shorts);
+
+        pooled.Dispose();
+        Assert.True(forMemory.IsGranted);
+        using var forASlot = gate.Enter(64);
+        Assert.False(forASlot.IsGranted);
+        Assert.Equal(1, shorts);
+    }
+
+    [Fact]
     public void Gate_AFunctionLargerThanTheWholeBudget_IsRefusedAtOnce()
     {
         var capacity = TestOptions.Capacity(memoryMb: 256);
