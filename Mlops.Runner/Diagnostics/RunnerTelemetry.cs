@@ -47,6 +47,7 @@ public static class RunnerTelemetry
     public const string RunId = "mlops.run_id";
     public const string CacheHit = "mlops.cache_hit";
     public const string PoolMissReason = "mlops.pool.miss_reason";
+    public const string PoolWaitedMs = "mlops.pool.waited_ms";
     public const string EndpointName = "mlops.endpoint";
     public const string ReplicaId = "mlops.replica_id";
     public const string Pipeline = "mlops.pipeline";

@@ -68,8 +68,9 @@ public sealed class InvocationContainers(
         PoolClaim claim;
         using (var span = RunnerTelemetry.Source.StartActivity("pool claim"))
         {
-            claim = pool.Claim(manifest, live.Image.Tag, admitted.Model);
+            claim = await pool.ClaimAsync(manifest, live.Image.Tag, admitted.Model, cancellationToken);
             span?.SetTag(RunnerTelemetry.FaasName, manifest.Name);
+            span?.SetTag(RunnerTelemetry.PoolWaitedMs, claim.Waited > TimeSpan.Zero ? claim.Waited.TotalMilliseconds : null);
             span?.SetTag(RunnerTelemetry.PoolMissReason, claim.MissReason);
             span?.SetTag(RunnerTelemetry.ContainerId, claim.Container?.Container?.Id);
         }

@@ -23,6 +23,9 @@ internal sealed class FunctionPool(FunctionManifest manifest, string image)
 
     public List<PooledContainer> Containers { get; } = [];
 
+    /// <summary>Claims waiting for a container being started.</summary>
+    public int Waiting { get; set; }
+
     /// <summary>Fills that failed in a row; fills pause longer after each.</summary>
     public int Failures { get; set; }
 

@@ -26,6 +26,9 @@ public sealed class WarmPool : BackgroundService
 
     private static readonly TimeSpan MaxPause = TimeSpan.FromMinutes(1);
 
+    /// <summary>Added to a waiting claim's expected wait: fill times vary from one to the next.</summary>
+    private static readonly TimeSpan WaitMargin = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How long after an invocation waited for the budget the pools give way (retire, and start none).</summary>
     private static readonly TimeSpan ShortFor = TimeSpan.FromSeconds(5);
 
@@ -33,6 +36,9 @@ public sealed class WarmPool : BackgroundService
     private readonly Dictionary<string, FunctionPool> _pools = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _work = new();
     private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>Completed (and replaced) each time a container becomes ready: what a waiting claim awaits.</summary>
+    private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IFunctionRuntime _runtime;
     private readonly Workspaces _workspaces;
     private readonly ModelBinder _models;
@@ -75,10 +81,12 @@ public sealed class WarmPool : BackgroundService
 
     /// <summary>
     /// A ready container of <paramref name="manifest"/>'s function running <paramref name="image"/>, preferably one
-    /// holding <paramref name="model"/>'s version already, taken out of the pool for one invocation; or why there is none. Every call counts
-    /// as demand, so the pool grows towards what the function is asked for.
+    /// holding <paramref name="model"/>'s version already, taken out of the pool for one invocation; or why there is none.
+    /// Every call counts as demand, so the pool grows towards what the function is asked for. When none is ready but
+    /// one is being started and will be ready sooner than a cold start would take, the call waits for it: starting a
+    /// second container for the same call would only slow both down.
     /// </summary>
-    internal PoolClaim Claim(FunctionManifest manifest, string image, ModelBinding? model)
+    internal async Task<PoolClaim> ClaimAsync(FunctionManifest manifest, string image, ModelBinding? model, CancellationToken cancellationToken)
     {
         if (!_options.Enabled || manifest.Pool is null)
         {
@@ -87,13 +95,51 @@ public sealed class WarmPool : BackgroundService
         }
 
         var wanted = manifest.Model.Consumes ? model?.Version : null;
+        var started = _time.GetTimestamp();
+        var (claim, wait, signal) = Take(manifest, image, model, wanted, arriving: true);
+        if (claim.Container is null && wait > TimeSpan.Zero)
+        {
+            try
+            {
+                for (var deadline = started; claim.Container is null && _time.GetElapsedTime(deadline) < wait; (claim, _, signal) = Take(manifest, image, model, wanted, arriving: false))
+                {
+                    await signal.WaitAsync(wait - _time.GetElapsedTime(deadline), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+            finally
+            {
+                lock (_sync)
+                {
+                    if (_pools.TryGetValue(manifest.Name, out var pool))
+                    {
+                        pool.Waiting--;
+                    }
+                }
+            }
+
+            claim = claim with { Waited = _time.GetElapsedTime(started) };
+        }
+
+        _claims?.Add(1, Tag(manifest.Name), new KeyValuePair<string, object?>(RunnerTelemetry.Outcome, claim.Container is null ? "miss" : "hit"));
+        // A claim leaves a gap, and a miss means the pool is too small: either way, refill now rather than at the next tick.
+        _wake.Release();
+        return claim;
+    }
+
+    /// <summary>
+    /// One attempt: a ready container, or a miss with how long it is worth waiting for one being started (zero when
+    /// none will be ready sooner than a cold start, or as many calls wait already as are being started) and the
+    /// signal of the next one ready.
+    /// </summary>
+    private (PoolClaim Claim, TimeSpan Wait, Task Ready) Take(FunctionManifest manifest, string image, ModelBinding? model, ModelVersion? wanted, bool arriving)
+    {
         var now = _time.GetUtcNow();
-        PoolClaim claim;
         lock (_sync)
         {
             if (_stopped)
             {
-                return PoolClaim.Miss("stopping");
+                return (PoolClaim.Miss("stopping"), TimeSpan.Zero, Task.CompletedTask);
             }
 
             if (!_pools.TryGetValue(manifest.Name, out var pool))
@@ -101,19 +147,23 @@ public sealed class WarmPool : BackgroundService
                 _pools[manifest.Name] = pool = new FunctionPool(manifest, image);
             }
 
-            pool.Manifest = manifest;
-            if (pool.Image != image)
+            if (arriving)
             {
-                pool.Image = image;
-                _logger.PoolImageChanged(manifest.Name, image);
+                pool.Manifest = manifest;
+                if (pool.Image != image)
+                {
+                    pool.Image = image;
+                    _logger.PoolImageChanged(manifest.Name, image);
+                }
+
+                if (wanted is not null)
+                {
+                    pool.HotModel = model;
+                }
+
+                pool.Demand.Arrive(now);
             }
 
-            if (wanted is not null)
-            {
-                pool.HotModel = model;
-            }
-
-            pool.Demand.Arrive(now);
             var taken = pool.Containers
                 .Where(c => c.Fits(image))
                 .OrderBy(c => c.Distance(wanted))
@@ -123,18 +173,25 @@ public sealed class WarmPool : BackgroundService
                 taken.State = PooledState.Gone;
                 pool.Containers.Remove(taken);
                 pool.Claimed(now);
-                claim = PoolClaim.Hit(taken);
+                return (PoolClaim.Hit(taken), TimeSpan.Zero, Task.CompletedTask);
             }
-            else
-            {
-                claim = PoolClaim.Miss(pool.Containers.Any(c => c.State == PooledState.Starting) ? "starting" : "empty");
-            }
-        }
 
-        _claims?.Add(1, Tag(manifest.Name), new KeyValuePair<string, object?>(RunnerTelemetry.Outcome, claim.Container is null ? "miss" : "hit"));
-        // A claim leaves a gap, and a miss means the pool is too small: either way, refill now rather than at the next tick.
-        _wake.Release();
-        return claim;
+            var starting = pool.Containers.Where(c => c.State == PooledState.Starting && c.Image == image).ToList();
+            var wait = TimeSpan.Zero;
+            if (arriving && starting.Count > pool.Waiting)
+            {
+                // The furthest along is due in (fill time - its age); a cold start would take about the fill time.
+                var fill = pool.Demand.FillTime;
+                wait = fill - starting.Max(c => c.Age) + WaitMargin;
+                wait = wait > fill ? TimeSpan.Zero : wait < WaitMargin ? WaitMargin : wait;
+                if (wait > TimeSpan.Zero)
+                {
+                    pool.Waiting++;
+                }
+            }
+
+            return (PoolClaim.Miss(starting.Count > 0 ? "starting" : "empty"), wait, _ready.Task);
+        }
     }
 
     /// <summary>
@@ -351,12 +408,17 @@ public sealed class WarmPool : BackgroundService
             }
 
             var took = Stopwatch.GetElapsedTime(mark);
+            TaskCompletionSource ready;
             lock (_sync)
             {
                 pooled.State = PooledState.Ready;
                 pool.Demand.Filled(took);
                 pool.Failures = 0;
+                ready = _ready;
+                _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+
+            ready.SetResult();
 
             _fillDuration?.Record(took.TotalSeconds, Tag(manifest.Name));
         }
@@ -475,6 +537,9 @@ public sealed class WarmPool : BackgroundService
 /// <summary>What a claim got: a container, or why not (null when the function has no pool).</summary>
 internal sealed record PoolClaim(PooledContainer? Container, string? MissReason)
 {
+    /// <summary>How long it waited for a container being started; zero when it did not.</summary>
+    public TimeSpan Waited { get; init; }
+
     public static readonly PoolClaim NotPooled = new(null, null);
 
     public static PoolClaim Hit(PooledContainer container) => new(container, null);
