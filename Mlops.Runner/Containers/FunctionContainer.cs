@@ -85,21 +85,13 @@ public sealed class FunctionContainer : IAsyncDisposable
     }
 
     /// <summary>Starts the container; with a timeout, it is killed when that passes, counted from now.</summary>
-    public async Task StartAsync(TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        await StartAsync(cancellationToken);
-        _waitSpan = StartSpan("container wait");
-        if (timeout is { } limit)
-        {
-            _deadline!.CancelAfter(limit);
-        }
-    }
+    public Task StartAsync(TimeSpan? timeout, CancellationToken cancellationToken) => StartAsync(timeout, claimed: true, cancellationToken);
 
     /// <summary>
     /// Starts a pooled container, which waits for an invocation that does not exist yet: no deadline and no wait
     /// span until <see cref="Claim"/>.
     /// </summary>
-    public Task StartUnclaimedAsync(CancellationToken cancellationToken) => StartAsync(cancellationToken);
+    public Task StartUnclaimedAsync(CancellationToken cancellationToken) => StartAsync(timeout: null, claimed: false, cancellationToken);
 
     /// <summary>
     /// Gives a started pooled container to <paramref name="invocationId"/>: the spans from now on belong to its
@@ -129,7 +121,7 @@ public sealed class FunctionContainer : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(CancellationToken cancellationToken)
+    private async Task StartAsync(TimeSpan? timeout, bool claimed, CancellationToken cancellationToken)
     {
         if (_exit is not null)
         {
@@ -143,7 +135,13 @@ public sealed class FunctionContainer : IAsyncDisposable
         }
 
         Timings = Timings with { Start = Stopwatch.GetElapsedTime(mark) };
-        _deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        // Deadline and wait span exist before the watch starts: a container may end at once.
+        _deadline = new CancellationTokenSource(timeout ?? Timeout.InfiniteTimeSpan, _time);
+        if (claimed)
+        {
+            _waitSpan = StartSpan("container wait");
+        }
+
         _exit = WatchAsync(_deadline);
     }
 
@@ -207,13 +205,12 @@ public sealed class FunctionContainer : IAsyncDisposable
             _stopping.Dispose();
         }
 
+        _deadline?.Dispose();
         _drained.Dispose();
     }
 
     private async Task<ContainerExit> WatchAsync(CancellationTokenSource deadline)
     {
-        // Yields first: the caller sets the deadline and the wait span before the watch can end.
-        await Task.Yield();
         var mark = Stopwatch.GetTimestamp();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _stopping.Token);
         try
@@ -235,7 +232,6 @@ public sealed class FunctionContainer : IAsyncDisposable
         {
             Timings = Timings with { Run = Stopwatch.GetElapsedTime(mark) };
             _waitSpan?.Dispose();
-            deadline.Dispose();
             _drained.CancelAfter(LogDrainTimeout);
         }
     }
