@@ -49,14 +49,7 @@ string[] brokenReplicas = abuse ? ["replica-hangs", "replica-floods"] : [];
 foreach (var source in new[] { "hello", "train", "predict", "iris-split" }.Select(f => Path.Combine(root, "functions", f))
              .Concat(brokenReplicas.Select(f => Path.Combine(root, "tests", "functions", f))))
 {
-    var function = Path.GetFileName(source);
-    foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
-                 .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))
-    {
-        var target = Path.Combine(functions, function, Path.GetRelativePath(source, file));
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(file, target);
-    }
+    FunctionCopies.Copy(source, Path.Combine(functions, Path.GetFileName(source)));
 }
 
 if (coldPath)
