@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Mlops.Benchmarks;
 
@@ -57,6 +58,21 @@ internal static class Engine
         var status = File.ReadAllLines($"/proc/{pid}/status");
         double Read(string key) => double.Parse(status.Single(l => l.StartsWith(key, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0]) / 1024;
         return (Read("VmRSS"), Read("VmHWM"));
+    }
+
+    /// <summary>A "Key: N kB" line of a /proc file, in MB; 0 when the process is gone.</summary>
+    public static double ProcMegabytes(int pid, string file, string key)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{pid}/{file}").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal)) is { } line
+                ? double.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024
+                : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     public static async Task<string[]> DockerAsync(params string[] arguments)
