@@ -34,13 +34,9 @@ internal sealed class ColdPathMeasurements(Measurements measure, Samples samples
         foreach (var (function, _, edit) in Variants)
         {
             var target = Path.Combine(functionsPath, function);
-            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-            {
-                var copy = Path.Combine(target, Path.GetRelativePath(source, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-                File.Copy(file, copy);
-            }
-
+            FunctionCopies.Copy(source, target);
+            // The cold path is the point: predict's warm pool would hand most of these calls a pre-started container.
+            FunctionCopies.RemovePool(target);
             File.WriteAllText(Path.Combine(target, "Predict.csproj"), edit(project));
         }
     }

@@ -17,8 +17,11 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
     /// <summary>Images built from the benchmark's changed copies: nobody else wants them.</summary>
     public List<string> ChangedImages { get; } = [];
 
-    /// <summary>First build (from nothing with <paramref name="forget"/>), a build with nothing changed, a rebuild after a one-line change.</summary>
-    public async Task BuildsAsync(string function, string functionsPath, string changedFile, bool forget)
+    /// <summary>
+    /// First build (from nothing with <paramref name="forget"/>), a build with nothing changed, a rebuild after a one-line change.
+    /// With <paramref name="copyDiffers"/> the copy was changed before (the pool's idle time), so its first image is the benchmark's too.
+    /// </summary>
+    public async Task BuildsAsync(string function, string functionsPath, string changedFile, bool forget, bool copyDiffers = false)
     {
         if (forget)
         {
@@ -26,7 +29,12 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
         }
 
         var clock = Stopwatch.StartNew();
-        await BuildAsync(function);
+        var first = await BuildAsync(function);
+        if (copyDiffers)
+        {
+            ChangedImages.Add(first.Image);
+        }
+
         samples.Add($"build {function}, {(forget ? "first (nothing cached)" : "first in this run")}", clock.Elapsed);
         clock.Restart();
         await BuildAsync(function);
@@ -81,8 +89,12 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary><paramref name="total"/> predicts by <paramref name="concurrency"/> clients at once: latency of each, throughput of all.</summary>
-    public async Task ThroughputAsync(int total, int concurrency, Struct parameters)
+    /// <summary><paramref name="total"/> gRPC predicts of <paramref name="function"/> by <paramref name="concurrency"/> clients at once: latency of each, throughput of all.</summary>
+    public Task<double> ThroughputAsync(string function, int total, int concurrency, Struct parameters) =>
+        ThroughputAsync($"predict x{total} at concurrency {concurrency}", total, concurrency, () => InvokeAsync(function, parameters));
+
+    /// <summary><paramref name="total"/> calls by <paramref name="concurrency"/> clients at once, each as soon as the client's last has answered; calls per second.</summary>
+    public async Task<double> ThroughputAsync(string label, int total, int concurrency, Func<Task> call)
     {
         var next = 0;
         var clock = Stopwatch.StartNew();
@@ -91,12 +103,14 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
             while (Interlocked.Increment(ref next) <= total)
             {
                 var one = Stopwatch.StartNew();
-                await InvokeAsync("predict", parameters);
-                samples.Add($"predict x{total} at concurrency {concurrency}, per request", one.Elapsed);
+                await call();
+                samples.Add($"{label}, per request", one.Elapsed);
             }
         });
         await Task.WhenAll(workers);
-        Figures.Add(($"predict x{total} at concurrency {concurrency}, throughput", total / clock.Elapsed.TotalSeconds, "invocations/s"));
+        var perSecond = total / clock.Elapsed.TotalSeconds;
+        Figures.Add(($"{label}, throughput", perSecond, "invocations/s"));
+        return perSecond;
     }
 
     public async Task<BuildCompleted> BuildAsync(string function)

@@ -32,7 +32,7 @@ internal static class Orchestration
         }
 
         var orchestration = processes.Where(p => tree.Contains(p.Pid) && IsOrchestration(p.Pid, appHost, p.Command!)).ToList();
-        return (orchestration.Sum(p => Read(p.Pid, "status", "VmRSS:")), orchestration.Sum(p => Read(p.Pid, "smaps_rollup", "Pss:")), orchestration.Count);
+        return (orchestration.Sum(p => Engine.ProcMegabytes(p.Pid, "status", "VmRSS:")), orchestration.Sum(p => Engine.ProcMegabytes(p.Pid, "smaps_rollup", "Pss:")), orchestration.Count);
     }
 
     private static bool IsOrchestration(int pid, int appHost, string command) =>
@@ -61,21 +61,6 @@ internal static class Orchestration
         catch (IOException)
         {
             return null;
-        }
-    }
-
-    /// <summary>A "Key: N kB" line of a /proc file, in MB; 0 when the process is gone.</summary>
-    private static double Read(int pid, string file, string key)
-    {
-        try
-        {
-            return File.ReadLines($"/proc/{pid}/{file}").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal)) is { } line
-                ? double.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024
-                : 0;
-        }
-        catch (IOException)
-        {
-            return 0;
         }
     }
 }
