@@ -96,15 +96,16 @@ public sealed class WarmPool : BackgroundService
 
         var wanted = manifest.Model.Consumes ? model?.Version : null;
         var started = _time.GetTimestamp();
-        var (claim, wait, signal) = Take(manifest, image, model, wanted, arriving: true);
+        var (claim, wait, signal) = TryTake(manifest, image, model, wanted, arriving: true);
         if (claim.Container is null && wait > TimeSpan.Zero)
         {
             try
             {
-                for (var deadline = started; claim.Container is null && _time.GetElapsedTime(deadline) < wait; (claim, _, signal) = Take(manifest, image, model, wanted, arriving: false))
+                while (claim.Container is null && _time.GetElapsedTime(started) < wait)
                 {
-                    await signal.WaitAsync(wait - _time.GetElapsedTime(deadline), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await signal.WaitAsync(wait - _time.GetElapsedTime(started), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     cancellationToken.ThrowIfCancellationRequested();
+                    (claim, _, signal) = TryTake(manifest, image, model, wanted, arriving: false);
                 }
             }
             finally
@@ -132,7 +133,7 @@ public sealed class WarmPool : BackgroundService
     /// none will be ready sooner than a cold start, or as many calls wait already as are being started) and the
     /// signal of the next one ready.
     /// </summary>
-    private (PoolClaim Claim, TimeSpan Wait, Task Ready) Take(FunctionManifest manifest, string image, ModelBinding? model, ModelVersion? wanted, bool arriving)
+    private (PoolClaim Claim, TimeSpan Wait, Task Ready) TryTake(FunctionManifest manifest, string image, ModelBinding? model, ModelVersion? wanted, bool arriving)
     {
         var now = _time.GetUtcNow();
         lock (_sync)
@@ -289,7 +290,7 @@ public sealed class WarmPool : BackgroundService
                 if (_pools.Values.SelectMany(p => p.Containers.Where(c => c.State == PooledState.Ready).Select(c => (Pool: p, Container: c)))
                         .OrderByDescending(e => e.Container.Age).FirstOrDefault() is { Container: not null } oldest)
                 {
-                    Take(oldest.Pool, c => c == oldest.Container, 1, retired);
+                    Withdraw(oldest.Pool, c => c == oldest.Container, 1, retired);
                 }
             }
 
@@ -297,8 +298,8 @@ public sealed class WarmPool : BackgroundService
             {
                 var target = Target(pool, now);
                 // Never claimed any more: another image. (One holding another model is still claimed, and given the right one.)
-                Take(pool, c => c.Image != pool.Image, int.MaxValue, retired);
-                Take(pool, _ => true, pool.Containers.Count - target, retired);
+                Withdraw(pool, c => c.Image != pool.Image, int.MaxValue, retired);
+                Withdraw(pool, _ => true, pool.Containers.Count - target, retired);
                 if (target == 0 && pool.Containers.Count == 0)
                 {
                     _pools.Remove(pool.Manifest.Name);
@@ -320,8 +321,8 @@ public sealed class WarmPool : BackgroundService
         }
     }
 
-    /// <summary>Takes up to <paramref name="count"/> ready containers matching <paramref name="which"/> out of the pool, into <paramref name="into"/>.</summary>
-    private static void Take(FunctionPool pool, Func<PooledContainer, bool> which, int count, List<PooledContainer> into)
+    /// <summary>Withdraws up to <paramref name="count"/> ready containers matching <paramref name="which"/> out of the pool, into <paramref name="into"/>.</summary>
+    private static void Withdraw(FunctionPool pool, Func<PooledContainer, bool> which, int count, List<PooledContainer> into)
     {
         foreach (var container in pool.Containers.Where(c => c.State == PooledState.Ready && which(c)).Take(Math.Max(0, count)).ToList())
         {
@@ -505,7 +506,7 @@ public sealed class WarmPool : BackgroundService
             }
 
             pool.Manifest = pool.Manifest with { Pool = null };
-            Take(pool, _ => true, int.MaxValue, retired);
+            Withdraw(pool, _ => true, int.MaxValue, retired);
         }
 
         foreach (var container in retired)
