@@ -157,7 +157,11 @@ public sealed partial class PipelineRuns : IPipelineRuns, IDisposable
         return cancelled;
     }
 
-    public void Dispose() => _stopping.Dispose();
+    /// <remarks>
+    /// Cancels rather than disposes the token source, as BackgroundService does: the host can be stopped twice at once
+    /// (app.Run's own stop-then-dispose racing a test host's stop), so a StopAsync may come after this.
+    /// </remarks>
+    public void Dispose() => _stopping.Cancel();
 
     private static void Authorize(Caller owner, Caller caller)
     {

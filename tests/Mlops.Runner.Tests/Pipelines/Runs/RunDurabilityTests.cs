@@ -58,6 +58,22 @@ public sealed class RunDurabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stop_AfterTheHostDisposedTheEngine_StillWaitsForTheRunsAndDoesNotThrow()
+    {
+        // A host stopped twice at once (app.Run's stop-then-dispose racing a test host's stop) disposes before it stops.
+        _harness.Add(Plan("p", Step("a"), Step("b", after: ["a"])));
+        BlockFirstB();
+        var id = await _harness.Runs.StartAsync("p", null, noCache: false, RunsHarness.Developer, CancellationToken.None);
+        await _blocked.Task.WaitAsync(RunsHarness.Bound);
+
+        _harness.Runs.Dispose();
+        await _harness.Runs.StopAsync(CancellationToken.None).WaitAsync(RunsHarness.Bound);
+
+        var run = await _harness.Runs.GetRunAsync(id, CancellationToken.None);
+        Assert.Equal([StepStatus.Succeeded, StepStatus.Running], run.Steps.Select(step => step.Status));
+    }
+
+    [Fact]
     public async Task Resume_MapStepCutShort_KeepsTheItemsThatSucceeded()
     {
         var runner = _harness.Runs;
