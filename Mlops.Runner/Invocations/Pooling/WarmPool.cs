@@ -261,10 +261,13 @@ public sealed class WarmPool : BackgroundService
         }
     }
 
+    /// <remarks>
+    /// The wake semaphore is left undisposed (it holds nothing unmanaged unless its wait handle is asked for): a host
+    /// stopped twice at once may dispose this while fills still end and release it.
+    /// </remarks>
     public override void Dispose()
     {
         _budget.Short -= OnShort;
-        _wake.Dispose();
         base.Dispose();
     }
 
