@@ -2,6 +2,7 @@ using Docker.DotNet;
 using Microsoft.Extensions.Options;
 using Mlops.Runner.Capacity;
 using Mlops.Runner.Containers;
+using Mlops.Runner.Containers.Swarm;
 using Mlops.Runner.Diagnostics;
 using Mlops.Runner.Endpoints;
 using Mlops.Runner.Functions;
@@ -60,7 +61,11 @@ public static class RunnerServiceExtensions
         services.AddSingleton<ImageService>();
         services.AddSingleton<IImageResolver>(sp => sp.GetRequiredService<ImageService>());
 
-        services.AddSingleton<IContainerEngine, DockerContainerEngine>();
+        services.AddSingleton<DockerContainerEngine>();
+        services.AddSwarmBackend();
+        services.AddSingleton<IContainerEngine>(sp => sp.GetRequiredService<IOptions<ContainerOptions>>().Value.Backend == ContainerBackend.Swarm
+            ? sp.GetRequiredService<SwarmContainerEngine>()
+            : sp.GetRequiredService<DockerContainerEngine>());
         services.AddSingleton<LiveContainers>();
         services.AddSingleton<IFunctionRuntime, FunctionRuntime>();
         services.AddHostedService<ContainerJanitor>();

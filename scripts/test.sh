@@ -19,6 +19,9 @@ if [ -n "$stale" ]; then
   echo "$stale" | xargs docker rm -f -v >/dev/null
 fi
 
+# Nor could it take down the two-node swarm the Swarm backend's tests make.
+"$root/scripts/two-node-swarm.sh" down
+
 output="$(mktemp /tmp/mlops-test-output.XXXXXX)"
 trap 'rm -f "$output"' EXIT
 

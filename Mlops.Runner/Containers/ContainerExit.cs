@@ -16,7 +16,8 @@ public enum ExitReason
 public sealed record ContainerExit(ExitReason Reason, int? ExitCode);
 
 /// <summary>What the engine reports about a container that has stopped.</summary>
-public sealed record ContainerState(long ExitCode, bool OomKilled);
+/// <param name="Node">The cluster node it ran on; null on a single engine.</param>
+public sealed record ContainerState(long ExitCode, bool OomKilled, string? Node = null);
 
 /// <summary>How long each step of a container's life took; zero for the steps it has not reached.</summary>
 public sealed record ContainerTimings(TimeSpan Create, TimeSpan Start, TimeSpan Run, TimeSpan Remove)

@@ -6,6 +6,9 @@ public sealed class ContainerOptions
 {
     public const string SectionName = "Containers";
 
+    /// <summary>Where function containers run: <c>Docker</c>, the one engine (the default), or <c>Swarm</c>, the tasks of a swarm whose manager that engine is.</summary>
+    public ContainerBackend Backend { get; set; } = ContainerBackend.Docker;
+
     /// <summary>The Docker engine's address (unix:// or tcp://); empty means DOCKER_HOST, then the local unix socket.</summary>
     public string? EngineAddress { get; set; }
 
@@ -56,4 +59,10 @@ public sealed class ContainerOptions
     /// <summary>How often the janitor removes this runner's containers that no live invocation owns.</summary>
     [Range(1, 86_400)]
     public int JanitorIntervalSeconds { get; set; } = 60;
+}
+
+public enum ContainerBackend
+{
+    Docker,
+    Swarm,
 }

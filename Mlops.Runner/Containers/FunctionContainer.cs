@@ -216,6 +216,7 @@ public sealed class FunctionContainer : IAsyncDisposable
         try
         {
             var state = await _engine.WaitAsync(Id, stop.Token);
+            _waitSpan?.SetTag(RunnerTelemetry.Node, state.Node);
             // A process killed for memory while the function still exits 0 is not a failed invocation.
             return new ContainerExit(state.OomKilled && state.ExitCode != 0 ? ExitReason.OomKilled : ExitReason.Exited, (int)state.ExitCode);
         }

@@ -37,6 +37,8 @@ public static class RunnerTelemetry
     public const string FaasInvocationId = "faas.invocation_id";
     public const string FaasColdstart = "faas.coldstart";
     public const string ContainerId = "container.id";
+    /// <summary>The swarm node a function task ran on (not set on a single engine).</summary>
+    public const string Node = "mlops.node";
     public const string ContainerImageName = "container.image.name";
     public const string ErrorType = "error.type";
     public const string Outcome = "mlops.outcome";

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+using Mlops.Runner.Diagnostics;
+
+namespace Mlops.Runner.Containers.Swarm;
+
+/// <summary>
+/// <see cref="IContainerEngine"/> on Docker Swarm, through the engine the runner talks to (a manager): each function
+/// container is a service of one task that never restarts, placed by the swarm on any node. Create pushes the
+/// image to the swarm's registry; start sends the input folders as configs and makes the service; the task's end,
+/// output and log come back through the manager (<see cref="TaskFollower"/>). Nothing depends on the node it ran on.
+/// Only invocations run as tasks: serving replicas stay containers on the manager's own engine for now (<paramref name="local"/>).
+/// </summary>
+internal sealed class SwarmContainerEngine(
+    IDockerClient docker,
+    DockerContainerEngine local,
+    SwarmImages images,
+    TaskFollower follower,
+    IOptions<SwarmOptions> swarm,
+    IOptions<ContainerOptions> containers,
+    IOptions<RunnerOptions> runner,
+    ILogger<SwarmContainerEngine> logger) : IContainerEngine
+{
+    private readonly ConcurrentDictionary<string, SwarmTask> _tasks = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _network = new(1, 1);
+    private volatile bool _networkReady;
+
+    public string Address => $"the swarm managed at {docker.Configuration.EndpointBaseUri}";
+
+    public Task<EngineVersion> VersionAsync(CancellationToken cancellationToken) => Engine(async () =>
+    {
+        var version = await docker.System.GetVersionAsync(cancellationToken);
+        var swarmInfo = await docker.System.GetSystemInfoAsync(cancellationToken);
+        if (swarmInfo.Swarm is not { ControlAvailable: true })
+        {
+            throw new RunnerException(ErrorKind.FailedPrecondition,
+                $"Containers:Backend is Swarm, but the engine at {docker.Configuration.EndpointBaseUri} is not a swarm manager (docker swarm init)");
+        }
+
+        return new EngineVersion($"{version.Version}, swarm of {swarmInfo.Swarm.Nodes} node(s)", version.APIVersion);
+    });
+
+    public Task<string> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken) => Engine(async () =>
+    {
+        if (spec.OwnerLabel != Labels.Invocation)
+        {
+            return await local.CreateAsync(spec, cancellationToken);
+        }
+
+        var image = await images.PushedAsync(spec.Image, cancellationToken);
+        var config = (await docker.Images.InspectImageAsync(spec.Image, cancellationToken)).Config;
+        IReadOnlyList<string> argv = [.. config.Entrypoint ?? [], .. spec.Command ?? (IEnumerable<string>?)config.Cmd ?? []];
+        _tasks[spec.Name] = new SwarmTask(spec, image, argv);
+        return spec.Name;
+    });
+
+    public Task<IContainerOutput> AttachAsync(string id, CancellationToken cancellationToken) =>
+        _tasks.TryGetValue(id, out var task) ? Task.FromResult<IContainerOutput>(new SwarmTaskOutput(task)) : local.AttachAsync(id, cancellationToken);
+
+    public Task StartAsync(string id, CancellationToken cancellationToken) => !_tasks.TryGetValue(id, out var task) ? local.StartAsync(id, cancellationToken) : Engine(async () =>
+    {
+        await EnsureNetworkAsync(cancellationToken);
+        var options = containers.Value;
+        var pieces = new List<IReadOnlyList<SwarmConfigReference>>();
+        var inputs = task.Spec.Mounts.Where(m => m.ReadOnly).ToList();
+        for (var folder = 0; folder < inputs.Count; folder++)
+        {
+            var refs = new List<SwarmConfigReference>();
+            var packed = await TaskFiles.PackAsync(inputs[folder].Source, swarm.Value.MaxInputMb * 1024L * 1024L, cancellationToken);
+            for (var piece = 0; piece < packed.Count; piece++)
+            {
+                var name = $"{task.Name}-{folder}-{piece}";
+                var made = await docker.Configs.CreateConfigAsync(new SwarmCreateConfigParameters
+                {
+                    Config = new SwarmConfigSpec { Name = name, Labels = OwnLabels(task), Data = packed[piece] },
+                }, cancellationToken);
+                refs.Add(SwarmTaskSpec.Piece(made.ID, name, TaskFiles.PiecePath(folder, piece), options.User));
+            }
+
+            pieces.Add(refs);
+        }
+
+        var spec = SwarmTaskSpec.For(task.Spec, options, swarm.Value, runner.Value.InstanceName, task.Image, task.Argv, pieces, task.Nonce);
+        await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellationToken);
+        _ = follower.FollowAsync(task);
+    });
+
+    public async Task<ContainerState> WaitAsync(string id, CancellationToken cancellationToken) =>
+        _tasks.TryGetValue(id, out var task) ? (await task.Ended.Task.WaitAsync(cancellationToken)).State : await local.WaitAsync(id, cancellationToken);
+
+    public Task KillAsync(string id, CancellationToken cancellationToken) => !_tasks.TryGetValue(id, out var task) ? local.KillAsync(id, cancellationToken) : Engine(async () =>
+    {
+        if (task.MarkKilled())
+        {
+            IReadOnlyList<LogChunk> logs = [];
+            try
+            {
+                logs = await follower.LogsAsync(id, cancellationToken);
+            }
+            finally
+            {
+                task.LogsAtKill.TrySetResult(logs);
+            }
+        }
+
+        await RemoveServiceAsync(id, cancellationToken);
+    });
+
+    public Task RemoveAsync(string nameOrId, CancellationToken cancellationToken) => Engine(async () =>
+    {
+        // What the janitor finds may be either kind: removing what does not exist is done, not an error.
+        await local.RemoveAsync(nameOrId, cancellationToken);
+        await RemoveServiceAsync(nameOrId, cancellationToken);
+        foreach (var config in await docker.Configs.ListConfigsAsync(cancellationToken))
+        {
+            if (Label(config.Spec.Labels, SwarmTaskSpec.TaskLabel) == nameOrId)
+            {
+                await RemoveConfigAsync(config.ID, cancellationToken);
+            }
+        }
+
+        if (_tasks.TryRemove(nameOrId, out var task))
+        {
+            // Removed before it ended (a create that failed half-way, a runner that gives up): nobody waits in vain.
+            task.LogsAtKill.TrySetResult([]);
+            task.Ended.TrySetResult(new TaskEnd(new ContainerState(TaskFollower.KilledExitCode, OomKilled: false), []));
+        }
+    });
+
+    public Task<IReadOnlyList<LabelledContainer>> ListAsync(CancellationToken cancellationToken) => Engine<IReadOnlyList<LabelledContainer>>(async () =>
+    {
+        var instance = runner.Value.InstanceName;
+        var services = await docker.Swarm.ListServicesAsync(
+            new ServicesListParameters { Filters = new ServiceFilter { Label = [$"{Labels.Runner}={instance}"] } }, cancellationToken);
+        var found = services
+            .Select(s => new LabelledContainer(s.Spec.Name, Label(s.Spec.Labels, Labels.Invocation)))
+            .ToList();
+        // Configs whose service was never made (the runner stopped between the two) are leftovers too.
+        var configs = (await docker.Configs.ListConfigsAsync(cancellationToken))
+            .Where(c => Label(c.Spec.Labels, Labels.Runner) == instance)
+            .Select(c => new LabelledContainer(c.Spec.Labels![SwarmTaskSpec.TaskLabel], Label(c.Spec.Labels, Labels.Invocation)));
+        return [.. await local.ListAsync(cancellationToken), .. found, .. configs.Where(c => found.All(s => s.Id != c.Id)).DistinctBy(c => c.Id)];
+    });
+
+    private static string Label(IDictionary<string, string>? labels, string name) => labels is not null && labels.TryGetValue(name, out var value) ? value : "";
+
+    private Dictionary<string, string> OwnLabels(SwarmTask task) => new()
+    {
+        [Labels.Runner] = runner.Value.InstanceName,
+        [Labels.Invocation] = task.Spec.Owner,
+        [SwarmTaskSpec.TaskLabel] = task.Name,
+    };
+
+    private async Task RemoveServiceAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Swarm.RemoveServiceAsync(name, cancellationToken);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone: what removal is for.
+        }
+    }
+
+    private async Task RemoveConfigAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Configs.RemoveConfigAsync(id, cancellationToken);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>The internal overlay network tasks join: no route out of the swarm, nothing else on it.</summary>
+    private async Task EnsureNetworkAsync(CancellationToken cancellationToken)
+    {
+        if (_networkReady)
+        {
+            return;
+        }
+
+        await _network.WaitAsync(cancellationToken);
+        try
+        {
+            var name = swarm.Value.Network;
+            var existing = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken);
+            if (!existing.Any(n => n.Name == name))
+            {
+                await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                {
+                    Name = name,
+                    Driver = "overlay",
+                    Internal = true,
+                    CheckDuplicate = true,
+                    Labels = new Dictionary<string, string> { ["mlops.network"] = "functions" },
+                }, cancellationToken);
+                logger.TaskNetworkMade(name);
+            }
+
+            _networkReady = true;
+        }
+        finally
+        {
+            _network.Release();
+        }
+    }
+
+    private Task Engine(Func<Task> call) => Engine(async () =>
+    {
+        await call();
+        return true;
+    });
+
+    private Task<T> Engine<T>(Func<Task<T>> call) => EngineFailures.GuardAsync(docker, call);
+}
