@@ -16,7 +16,7 @@ var mlflow = builder.UsesMlflowContainer() ? builder.AddMlflow("mlflow") : null;
 var runner = builder.AddNativeService("runner", "Mlops.Runner")
     .WithServicePort("grpc", port: 5081)
     .WithHttpProbe("grpc", "/health", http2: true)
-    .WithSettings("Runner", "Capacity", "Containers", "Images", "Tracking", "Auth", "RateLimits", "Telemetry")
+    .WithSettings("Runner", "Capacity", "Containers", "Swarm", "Pool", "Images", "Tracking", "Auth", "RateLimits", "Telemetry")
     .WithEnvironment("Auth__DataPath", builder.DataPath())
     .WithMlflow(mlflow)
     .RestartsWhenItExits()

@@ -21,19 +21,31 @@ public static class ReplicaServer
     /// <summary>Serves <paramref name="predictor"/> (already loaded) until the process is asked to stop or <paramref name="cancellationToken"/> fires.</summary>
     public static async Task RunAsync(IPredictor predictor, ServingOptions options, CancellationToken cancellationToken)
     {
-        File.Delete(options.Socket);
+        if (options.Port is null)
+        {
+            File.Delete(options.Socket);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenUnixSocket(options.Socket);
+            if (options.Port is { } port)
+            {
+                kestrel.ListenAnyIP(port);
+            }
+            else
+            {
+                kestrel.ListenUnixSocket(options.Socket);
+            }
+
             kestrel.Limits.MaxRequestBodySize = ServingOptions.MaxBodyBytes;
         });
         await using var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "ready" }));
         app.MapPost("/predict", (HttpRequest request, CancellationToken token) => PredictAsync(predictor, options, request, token));
         await app.StartAsync(cancellationToken);
-        Console.WriteLine($"serving {predictor.Features.Names.Count} features on {options.Socket}");
+        Console.WriteLine($"serving {predictor.Features.Names.Count} features on {(options.Port is { } listening ? $"port {listening}" : options.Socket)}");
         await app.WaitForShutdownAsync(cancellationToken);
     }
 

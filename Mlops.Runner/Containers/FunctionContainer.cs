@@ -51,6 +51,9 @@ public sealed class FunctionContainer : IAsyncDisposable
 
     public ContainerSpec Spec { get; }
 
+    /// <summary>How a serving replica in it is reached, when not over its run folder's unix socket.</summary>
+    public string? ServingAddress => _engine.ServingAddress(Id);
+
     public string Id { get; }
 
     public ContainerTimings Timings { get; private set; }

@@ -30,6 +30,12 @@ public interface IContainerEngine
     /// <summary>Force-removes the container and its anonymous volumes; done, not an error, when it does not exist.</summary>
     Task RemoveAsync(string nameOrId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How a serving replica in container <paramref name="id"/> is reached (see ReplicaAddress), when the engine says
+    /// so; null means over the unix socket in its run folder, as on the local engine.
+    /// </summary>
+    string? ServingAddress(string id) => null;
+
     /// <summary>Every container labelled as this runner instance's, running or not.</summary>
     Task<IReadOnlyList<LabelledContainer>> ListAsync(CancellationToken cancellationToken);
 }

@@ -14,4 +14,7 @@ internal static partial class Log
 
     [LoggerMessage(473, LogLevel.Information, "Made the internal overlay network {Network} for function tasks")]
     public static partial void TaskNetworkMade(this ILogger logger, string network);
+
+    [LoggerMessage(474, LogLevel.Information, "Started the swarm's edge {Container} on {Address}, into network {Network}")]
+    public static partial void EdgeStarted(this ILogger logger, string container, string address, string network);
 }

@@ -57,8 +57,11 @@ public sealed class Replica : IAsyncDisposable
 
     public bool IsLive => State is ReplicaState.Starting or ReplicaState.Ready;
 
-    public ReplicaView View => new(Id, State, _plan.Version.Version, _folder is null ? "" : ReplicaAddress.ForUnixSocket(_folder.SocketPath), _plan.Canary, _container?.Id, StartedAt, Reason,
+    public ReplicaView View => new(Id, State, _plan.Version.Version, Address ?? "", _plan.Canary, _container?.Id, StartedAt, Reason,
         Concurrency: _plan.Serving.Concurrency);
+
+    /// <summary>Where it is reached: what the engine says, or the unix socket in its run folder.</summary>
+    private string? Address => _container?.ServingAddress ?? (_folder is null ? null : ReplicaAddress.ForUnixSocket(_folder.SocketPath));
 
     public void Start() => _run = RunAsync(_stopping.Token);
 
@@ -152,9 +155,10 @@ public sealed class Replica : IAsyncDisposable
 
     private async Task WaitHealthyAsync(FunctionContainer container, RunFolder folder, Task logs, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient(ReplicaAddress.CreateHandler(ReplicaAddress.ForUnixSocket(folder.SocketPath), maxConnections: 1))
+        var address = container.ServingAddress ?? ReplicaAddress.ForUnixSocket(folder.SocketPath);
+        using var http = new HttpClient(ReplicaAddress.CreateHandler(address, maxConnections: 1))
         {
-            BaseAddress = ReplicaAddress.BaseUri(ReplicaAddress.ForUnixSocket(folder.SocketPath)),
+            BaseAddress = ReplicaAddress.BaseUri(address),
             Timeout = TimeSpan.FromSeconds(2),
         };
         var exited = container.WaitAsync(cancellationToken);
@@ -169,7 +173,8 @@ public sealed class Replica : IAsyncDisposable
                 throw RunnerException.FailedPrecondition($"the replica exited with code {exit.ExitCode?.ToString() ?? "-"} before it was ready: {LastLine()}");
             }
 
-            if (File.Exists(folder.SocketPath))
+            // A socket shows up in the run folder; a replica on a network can only be asked.
+            if (container.ServingAddress is not null || File.Exists(folder.SocketPath))
             {
                 try
                 {

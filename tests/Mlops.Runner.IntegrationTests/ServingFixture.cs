@@ -9,7 +9,7 @@ using Mlops.V1;
 namespace Mlops.Runner.IntegrationTests;
 
 /// <summary>A runner over the repository's functions, a gateway in front, and a trained iris model (version 1, alias champion).</summary>
-public sealed class ServingFixture : IAsyncLifetime
+public class ServingFixture : IAsyncLifetime
 {
     public RunnerHost Host { get; private set; } = null!;
 
@@ -22,9 +22,12 @@ public sealed class ServingFixture : IAsyncLifetime
 
     public string Model { get; } = $"serving_{Guid.NewGuid():N}"[..20];
 
-    public async Task InitializeAsync()
+    /// <summary>The runner's settings: the repository's functions, and whatever a variant adds.</summary>
+    protected virtual Dictionary<string, string?> RunnerSettings() => new() { ["Runner:FunctionsPath"] = RepositoryPaths.Functions };
+
+    public virtual async Task InitializeAsync()
     {
-        Host = await RunnerHost.StartAsync(new Dictionary<string, string?> { ["Runner:FunctionsPath"] = RepositoryPaths.Functions });
+        Host = await RunnerHost.StartAsync(RunnerSettings());
         try
         {
             Gateway = GatewayHost.Start(Host);
@@ -105,7 +108,7 @@ public sealed class ServingFixture : IAsyncLifetime
 
     public static int Ready(JsonObject endpoint) => Replicas(endpoint).Count(r => r!["state"]!.GetValue<string>() == "REPLICA_STATE_READY");
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _gatewayChannel?.Dispose();
         if (Gateway is not null)

@@ -12,13 +12,15 @@ namespace Mlops.Runner.Containers.Swarm;
 /// container is a service of one task that never restarts, placed by the swarm on any node. Create pushes the
 /// image to the swarm's registry; start sends the input folders as configs and makes the service; the task's end,
 /// output and log come back through the manager (<see cref="TaskFollower"/>). Nothing depends on the node it ran on.
-/// Only invocations run as tasks: serving replicas stay containers on the manager's own engine for now (<paramref name="local"/>).
+/// Invocations and serving replicas run as tasks; a replica listens on a port of the internal overlay network and is
+/// reached through the <see cref="SwarmEdge"/>. Pre-started (pooled) containers stay on the manager's own engine (<paramref name="local"/>).
 /// </summary>
 internal sealed class SwarmContainerEngine(
     IDockerClient docker,
     DockerContainerEngine local,
     SwarmImages images,
     TaskFollower follower,
+    SwarmEdge edge,
     IOptions<SwarmOptions> swarm,
     IOptions<ContainerOptions> containers,
     IOptions<RunnerOptions> runner,
@@ -45,7 +47,14 @@ internal sealed class SwarmContainerEngine(
 
     public Task<string> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken) => Engine(async () =>
     {
-        if (spec.OwnerLabel != Labels.Invocation)
+        if (spec.OwnerLabel == Labels.Replica)
+        {
+            // Its address names the edge from the moment it exists.
+            await EnsureNetworkAsync(cancellationToken);
+            await edge.AddressAsync(cancellationToken);
+            spec = spec with { Environment = new Dictionary<string, string>(spec.Environment) { ["MLOPS_PORT"] = $"{SwarmEdge.Port}" } };
+        }
+        else if (spec.OwnerLabel != Labels.Invocation)
         {
             return await local.CreateAsync(spec, cancellationToken);
         }
@@ -87,6 +96,9 @@ internal sealed class SwarmContainerEngine(
         await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellationToken);
         _ = follower.FollowAsync(task);
     });
+
+    public string? ServingAddress(string id) =>
+        _tasks.TryGetValue(id, out var task) && task.Spec.OwnerLabel == Labels.Replica ? edge.ReplicaAddress(task.Name) : null;
 
     public async Task<ContainerState> WaitAsync(string id, CancellationToken cancellationToken) =>
         _tasks.TryGetValue(id, out var task) ? (await task.Ended.Task.WaitAsync(cancellationToken)).State : await local.WaitAsync(id, cancellationToken);
@@ -191,13 +203,22 @@ internal sealed class SwarmContainerEngine(
         {
             var name = swarm.Value.Network;
             var existing = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken);
-            if (!existing.Any(n => n.Name == name))
+            var found = existing.FirstOrDefault(n => n.Name == name);
+            if (found is not null && (!found.Internal || !found.Attachable || found.Driver != "overlay"))
+            {
+                throw new RunnerException(ErrorKind.FailedPrecondition,
+                    $"network {name} (Swarm:Network) exists but is not an internal, attachable overlay network; remove it or name another");
+            }
+
+            if (found is null)
             {
                 await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
                 {
                     Name = name,
                     Driver = "overlay",
                     Internal = true,
+                    // The edge, a plain container on the manager, joins it: the one way in.
+                    Attachable = true,
                     CheckDuplicate = true,
                     Labels = new Dictionary<string, string> { ["mlops.network"] = "functions" },
                 }, cancellationToken);

@@ -13,6 +13,9 @@ internal static class SwarmServiceExtensions
         services.AddSingleton<SwarmImages>();
         services.AddSingleton<TaskFollower>();
         services.AddSingleton<SwarmContainerEngine>();
+        services.AddSingleton<SwarmEdge>();
+        // Registered before the endpoints: hosted services stop in reverse, so the edge goes after the replicas.
+        services.AddHostedService(sp => sp.GetRequiredService<SwarmEdge>());
         // A pre-started container waits on a pipe in a host folder: on a swarm, every invocation starts its own task.
         services.AddOptions<PoolOptions>().PostConfigure<IOptions<ContainerOptions>>((pool, containers) =>
         {

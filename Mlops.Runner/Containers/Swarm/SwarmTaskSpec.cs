@@ -28,7 +28,8 @@ internal static class SwarmTaskSpec
             [TaskLabel] = spec.Name,
         };
         var inputs = spec.Mounts.Where(m => m.ReadOnly).Select(m => m.Target).ToList();
-        var output = spec.Mounts.FirstOrDefault(m => !m.ReadOnly)?.Target;
+        // An invocation's output comes back; a replica's run folder is its own scratch space.
+        var output = spec.OwnerLabel == Labels.Invocation ? spec.Mounts.FirstOrDefault(m => !m.ReadOnly)?.Target : null;
         var maxOutput = options.MaxOutputMb * 1024L * 1024L;
         var mounts = new List<Mount> { Tmpfs("/tmp", options.TmpfsSizeMb * 1024L * 1024L, 0x3FF /* 1777 */) };
         // Owned by root in the task; the function's user unpacks into them and writes its output.
@@ -39,6 +40,9 @@ internal static class SwarmTaskSpec
             Labels = labels,
             // One replica that is never restarted, not a job: engine 20.10 leaves a removed job's containers on the nodes.
             Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 1 } },
+            // Its name resolves to its task itself, not to a virtual IP: a replica that has gone is a failed look-up
+            // at once, not a connection that hangs.
+            EndpointSpec = new EndpointSpec { Mode = "dnsrr" },
             TaskTemplate = new TaskSpec
             {
                 ContainerSpec = new Docker.DotNet.Models.ContainerSpec

@@ -87,6 +87,9 @@ internal sealed class TaskFollower(IDockerClient docker, IOptions<SwarmOptions> 
                 throw new RunnerException(ErrorKind.Unavailable, $"the swarm could not run task {task.Name} on node {node}: {last.Status.Err}");
             case TaskState.Orphaned:
                 throw new RunnerException(ErrorKind.Unavailable, $"node {node} left the swarm while it ran task {task.Name}");
+            case TaskState.Shutdown when !task.Killed:
+                // The runner did not stop it: the swarm did, its node drained or leaving.
+                throw new RunnerException(ErrorKind.Unavailable, $"the swarm stopped task {task.Name} on node {node} (drained, or leaving)");
         }
 
         var exitCode = last.Status.State == TaskState.Complete ? 0 : last.Status.ContainerStatus?.ExitCode ?? KilledExitCode;
@@ -99,7 +102,7 @@ internal sealed class TaskFollower(IDockerClient docker, IOptions<SwarmOptions> 
     /// <summary>The task's log without its output block, the block unpacked. Logs may trail the task's end by a moment.</summary>
     private async Task<IReadOnlyList<LogChunk>> LogsWithOutputAsync(SwarmTask task, long exitCode)
     {
-        var output = task.Spec.Mounts.FirstOrDefault(m => !m.ReadOnly);
+        var output = task.Spec.OwnerLabel == Labels.Invocation ? task.Spec.Mounts.FirstOrDefault(m => !m.ReadOnly) : null;
         var settle = TimeProvider.System.GetTimestamp();
         while (true)
         {

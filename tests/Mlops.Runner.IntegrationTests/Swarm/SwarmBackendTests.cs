@@ -3,6 +3,7 @@ extern alias runner;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Docker.DotNet.Models;
+using Mlops.Runner.IntegrationTests.Pipelines;
 using Mlops.V1;
 using Labels = runner::Mlops.Runner.Labels;
 using RunnerTelemetry = runner::Mlops.Runner.Diagnostics.RunnerTelemetry;
@@ -17,6 +18,18 @@ public sealed class SwarmBackendTests(TwoNodeSwarm swarm) : IClassFixture<TwoNod
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
     private readonly ConcurrentDictionary<string, string> _nodes = new(StringComparer.Ordinal);
+    private const string FanOut = """
+        {
+          "description": "Echo once, then once per count, in parallel",
+          "inputs": { "counts": { "type": "array", "items": "integer", "default": [1, 2, 3, 4, 5, 6] } },
+          "steps": {
+            "hello": { "function": "echo", "parameters": { "message": "hello" } },
+            "each": { "function": "echo", "map": { "over": "${inputs.counts}", "concurrency": 4 }, "parameters": { "count": "${item}" }, "after": ["hello"] }
+          }
+        }
+        """;
+
+    private readonly DirectoryInfo _pipelines = Directory.CreateTempSubdirectory("mlops-swarm-pipelines-");
     private RunnerHost _host = null!;
     private ActivityListener _listener = null!;
 
@@ -36,12 +49,17 @@ public sealed class SwarmBackendTests(TwoNodeSwarm swarm) : IClassFixture<TwoNod
             },
         };
         ActivitySource.AddActivityListener(_listener);
-        _host = await RunnerHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Containers:Backend"] = "Swarm",
-            ["Swarm:Registry"] = swarm.Registry,
-        });
+        Directory.CreateDirectory(Path.Combine(_pipelines.FullName, "fan-out"));
+        await File.WriteAllTextAsync(Path.Combine(_pipelines.FullName, "fan-out", "pipeline.json"), FanOut);
+        _host = await RunnerHost.StartAsync(Settings());
     }
+
+    private Dictionary<string, string?> Settings() => new()
+    {
+        ["Containers:Backend"] = "Swarm",
+        ["Swarm:Registry"] = swarm.Registry,
+        ["Runner:PipelinesPath"] = _pipelines.FullName,
+    };
 
     public async Task DisposeAsync()
     {
@@ -57,6 +75,7 @@ public sealed class SwarmBackendTests(TwoNodeSwarm swarm) : IClassFixture<TwoNod
         {
             await _host.DisposeAsync();
             _listener.Dispose();
+            _pipelines.Delete(recursive: true);
         }
     }
 
@@ -106,13 +125,65 @@ public sealed class SwarmBackendTests(TwoNodeSwarm swarm) : IClassFixture<TwoNod
         Assert.Empty(await ServicesAndConfigsAsync());
     }
 
-    /// <summary>This runner's services and configs on the swarm.</summary>
-    private async Task<List<string>> ServicesAndConfigsAsync()
+    [TwoNodeSwarmFact]
+    public async Task APipelinesFanOut_RunsItsItemsAsTasksOnBothNodes()
     {
-        var label = $"{Labels.Runner}={_host.InstanceName}";
+        var run = await PipelineCall.RunAsync(new Mlops.V1.Pipelines.PipelinesClient(_host.Channel), "fan-out", noCache: true, bound: Bound);
+
+        Assert.True(run.Error is null, run.Error?.Status.Detail);
+        Assert.Equal(PipelineRunStatus.Succeeded, run.Completed.Status);
+        Assert.Equal(6, run.Step("each").Items.Count);
+        Assert.All(run.Step("each").Items, item => Assert.Equal(StepStatus.Succeeded, item.Status));
+        Assert.Equal(2, _nodes.Values.Distinct().Count());
+    }
+
+    [TwoNodeSwarmFact]
+    public async Task TheServicesAndConfigsOfADeadRunner_AreRemovedWhenItStartsAgain()
+    {
+        var instance = $"test-{Guid.NewGuid():N}"[..17];
+        var labels = new Dictionary<string, string> { [Labels.Runner] = instance, [Labels.Invocation] = "dead", ["mlops.task"] = "mlops-echo-dead" };
+        await _host.Docker.Configs.CreateConfigAsync(new SwarmCreateConfigParameters
+        {
+            Config = new SwarmConfigSpec { Name = $"mlops-echo-dead-{instance}", Labels = labels, Data = "{}"u8.ToArray() },
+        });
+        await _host.Docker.Swarm.CreateServiceAsync(new ServiceCreateParameters
+        {
+            Service = new ServiceSpec
+            {
+                Name = $"mlops-echo-dead-{instance}",
+                Labels = labels,
+                Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 0 } },
+                TaskTemplate = new TaskSpec { ContainerSpec = new Docker.DotNet.Models.ContainerSpec { Image = "mlops.local/debian:bookworm-slim" } },
+            },
+        });
+
+        await using var restarted = await RunnerHost.StartAsync(Settings(), instanceName: instance);
+
+        Assert.True(await WaitAsync(async () => (await ServicesAndConfigsAsync(instance)).Count == 0, Bound), string.Join(", ", await ServicesAndConfigsAsync(instance)));
+    }
+
+    /// <summary>This runner's services and configs on the swarm.</summary>
+    private Task<List<string>> ServicesAndConfigsAsync() => ServicesAndConfigsAsync(_host.InstanceName);
+
+    private async Task<List<string>> ServicesAndConfigsAsync(string instance)
+    {
+        var label = $"{Labels.Runner}={instance}";
         var services = await _host.Docker.Swarm.ListServicesAsync(new ServicesListParameters { Filters = new ServiceFilter { Label = [label] } });
         var configs = (await _host.Docker.Configs.ListConfigsAsync())
-            .Where(c => c.Spec.Labels?.TryGetValue(Labels.Runner, out var instance) == true && instance == _host.InstanceName);
+            .Where(c => c.Spec.Labels?.TryGetValue(Labels.Runner, out var owner) == true && owner == instance);
         return [.. services.Select(s => s.Spec.Name), .. configs.Select(c => c.Spec.Name)];
+    }
+
+    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan bound)
+    {
+        for (var deadline = DateTime.UtcNow + bound; DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            if (await condition())
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
