@@ -51,6 +51,12 @@ if (args.Contains("--runner-memory"))
     return await RunnerMemory.RunAsync(root, args);
 }
 
+if (swarmOnly)
+{
+    // Before anything starts (SwarmMeasurements asks again right before making its swarm).
+    await TwoNodeSwarm.RefuseAnotherAsync(CancellationToken.None);
+}
+
 var results = resultsIndex >= 0 && resultsIndex + 1 < args.Length ? args[resultsIndex + 1] : Path.Combine(root, "results");
 
 // A copy of the functions: the one-line-change rebuild must not touch the repository.
