@@ -122,7 +122,7 @@ internal sealed class SwarmMeasurements(string root, string configuration, strin
                 }
             }
 
-            await AddRunnerFiguresAsync(system, swarm, sides, $"{label}", function, pairs, cancellationToken);
+            await AddRunnerFiguresAsync(system, swarm, sides, label, function, pairs, cancellationToken);
         }
 
         var (hello, _, none) = Functions[0];
