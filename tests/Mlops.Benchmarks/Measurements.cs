@@ -83,9 +83,9 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
     }
 
     /// <summary>One <c>POST /invoke</c> through NGINX, to its successful end.</summary>
-    public async Task InvokeRestAsync(string function, JsonObject parameters)
+    public async Task InvokeRestAsync(string function, JsonObject parameters, CancellationToken cancellationToken = default)
     {
-        using var response = await frontDoor.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = function, ["parameters"] = parameters.DeepClone() });
+        using var response = await frontDoor.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = function, ["parameters"] = parameters.DeepClone() }, cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 
@@ -113,11 +113,11 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
         return perSecond;
     }
 
-    public async Task<BuildCompleted> BuildAsync(string function)
+    public async Task<BuildCompleted> BuildAsync(string function, CancellationToken cancellationToken = default)
     {
-        using var call = client.BuildImage(new BuildImageRequest { Function = function }, deadline: DateTime.UtcNow.AddMinutes(20));
+        using var call = client.BuildImage(new BuildImageRequest { Function = function }, deadline: DateTime.UtcNow.AddMinutes(20), cancellationToken: cancellationToken);
         BuildCompleted? completed = null;
-        await foreach (var item in call.ResponseStream.ReadAllAsync())
+        await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
             completed = item.Completed ?? completed;
         }

@@ -136,16 +136,7 @@ internal sealed class PoolMeasurements(string instance, Runner.RunnerClient runn
         return drain;
     }
 
-    /// <summary>Where a batch's calls spent their time in the runner, as medians: queued for one of its invocation slots, getting a container, running, all.</summary>
-    private void AddPhases(string name, IReadOnlyList<Invocation> batch)
-    {
-        static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
-        _figures.Add(($"{name}: median in the runner (its total)", Median(batch.Select(i => i.Phases.Total.ToTimeSpan().TotalMilliseconds)), "ms"));
-        _figures.Add(($"{name}: median queued for an invocation slot", Median(batch.Select(i => i.Phases.Queue.ToTimeSpan().TotalMilliseconds)), "ms"));
-        _figures.Add(($"{name}: median getting a container (create + start, or hand-over)",
-            Median(batch.Select(i => (i.Phases.Create.ToTimeSpan() + i.Phases.Start.ToTimeSpan() + i.Phases.Handover.ToTimeSpan()).TotalMilliseconds)), "ms"));
-        _figures.Add(($"{name}: median running", Median(batch.Select(i => i.Phases.Run.ToTimeSpan().TotalMilliseconds)), "ms"));
-    }
+    private void AddPhases(string name, IReadOnlyList<Invocation> batch) => RunnerHistory.AddPhases(_figures, name, batch);
 
     /// <summary>
     /// The memory of the function's idle pooled containers, once the pool has stopped filling and the engine runs
@@ -255,10 +246,6 @@ internal sealed class PoolMeasurements(string instance, Runner.RunnerClient runn
     private async Task<PoolStatus?> PoolAsync(string function, CancellationToken cancellationToken) =>
         (await runner.GetStatusAsync(new GetStatusRequest(), cancellationToken: cancellationToken)).Functions.FirstOrDefault(f => f.Name == function)?.Pool;
 
-    /// <summary>The function's newest <paramref name="count"/> invocations: a row's or a batch's (nothing else calls it meanwhile).</summary>
-    private async Task<IReadOnlyList<Invocation>> NewestAsync(string function, int count, CancellationToken cancellationToken)
-    {
-        var newest = (await runner.ListInvocationsAsync(new ListInvocationsRequest { Function = function, PageSize = count }, cancellationToken: cancellationToken)).Invocations;
-        return newest.Count == count ? newest : throw new InvalidOperationException($"the runner's history has {newest.Count} invocations of {function}, {count} expected");
-    }
+    private Task<IReadOnlyList<Invocation>> NewestAsync(string function, int count, CancellationToken cancellationToken) =>
+        RunnerHistory.NewestAsync(runner, function, count, cancellationToken);
 }

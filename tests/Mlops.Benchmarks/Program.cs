@@ -8,7 +8,7 @@ using Mlops.Benchmarks;
 using Mlops.Testing;
 using Mlops.V1;
 
-// Usage: dotnet run -c Release --project tests/Mlops.Benchmarks [-- --cold-builds] [--quick] [--serving] [--cold-path] [--pool] [--results DIR]
+// Usage: dotnet run -c Release --project tests/Mlops.Benchmarks [-- --cold-builds] [--quick] [--serving] [--cold-path] [--pool] [--swarm] [--results DIR]
 //   --cold-builds  first builds start from nothing (the functions' images and build stages are removed)
 //   --quick        a few samples of everything (the test suite runs this, so the benchmark cannot rot); with --pool, of the pool's rows
 //   --serving      online serving only (trains one model for it first)
@@ -18,6 +18,10 @@ using Mlops.V1;
 //                  The other modes' hello and predict rows call the -cold copies, so they keep measuring the cold path.
 //   --pipelines    the iris pipeline only: cold, fully cached, one training's parameter changed
 //   --cold-path    predict's cold path only, one start-up setting at a time (trains one model for it first)
+//   --swarm        the Swarm backend beside the local engine (issue 26): brings up scripts/two-node-swarm.sh's swarm and a
+//                  second system whose runner runs invocations as swarm tasks on it; hello and echo (a test function),
+//                  one call of each side in turn over REST, and hello x16 at concurrency 4 both ways, the warm pool off
+//                  on both sides; takes the swarm down at the end. Needs root; refuses when the engine is in a swarm already.
 //   --abuse        issue 22's abuse run, with the system's default limits: a developer key asking for 100 endpoints of
 //                  64 replicas and 1,000 async invocations, 10,000 random bearer tokens, a replica that never answers and
 //                  one that answers a gigabyte; the bystanders' health checks and predictions timed throughout
@@ -33,7 +37,8 @@ var coldPath = args.Contains("--cold-path");
 var abuse = args.Contains("--abuse");
 var pipelinesOnly = args.Contains("--pipelines");
 var poolOnly = args.Contains("--pool");
-var everything = !(servingOnly || coldPath || pipelinesOnly || poolOnly);
+var swarmOnly = args.Contains("--swarm");
+var everything = !(servingOnly || coldPath || pipelinesOnly || poolOnly || swarmOnly);
 var invocations = quick ? 3 : 20;
 var trains = quick ? 1 : 5;
 var throughputRequests = quick ? 4 : 40;
@@ -46,20 +51,30 @@ if (args.Contains("--runner-memory"))
     return await RunnerMemory.RunAsync(root, args);
 }
 
+if (swarmOnly)
+{
+    // Before anything starts (SwarmMeasurements asks again right before making its swarm).
+    await TwoNodeSwarm.RefuseAnotherAsync(CancellationToken.None);
+}
+
 var results = resultsIndex >= 0 && resultsIndex + 1 < args.Length ? args[resultsIndex + 1] : Path.Combine(root, "results");
 
 // A copy of the functions: the one-line-change rebuild must not touch the repository.
 var functions = Directory.CreateTempSubdirectory("mlops-benchmark-functions-").FullName;
-// The abuse run's broken replicas are test functions.
-string[] brokenReplicas = abuse ? ["replica-hangs", "replica-floods"] : [];
+// The abuse run's broken replicas and the swarm rows' echo are test functions.
+string[] testFunctions = abuse ? ["replica-hangs", "replica-floods"] : swarmOnly ? SwarmMeasurements.TestFunctions : [];
 foreach (var source in new[] { "hello", "train", "predict", "iris-split" }.Select(f => Path.Combine(root, "functions", f))
-             .Concat(brokenReplicas.Select(f => Path.Combine(root, "tests", "functions", f))))
+             .Concat(testFunctions.Select(f => Path.Combine(root, "tests", "functions", f))))
 {
     FunctionCopies.Copy(source, Path.Combine(functions, Path.GetFileName(source)));
 }
 
-// In every mode: with the repository's 300 s idle time, a pool made by any row would still be there at the leak count.
-PoolCopies.Prepare(functions);
+// In every mode but --swarm: with the repository's 300 s idle time, a pool made by any row would still be there at the
+// leak count. --swarm turns the pools off on both sides and calls hello as the repository has it.
+if (!swarmOnly)
+{
+    PoolCopies.Prepare(functions);
+}
 
 if (coldPath)
 {
@@ -77,7 +92,9 @@ try
         Environment.SetEnvironmentVariable("RateLimits__RequestsPerSecond", "1000000");
     }
 
-    await using var app = await AppHostProcess.StartAsync(root, configuration, TimeSpan.FromMinutes(4), functions);
+    // --swarm: the Swarm backend has no warm pool yet, so the local side it is compared with starts a container per call too.
+    var settings = swarmOnly ? new Dictionary<string, string> { ["Pool__Enabled"] = "false" } : null;
+    await using var app = await AppHostProcess.StartAsync(root, configuration, TimeSpan.FromMinutes(4), functions, environment: settings);
     using var channel = GrpcChannel.ForAddress(app.Runner, new GrpcChannelOptions { HttpHandler = new BearerHandler(app.AdminKey) });
     using var frontDoor = app.Http(app.FrontDoor, TimeSpan.FromMinutes(10));
     var samples = new Samples();
@@ -89,10 +106,15 @@ try
     var idle = await Engine.SettledRssAsync(runner, TimeSpan.FromSeconds(10));
     var gatewayIdle = Engine.Memory(gateway).Rss;
     var orchestration = Orchestration.Memory(app.ProcessId);
+    var swarmLeft = 0;
 
     if (abuse)
     {
         await new AbuseRun(app, measure.Figures).RunAsync(CancellationToken.None);
+    }
+    else if (swarmOnly)
+    {
+        swarmLeft = await new SwarmMeasurements(root, configuration, functions, measure, runnerClient, samples, quick).RunAsync(CancellationToken.None);
     }
     else
     {
@@ -171,13 +193,17 @@ try
     measure.Figures.Add(("gateway RSS, peak", Engine.Memory(gateway).Peak, "MB"));
     await Engine.WaitForEmptyPoolsAsync(app.Instance, TimeSpan.FromSeconds(PoolCopies.IdleSeconds + 60));
     var leaked = await Engine.LeakedContainersAsync(app.Instance);
-    // The runner keeps a function's newest few images: these would push the repository's own ones out.
-    measure.ChangedImages.AddRange(await pool.PooledCopiesImagesAsync(CancellationToken.None));
+    // The runner keeps a function's newest few images: these would push the repository's own ones out. --swarm's hello is the repository's own.
+    if (!swarmOnly)
+    {
+        measure.ChangedImages.AddRange(await pool.PooledCopiesImagesAsync(CancellationToken.None));
+    }
+
     await Engine.RemoveImagesAsync(measure.ChangedImages.Distinct().ToList());
 
     var stamp = DateTimeOffset.UtcNow;
     Console.WriteLine();
-    Console.WriteLine($"Mlops benchmark, {stamp:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(coldBuilds ? ", builds from nothing" : "")}{(poolOnly ? ", warm pool only" : "")}{(quick ? ", quick mode" : "")}");
+    Console.WriteLine($"Mlops benchmark, {stamp:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores{(coldBuilds ? ", builds from nothing" : "")}{(poolOnly ? ", warm pool only" : "")}{(swarmOnly ? ", local engine and two-node swarm" : "")}{(quick ? ", quick mode" : "")}");
     Console.WriteLine($"| {"measure",-52} | {"median ms",10} | {"p95 ms",10} | {"p99 ms",10} | {"n",5} |");
     Console.WriteLine($"|{new string('-', 54)}|{new string('-', 12)}|{new string('-', 12)}|{new string('-', 12)}|{new string('-', 7)}|");
     foreach (var summary in samples.Summaries())
@@ -197,6 +223,11 @@ try
     }
 
     Console.WriteLine($"leaked containers: {leaked}");
+    if (swarmOnly)
+    {
+        Console.WriteLine($"left on the swarm: {swarmLeft}");
+    }
+
     Directory.CreateDirectory(results);
     var file = Path.Combine(results, $"benchmark-{stamp:yyyyMMdd-HHmmss}.json");
     await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
@@ -209,9 +240,11 @@ try
         figures = measure.Figures.Select(f => new { name = f.Name, value = f.Value, unit = f.Unit }),
         images = measure.Sizes.ToDictionary(pair => pair.Key, pair => new { imageBytes = pair.Value.Image, functionLayersBytes = pair.Value.Own }),
         leakedContainers = leaked,
+        swarm = swarmOnly,
+        leftOnTheSwarm = swarmLeft,
     }, new JsonSerializerOptions { WriteIndented = true }));
     Console.WriteLine($"written to {file}");
-    return leaked == 0 ? 0 : 1;
+    return leaked == 0 && swarmLeft == 0 ? 0 : 1;
 }
 finally
 {
