@@ -21,11 +21,15 @@ internal sealed class SwarmContainerEngine(
     SwarmImages images,
     TaskFollower follower,
     SwarmEdge edge,
+    ReplicaPlacement placement,
     IOptions<SwarmOptions> swarm,
     IOptions<ContainerOptions> containers,
     IOptions<RunnerOptions> runner,
     ILogger<SwarmContainerEngine> logger) : IContainerEngine
 {
+    /// <summary>How long a removal waits for the nodes to stop and remove the service's task (a replica has 10 s to finish).</summary>
+    private static readonly TimeSpan TaskRemovalWait = TimeSpan.FromSeconds(20);
+
     private readonly ConcurrentDictionary<string, SwarmTask> _tasks = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _network = new(1, 1);
     private volatile bool _networkReady;
@@ -93,6 +97,12 @@ internal sealed class SwarmContainerEngine(
         }
 
         var spec = SwarmTaskSpec.For(task.Spec, options, swarm.Value, runner.Value.InstanceName, task.Image, task.Argv, pieces, task.Nonce);
+        if (task.Spec.ExtraLabels.TryGetValue(Labels.Endpoint, out var endpoint)
+            && await placement.ChooseAsync(() => NodesOf(endpoint), node => task.Node = node, cancellationToken) is { } node)
+        {
+            spec.TaskTemplate.Placement = new Placement { Constraints = [$"node.id=={node}"] };
+        }
+
         await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = spec }, cancellationToken);
         _ = follower.FollowAsync(task);
     });
@@ -148,33 +158,54 @@ internal sealed class SwarmContainerEngine(
         var services = await docker.Swarm.ListServicesAsync(
             new ServicesListParameters { Filters = new ServiceFilter { Label = [$"{Labels.Runner}={instance}"] } }, cancellationToken);
         var found = services
-            .Select(s => new LabelledContainer(s.Spec.Name, Label(s.Spec.Labels, Labels.Invocation)))
+            .Select(s => new LabelledContainer(s.Spec.Name, OwnerOf(s.Spec.Labels)))
             .ToList();
         // Configs whose service was never made (the runner stopped between the two) are leftovers too.
         var configs = (await docker.Configs.ListConfigsAsync(cancellationToken))
             .Where(c => Label(c.Spec.Labels, Labels.Runner) == instance)
-            .Select(c => new LabelledContainer(c.Spec.Labels![SwarmTaskSpec.TaskLabel], Label(c.Spec.Labels, Labels.Invocation)));
+            .Select(c => new LabelledContainer(Label(c.Spec.Labels, SwarmTaskSpec.TaskLabel), OwnerOf(c.Spec.Labels)));
         return [.. await local.ListAsync(cancellationToken), .. found, .. configs.Where(c => found.All(s => s.Id != c.Id)).DistinctBy(c => c.Id)];
     });
 
     private static string Label(IDictionary<string, string>? labels, string name) => labels is not null && labels.TryGetValue(name, out var value) ? value : "";
 
+    /// <summary>The nodes this runner placed the live replicas of <paramref name="endpoint"/> on.</summary>
+    private IEnumerable<string> NodesOf(string endpoint) => _tasks.Values
+        .Where(t => t.Node is not null && t.Spec.ExtraLabels.TryGetValue(Labels.Endpoint, out var e) && e == endpoint)
+        .Select(t => t.Node!);
+
+    /// <summary>The invocation or replica a service or config belongs to, whichever label it carries.</summary>
+    private static string OwnerOf(IDictionary<string, string>? labels) =>
+        Label(labels, Labels.Invocation) is { Length: > 0 } invocation ? invocation : Label(labels, Labels.Replica);
+
     private Dictionary<string, string> OwnLabels(SwarmTask task) => new()
     {
         [Labels.Runner] = runner.Value.InstanceName,
-        [Labels.Invocation] = task.Spec.Owner,
+        [task.Spec.OwnerLabel] = task.Spec.Owner,
         [SwarmTaskSpec.TaskLabel] = task.Name,
     };
 
+    /// <summary>Removes the service and waits (a bounded while) until the swarm has no task of it left on any node.</summary>
     private async Task RemoveServiceAsync(string name, CancellationToken cancellationToken)
     {
+        string id;
         try
         {
-            await docker.Swarm.RemoveServiceAsync(name, cancellationToken);
+            id = (await docker.Swarm.InspectServiceAsync(name, cancellationToken)).ID;
+            await docker.Swarm.RemoveServiceAsync(id, cancellationToken);
         }
         catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             // Already gone: what removal is for.
+            return;
+        }
+
+        // Asked over all tasks: a filter by a service that is gone is refused (404).
+        var started = TimeProvider.System.GetTimestamp();
+        while (TimeProvider.System.GetElapsedTime(started) < TaskRemovalWait
+               && (await docker.Tasks.ListAsync(cancellationToken)).Any(task => task.ServiceID == id))
+        {
+            await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(swarm.Value.PollMilliseconds), cancellationToken);
         }
     }
 

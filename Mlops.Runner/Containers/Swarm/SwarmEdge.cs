@@ -28,7 +28,9 @@ internal sealed class SwarmEdge(
     public const string EdgeLabel = "mlops.edge";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _sync = new();
     private string? _address;
+    private Task? _removal;
 
     private string Name => $"mlops-edge-{runner.Value.InstanceName}";
 
@@ -57,13 +59,28 @@ internal sealed class SwarmEdge(
 
     Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// The address stays known: a replica's view may still be asked for while the runner stops. The removal is made
+    /// once and every caller waits for it: a host stopped twice at once must not dispose the Docker client under it.
+    /// It is bounded by its own time, not the host's: an edge left running would hold a port for nobody.
+    /// </remarks>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        // The address stays known: a replica's view may still be asked for while the runner stops.
-        if (_address is not null)
+        if (_address is null)
         {
-            await RemoveAsync(cancellationToken);
+            return Task.CompletedTask;
         }
+
+        lock (_sync)
+        {
+            return _removal ??= RemoveOnceAsync();
+        }
+    }
+
+    private async Task RemoveOnceAsync()
+    {
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await RemoveAsync(bounded.Token);
     }
 
     private async Task<string> StartAsync(CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ internal static class SwarmServiceExtensions
         services.AddSingleton<TaskFollower>();
         services.AddSingleton<SwarmContainerEngine>();
         services.AddSingleton<SwarmEdge>();
+        services.AddSingleton<ReplicaPlacement>();
         // Registered before the endpoints: hosted services stop in reverse, so the edge goes after the replicas.
         services.AddHostedService(sp => sp.GetRequiredService<SwarmEdge>());
         // A pre-started container waits on a pipe in a host folder: on a swarm, every invocation starts its own task.

@@ -23,6 +23,9 @@ internal sealed class SwarmTask(ContainerSpec spec, string image, IReadOnlyList<
     /// <summary>What it had printed when the runner killed it; set just before its service goes.</summary>
     public TaskCompletionSource<IReadOnlyList<LogChunk>> LogsAtKill { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The node the runner placed it on (a replica); null where the swarm chooses.</summary>
+    public string? Node { get; set; }
+
     public bool Killed => Volatile.Read(ref _killed) == 1;
 
     /// <summary>True for the one caller that kills it.</summary>

@@ -14,6 +14,8 @@ internal static class SwarmTaskSpec
 {
     public const string TaskLabel = "mlops.task";
 
+    private static readonly TimeSpan ReplicaStopGrace = TimeSpan.FromSeconds(10);
+
     /// <param name="argv">The function's own command: the image's entrypoint and the spec's command (or the image's).</param>
     /// <param name="pieces">Per read-only mount, in order, the configs that carry it.</param>
     public static ServiceSpec For(
@@ -56,6 +58,8 @@ internal static class SwarmTaskSpec
                     ReadOnly = true,
                     Init = true,
                     CapabilityDrop = ["ALL"],
+                    // An invocation's kill is a kill; a replica stopped by a drain finishes what it has in flight.
+                    StopGracePeriod = spec.OwnerLabel == Labels.Replica ? ReplicaStopGrace.Ticks * 100 : 0,
                     Mounts = mounts,
                     Configs = pieces.SelectMany(p => p).ToList(),
                 },

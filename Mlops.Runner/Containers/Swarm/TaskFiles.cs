@@ -44,7 +44,8 @@ internal static class TaskFiles
 
     /// <summary>
     /// The shell the task runs: unpack the inputs, cap file sizes, run the function's own argv (given after the script
-    /// as "$@"), then print the output folder and leave with the function's exit code.
+    /// as "$@"), then print the output folder and leave with the function's exit code; with no output folder (a
+    /// replica), the function replaces the shell.
     /// </summary>
     public static string Script(IReadOnlyList<string> inputs, string? output, string nonce, long maxFileBytes)
     {
@@ -56,12 +57,15 @@ internal static class TaskFiles
 
         // 512-byte blocks: no file the function writes may pass the output limit (the local engine's RLIMIT_FSIZE).
         script.Append(CultureInfo.InvariantCulture, $"ulimit -f {Math.Max(1, maxFileBytes / 512)}\n");
-        script.Append("\"$@\"\ncode=$?\n");
-        if (output is not null)
+        if (output is null)
         {
-            script.Append(CultureInfo.InvariantCulture, $"echo '{BeginLine(nonce)}'\ntar -c -f - -C {output} . | base64\necho '{EndLine(nonce)}'\n");
+            // Nothing to print after it: the function takes the shell's place, and a stop's SIGTERM reaches it.
+            script.Append("exec \"$@\"\n");
+            return script.ToString();
         }
 
+        script.Append("\"$@\"\ncode=$?\n");
+        script.Append(CultureInfo.InvariantCulture, $"echo '{BeginLine(nonce)}'\ntar -c -f - -C {output} . | base64\necho '{EndLine(nonce)}'\n");
         script.Append("exit $code\n");
         return script.ToString();
     }

@@ -197,13 +197,32 @@ public sealed class RunnerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Pooled containers are the runner's own until it stops; everything else must be gone by now.
-        var leftovers = _stopped ? [] : (await ContainersAsync()).Where(c => !c.Labels.ContainsKey(Labels.Pool)).ToList();
+        var leftovers = _stopped ? [] : await UnpooledContainersAsync();
         await StopAsync();
+        // A swarm node removes a removed service's container a moment after the manager lets go of its task.
+        using (var docker = new DockerClientConfiguration(_engine).CreateClient())
+        {
+            await InstanceContainers.WaitForNoneAsync(docker, InstanceName, TimeSpan.FromSeconds(15));
+        }
+
         leftovers.AddRange(await ContainersOnTheEngineAsync());
         Directory.Delete(Root, recursive: true);
         if (leftovers.Count > 0)
         {
             throw new InvalidOperationException($"{leftovers.Count} container(s) of runner {InstanceName} were left behind: {string.Join(", ", leftovers.Select(c => c.Names.FirstOrDefault()))}");
+        }
+    }
+
+    /// <summary>Containers still there that are not pooled, given the few seconds a swarm node takes to remove a removed service's.</summary>
+    private async Task<List<ContainerListResponse>> UnpooledContainersAsync()
+    {
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15); ; await Task.Delay(250))
+        {
+            var left = (await ContainersAsync()).Where(c => !c.Labels.ContainsKey(Labels.Pool)).ToList();
+            if (left.Count == 0 || DateTime.UtcNow > deadline)
+            {
+                return left;
+            }
         }
     }
 

@@ -124,5 +124,14 @@ public sealed class TaskFilesTests : IDisposable
             script);
     }
 
+    [Fact]
+    public void Script_WithoutAnOutput_LetsTheFunctionTakeTheShellsPlace_SoThatAStopReachesIt()
+    {
+        var script = TaskFiles.Script(["/mlops/input/model"], output: null, "abc", maxFileBytes: 1 << 20);
+
+        Assert.EndsWith("ulimit -f 2048\nexec \"$@\"\n", script);
+        Assert.DoesNotContain("mlops-output", script);
+    }
+
     private static string Wrapped(string base64) => string.Concat(base64.Chunk(76).Select(line => new string(line) + "\n"));
 }
