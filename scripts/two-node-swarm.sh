@@ -167,6 +167,12 @@ down() {
   if [[ -f "$STATE/swarm-made" ]]; then
     docker swarm leave --force >/dev/null 2>&1 || true
   fi
+  # The manager's tags of images in the registry (each push tags, each task there pulls); the images stay.
+  if [[ -f "$STATE/env" ]]; then
+    local registry
+    registry=$(sed -n 's/^MLOPS_SWARM_REGISTRY=//p' "$STATE/env")
+    docker images --format '{{.Repository}}:{{.Tag}}' | grep "^$registry/" | xargs -r docker rmi >/dev/null 2>&1 || true
+  fi
   stop_pid "$STATE/forward-node2.pid"
   stop_pid "$STATE/forward-manager.pid"
   stop_pid "$STATE/registry.pid"
