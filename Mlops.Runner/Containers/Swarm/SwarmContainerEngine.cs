@@ -232,6 +232,11 @@ internal sealed class SwarmContainerEngine(
         await _network.WaitAsync(cancellationToken);
         try
         {
+            if (_networkReady)
+            {
+                return;
+            }
+
             var name = swarm.Value.Network;
             var existing = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken);
             var found = existing.FirstOrDefault(n => n.Name == name);
@@ -243,17 +248,7 @@ internal sealed class SwarmContainerEngine(
 
             if (found is null)
             {
-                await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
-                {
-                    Name = name,
-                    Driver = "overlay",
-                    Internal = true,
-                    // The edge, a plain container on the manager, joins it: the one way in.
-                    Attachable = true,
-                    CheckDuplicate = true,
-                    Labels = new Dictionary<string, string> { ["mlops.network"] = "functions" },
-                }, cancellationToken);
-                logger.TaskNetworkMade(name);
+                await CreateNetworkAsync(name, cancellationToken);
             }
 
             _networkReady = true;
@@ -261,6 +256,29 @@ internal sealed class SwarmContainerEngine(
         finally
         {
             _network.Release();
+        }
+    }
+
+    /// <summary>Makes the network; another runner making it at the same moment (409) is as good.</summary>
+    private async Task CreateNetworkAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+            {
+                Name = name,
+                Driver = "overlay",
+                Internal = true,
+                // The edge, a plain container on the manager, joins it: the one way in.
+                Attachable = true,
+                CheckDuplicate = true,
+                Labels = new Dictionary<string, string> { ["mlops.network"] = "functions" },
+            }, cancellationToken);
+            logger.TaskNetworkMade(name);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Made meanwhile (the swarm's list of networks trails its store).
         }
     }
 
