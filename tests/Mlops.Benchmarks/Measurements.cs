@@ -86,7 +86,11 @@ internal sealed class Measurements(Runner.RunnerClient client, HttpClient frontD
     public async Task InvokeRestAsync(string function, JsonObject parameters, CancellationToken cancellationToken = default)
     {
         using var response = await frontDoor.PostAsJsonAsync("/invoke", new JsonObject { ["function"] = function, ["parameters"] = parameters.DeepClone() }, cancellationToken);
-        response.EnsureSuccessStatusCode();
+        if (!response.IsSuccessStatusCode)
+        {
+            // The gateway's answer says why (a status alone does not).
+            throw new HttpRequestException($"POST /invoke {function}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}", null, response.StatusCode);
+        }
     }
 
     /// <summary><paramref name="total"/> gRPC predicts of <paramref name="function"/> by <paramref name="concurrency"/> clients at once: latency of each, throughput of all.</summary>

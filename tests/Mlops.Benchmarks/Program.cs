@@ -21,7 +21,9 @@ using Mlops.V1;
 //   --swarm        the Swarm backend beside the local engine (issue 26): brings up scripts/two-node-swarm.sh's swarm and a
 //                  second system whose runner runs invocations as swarm tasks on it; hello and echo (a test function),
 //                  one call of each side in turn over REST, and hello x16 at concurrency 4 both ways, the warm pool off
-//                  on both sides; takes the swarm down at the end. Needs root; refuses when the engine is in a swarm already.
+//                  on both sides; then an endpoint of predict with 2 replicas on each side (the swarm's on both nodes):
+//                  one flower at a time alternating, and predictions at concurrency 16 local then swarm, the endpoints
+//                  deleted after; takes the swarm down at the end. Needs root; refuses when the engine is in a swarm already.
 //   --abuse        issue 22's abuse run, with the system's default limits: a developer key asking for 100 endpoints of
 //                  64 replicas and 1,000 async invocations, 10,000 random bearer tokens, a replica that never answers and
 //                  one that answers a gigabyte; the bystanders' health checks and predictions timed throughout
@@ -114,7 +116,7 @@ try
     }
     else if (swarmOnly)
     {
-        swarmLeft = await new SwarmMeasurements(root, configuration, functions, measure, runnerClient, samples, quick).RunAsync(CancellationToken.None);
+        swarmLeft = await new SwarmMeasurements(app, channel, root, configuration, functions, measure, runnerClient, samples, quick).RunAsync(CancellationToken.None);
     }
     else
     {

@@ -18,21 +18,26 @@ namespace Mlops.Benchmarks;
 internal sealed class ServingMeasurements(AppHostProcess app, GrpcChannel runner, Samples samples, List<(string Name, double Value, string Unit)> figures, bool quick)
 {
     private const string Endpoint = "bench";
-    private static readonly byte[] Seed = Encoding.UTF8.GetBytes("""{"instances": [[5.1, 3.5, 1.4, 0.2]]}""");
+
+    /// <summary>One flower, as {"instances"}.</summary>
+    internal static readonly byte[] Seed = Encoding.UTF8.GetBytes("""{"instances": [[5.1, 3.5, 1.4, 0.2]]}""");
     private static readonly byte[] V2 = Encoding.UTF8.GetBytes("""{"inputs": [{"name": "input-0", "shape": [1, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2]}]}""");
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
     {
         BaseAddress = new Uri(app.FrontDoor),
         Timeout = TimeSpan.FromMinutes(5),
+        // Real clients send a key: its check is part of every prediction measured here.
+        DefaultRequestHeaders = { Authorization = new("Bearer", app.AdminKey) },
     };
+
+    /// <summary>One prediction of one flower through NGINX, REST {"instances"}.</summary>
+    internal Task PredictAsync(string endpoint) => PostAsync($"/endpoints/{endpoint}/predict", Seed);
 
     public async Task RunAsync()
     {
         var warm = quick ? 50 : 2000;
         var total = quick ? 200 : 20_000;
-        // Real clients send a key: its check is part of every prediction measured here.
-        _http.DefaultRequestHeaders.Authorization = new("Bearer", app.AdminKey);
         await PutAsync(Endpoint, "latest", min: 1, max: 4);
 
         await LatencyAsync("serve: predict, REST {\"instances\"} via NGINX, c=1", warm, () => PostAsync($"/endpoints/{Endpoint}/predict", Seed));
@@ -75,7 +80,7 @@ internal sealed class ServingMeasurements(AppHostProcess app, GrpcChannel runner
         }
     }
 
-    private async Task ThroughputAsync(string label, int total, int concurrency, Func<Task> call)
+    internal async Task ThroughputAsync(string label, int total, int concurrency, Func<Task> call)
     {
         var next = 0;
         var clock = Stopwatch.StartNew();
@@ -143,7 +148,7 @@ internal sealed class ServingMeasurements(AppHostProcess app, GrpcChannel runner
         return replicas.Count > 0 && replicas.All(r => r!["modelVersion"]!.GetValue<string>() == version.ToString(CultureInfo.InvariantCulture));
     }
 
-    private async Task PutAsync(string name, string version, int min, int max)
+    internal async Task PutAsync(string name, string version, int min, int max)
     {
         using var response = await _http.PutAsJsonAsync($"/api/v1/endpoints/{name}", new JsonObject
         {
@@ -157,9 +162,9 @@ internal sealed class ServingMeasurements(AppHostProcess app, GrpcChannel runner
         }
     }
 
-    private async Task DeleteAsync(string name) => (await _http.DeleteAsync($"/api/v1/endpoints/{name}")).EnsureSuccessStatusCode();
+    internal async Task DeleteAsync(string name) => (await _http.DeleteAsync($"/api/v1/endpoints/{name}")).EnsureSuccessStatusCode();
 
-    private async Task PostAsync(string path, byte[] body)
+    internal async Task PostAsync(string path, byte[] body)
     {
         using var response = await _http.PostAsync(path, Json(body));
         if (!response.IsSuccessStatusCode)

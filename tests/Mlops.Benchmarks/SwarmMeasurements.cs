@@ -12,15 +12,20 @@ namespace Mlops.Benchmarks;
 /// has Containers:Backend=Swarm and runs every invocation as a one-shot task on the two-node swarm the benchmark brings
 /// up for it, and takes down again whatever happens. hello and the test function echo go over REST through each
 /// system's NGINX, one call of each side in turn, so that a machine getting busier or quieter moves both alike; then a
-/// burst of hellos at a fixed concurrency, local then swarm.
+/// burst of hellos at a fixed concurrency, local then swarm. Then serving: an endpoint of predict with 2 replicas on
+/// each side (the swarm's on its two nodes, reached through the runner's edge), one prediction at a time alternating
+/// side by side, and a burst at concurrency 16, local then swarm.
 /// </summary>
-internal sealed class SwarmMeasurements(string root, string configuration, string functions, Measurements measure, Runner.RunnerClient runner, Samples samples, bool quick)
+internal sealed class SwarmMeasurements(AppHostProcess app, GrpcChannel channel, string root, string configuration, string functions, Measurements measure, Runner.RunnerClient runner, Samples samples, bool quick)
 {
     public const string Local = "local engine";
     public const string Swarm = "two-node swarm";
 
     /// <summary>The test functions the rows call beside the repository's hello: the benchmark copies them into its functions.</summary>
     public static readonly string[] TestFunctions = ["echo"];
+
+    /// <summary>The endpoint each side serves predict from, deleted again at the end of the serving rows.</summary>
+    private const string Endpoint = "swarm-bench";
 
     private const int WarmUpCalls = 4;
     private const int WarmUpBatches = 3;
@@ -138,7 +143,109 @@ internal sealed class SwarmMeasurements(string root, string configuration, strin
 
         _figures.Add(($"{name}, {Local} / {Swarm} throughput", rates[Local] / rates[Swarm], "x"));
         await AddRunnerFiguresAsync(system, swarm, sides, name, hello, total, cancellationToken);
+
+        await ServeAsync(system, channel, sides, cancellationToken);
     }
+
+    /// <summary>
+    /// An endpoint of predict with min = max = 2 replicas on each side, a model trained on each first; on the swarm, its
+    /// replicas' nodes (two different ones expected). One flower at a time, local and swarm alternating call by call, then
+    /// a burst at concurrency 16 on each side, local then swarm. Both endpoints are deleted, whatever happens.
+    /// </summary>
+    private async Task ServeAsync(AppHostProcess system, GrpcChannel swarmChannel, Side[] sides, CancellationToken cancellationToken)
+    {
+        var pairs = quick ? 10 : 300;
+        var total = quick ? 64 : 5000;
+        const int concurrency = 16;
+        foreach (var side in sides)
+        {
+            Console.WriteLine($"swarm: building train and predict and training a model on the {side.Name}...");
+            await side.Measure.BuildAsync("train", cancellationToken);
+            await side.Measure.BuildAsync("predict", cancellationToken);
+            await side.Measure.InvokeRestAsync("train", new JsonObject(), cancellationToken);
+        }
+
+        var serving = new Dictionary<string, ServingMeasurements>(StringComparer.Ordinal)
+        {
+            [Local] = new(app, channel, samples, _figures, quick),
+            [Swarm] = new(system, swarmChannel, samples, _figures, quick),
+        };
+        var made = new List<string>();
+        try
+        {
+            foreach (var side in sides)
+            {
+                Console.WriteLine($"swarm: an endpoint of predict with 2 replicas on the {side.Name}...");
+                made.Add(side.Name);
+                var clock = Stopwatch.StartNew();
+                await serving[side.Name].PutAsync(Endpoint, "latest", min: 2, max: 2);
+                _figures.Add(($"serve: endpoint with 2 replicas ready, {side.Name}", clock.Elapsed.TotalSeconds, "s"));
+            }
+
+            var nodes = await ReplicaNodesAsync(Endpoint, cancellationToken);
+            Console.WriteLine($"swarm: the endpoint's running replicas are on {string.Join(", ", nodes)}");
+            _figures.Add(($"serve: the swarm endpoint's running replicas on different nodes ({string.Join(", ", nodes)})", nodes.Distinct(StringComparer.Ordinal).Count(), $"of {nodes.Count}"));
+
+            // Warm: connections, the JIT's second tier, each replica's first answers.
+            for (var i = 0; i < (quick ? 10 : 50); i++)
+            {
+                foreach (var side in sides)
+                {
+                    await serving[side.Name].PredictAsync(Endpoint);
+                }
+            }
+
+            Console.WriteLine($"swarm: {pairs} predictions on the local engine and on the swarm in turn...");
+            for (var i = 0; i < pairs; i++)
+            {
+                foreach (var side in sides)
+                {
+                    var clock = Stopwatch.StartNew();
+                    await serving[side.Name].PredictAsync(Endpoint);
+                    samples.Add($"serve: predict (one flower), c=1, {side.Name}", clock.Elapsed);
+                }
+            }
+
+            var rates = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var side in sides)
+            {
+                Console.WriteLine($"swarm: {total} predictions at concurrency {concurrency} on the {side.Name}...");
+                var cpu = Engine.CpuTimes();
+                var label = $"{side.Name}, 2 replicas";
+                await serving[side.Name].ThroughputAsync(label, total, concurrency, () => serving[side.Name].PredictAsync(Endpoint));
+                rates[side.Name] = _figures[^1].Value;
+                _figures.Add(($"serve: predict x{total} at concurrency {concurrency}, {side.Name}: the machine's CPU busy (both nodes')", Engine.BusyPercentSince(cpu), "%"));
+            }
+
+            _figures.Add(($"serve: predict x{total} at concurrency {concurrency}, {Local} / {Swarm} throughput", rates[Local] / rates[Swarm], "x"));
+        }
+        finally
+        {
+            foreach (var side in made)
+            {
+                await serving[side].DeleteAsync(Endpoint);
+            }
+        }
+
+        var left = await ReplicaServicesAsync(Endpoint, cancellationToken);
+        _figures.Add(("serve: the swarm endpoint's replica services left after its delete", left.Count, ""));
+    }
+
+    /// <summary>The nodes of the swarm endpoint's running replica tasks (services labelled mlops.endpoint=name), as docker service ps names them.</summary>
+    private static async Task<List<string>> ReplicaNodesAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        var nodes = new List<string>();
+        foreach (var service in await ReplicaServicesAsync(endpoint, cancellationToken))
+        {
+            var ps = await Commands.DockerAsync(cancellationToken, "service", "ps", service, "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}");
+            nodes.AddRange(ps.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains(" Running", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]));
+        }
+
+        return nodes;
+    }
+
+    private static async Task<List<string>> ReplicaServicesAsync(string endpoint, CancellationToken cancellationToken) =>
+        [.. (await Commands.DockerAsync(cancellationToken, "service", "ls", "-q", "--filter", $"label=mlops.endpoint={endpoint}")).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
 
     /// <summary>
     /// The calls no row counts: a side's first start of an image reads its layers from disk; on the swarm, the first call
@@ -149,6 +256,10 @@ internal sealed class SwarmMeasurements(string root, string configuration, strin
     {
         await sides[0].Measure.InvokeRestAsync(function, parameters, cancellationToken);
         var swarm = sides[1];
+        // One call alone first: the runner makes its overlay network at its first task, and first tasks at once race
+        // for it (one of them fails: "network mlops-functions (Swarm:Network) exists but is not an internal, attachable
+        // overlay network").
+        await swarm.Measure.InvokeRestAsync(function, parameters, cancellationToken);
         var nodes = new HashSet<string>(StringComparer.Ordinal);
         for (var batch = 1; batch <= WarmUpBatches && nodes.Count < 2; batch++)
         {

@@ -53,7 +53,7 @@ internal sealed class TwoNodeSwarm
 
     /// <summary>
     /// What a runner instance left on the swarm once it has stopped: its services and configs, and its task containers
-    /// on either node (a removed service's containers go a moment later: they get <see cref="ContainersGo"/>).
+    /// and replicas' containers on either node, its edge (a removed service's containers go a moment later: they get <see cref="ContainersGo"/>).
     /// </summary>
     public async Task<int> LeftoversAsync(string instance, CancellationToken cancellationToken)
     {
@@ -66,6 +66,9 @@ internal sealed class TwoNodeSwarm
                 ["configs"] = Lines(await Commands.DockerAsync(cancellationToken, "config", "ls", "-q", "--filter", label)),
                 ["task containers on the manager"] = Lines(await Commands.DockerAsync(cancellationToken, "ps", "-aq", "--filter", label, "--filter", "label=mlops.invocation")),
                 ["task containers on the worker"] = Lines(await Commands.DockerAsync(cancellationToken, "-H", WorkerHost, "ps", "-aq", "--filter", label, "--filter", "label=mlops.invocation")),
+                ["replica containers on the manager"] = Lines(await Commands.DockerAsync(cancellationToken, "ps", "-aq", "--filter", label, "--filter", "label=mlops.replica")),
+                ["replica containers on the worker"] = Lines(await Commands.DockerAsync(cancellationToken, "-H", WorkerHost, "ps", "-aq", "--filter", label, "--filter", "label=mlops.replica")),
+                ["edge containers"] = Lines(await Commands.DockerAsync(cancellationToken, "ps", "-aq", "--filter", $"label=mlops.edge={instance}")),
             };
             var total = left.Values.Sum();
             if (total == 0 || DateTime.UtcNow > deadline)
