@@ -122,6 +122,10 @@ internal sealed class SwarmContainerEngine(
             {
                 logs = await follower.LogsAsync(id, cancellationToken);
             }
+            catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Its service is gone already: there is nothing left to read, and nothing left to kill.
+            }
             finally
             {
                 task.LogsAtKill.TrySetResult(logs);

@@ -28,6 +28,11 @@ internal sealed class TaskFollower(IDockerClient docker, IOptions<SwarmOptions> 
         {
             task.Ended.TrySetException(ex as RunnerException ?? EngineFailures.Unavailable(docker, ex));
         }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Its service went while its end was read (removed by someone else): the waiters hear it, nobody waits for ever.
+            task.Ended.TrySetException(new RunnerException(ErrorKind.Unavailable, $"task {task.Name} was removed before its end could be read", inner: ex));
+        }
     }
 
     /// <summary>What the task has printed so far, stdout and stderr in the order the manager gives them.</summary>
