@@ -22,6 +22,7 @@ public sealed class EndpointManager(
     private static readonly TimeSpan SettleMargin = TimeSpan.FromSeconds(30);
 
     private readonly Lock _sync = new();
+    private readonly StopOnce _stop = new();
     private readonly Dictionary<string, EndpointController> _controllers = new(StringComparer.Ordinal);
 
     /// <summary>One create, update or delete at a time: a key's quota is checked and its endpoint stored as one step.</summary>
@@ -38,7 +39,9 @@ public sealed class EndpointManager(
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(StopControllersAsync);
+
+    private async Task StopControllersAsync()
     {
         List<EndpointController> all;
         lock (_sync)

@@ -28,9 +28,8 @@ internal sealed class SwarmEdge(
     public const string EdgeLabel = "mlops.edge";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Lock _sync = new();
     private string? _address;
-    private Task? _removal;
+    private readonly StopOnce _removal = new();
 
     private string Name => $"mlops-edge-{runner.Value.InstanceName}";
 
@@ -71,10 +70,7 @@ internal sealed class SwarmEdge(
             return Task.CompletedTask;
         }
 
-        lock (_sync)
-        {
-            return _removal ??= RemoveOnceAsync();
-        }
+        return _removal.RunAsync(RemoveOnceAsync);
     }
 
     private async Task RemoveOnceAsync()

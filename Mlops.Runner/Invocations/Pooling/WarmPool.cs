@@ -36,6 +36,7 @@ public sealed class WarmPool : BackgroundService
     private readonly Dictionary<string, FunctionPool> _pools = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _work = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly StopOnce _stop = new();
 
     /// <summary>Completed (and replaced) each time a container becomes ready: what a waiting claim awaits.</summary>
     private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -233,7 +234,9 @@ public sealed class WarmPool : BackgroundService
     }
 
     /// <summary>Stops filling, removes every pooled container, and waits until they are gone.</summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public override Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(() => StopPoolsAsync(cancellationToken));
+
+    private async Task StopPoolsAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         List<PooledContainer> ready;
