@@ -13,7 +13,8 @@ export MLOPS_TEST_RESTART_ENGINE=1
 # A test run that was killed (not failed: killed) could not remove its containers, and their runner instance
 # died with it, so no janitor ever will. Test instances are named test-, proc- or e2e-: remove theirs now, so
 # the check after this suite counts only what this suite leaves behind.
-stale="$(docker ps -a --filter label=mlops.runner --format '{{.ID}} {{.Label "mlops.runner"}}' | awk '$2 ~ /^(test|proc|e2e)-/ { print $1 }')"
+stale="$( { docker ps -a --filter label=mlops.runner --format '{{.ID}} {{.Label "mlops.runner"}}';
+           docker ps -a --filter label=mlops.edge --format '{{.ID}} {{.Label "mlops.edge"}}'; } | awk '$2 ~ /^(test|proc|e2e)-/ { print $1 }')"
 if [ -n "$stale" ]; then
   echo "[test] removing $(echo "$stale" | wc -l) container(s) an interrupted earlier test run left behind"
   echo "$stale" | xargs docker rm -f -v >/dev/null

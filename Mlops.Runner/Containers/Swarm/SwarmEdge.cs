@@ -28,8 +28,8 @@ internal sealed class SwarmEdge(
     public const string EdgeLabel = "mlops.edge";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private string? _address;
     private readonly StopOnce _removal = new();
+    private string? _address;
 
     private string Name => $"mlops-edge-{runner.Value.InstanceName}";
 
