@@ -63,8 +63,9 @@ internal sealed class SwarmContainerEngine(
             return await local.CreateAsync(spec, cancellationToken);
         }
 
-        var image = await images.PushedAsync(spec.Image, cancellationToken);
-        var config = (await docker.Images.InspectImageAsync(spec.Image, cancellationToken)).Config;
+        var inspected = await docker.Images.InspectImageAsync(spec.Image, cancellationToken);
+        var image = await images.PushedAsync(spec.Image, inspected.ID, cancellationToken);
+        var config = inspected.Config;
         IReadOnlyList<string> argv = [.. config.Entrypoint ?? [], .. spec.Command ?? (IEnumerable<string>?)config.Cmd ?? []];
         _tasks[spec.Name] = new SwarmTask(spec, image, argv);
         return spec.Name;

@@ -15,10 +15,9 @@ internal sealed class SwarmImages(IDockerClient docker, IOptions<SwarmOptions> o
     private const string Repository = "mlops-functions";
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _pushed = new(StringComparer.Ordinal);
 
-    /// <summary>The registry name of local image <paramref name="image"/>, pushed there if it was not yet.</summary>
-    public async Task<string> PushedAsync(string image, CancellationToken cancellationToken)
+    /// <summary>The registry name of local image <paramref name="image"/> (whose id is <paramref name="id"/>), pushed there if it was not yet.</summary>
+    public async Task<string> PushedAsync(string image, string id, CancellationToken cancellationToken)
     {
-        var id = (await docker.Images.InspectImageAsync(image, cancellationToken)).ID;
         var tag = id.Replace("sha256:", "", StringComparison.Ordinal)[..32];
         var lazy = _pushed.GetOrAdd(tag, _ => new Lazy<Task<string>>(() => PushAsync(image, tag)));
         try

@@ -159,7 +159,7 @@ public sealed class SwarmBackendTests(TwoNodeSwarm swarm) : IClassFixture<TwoNod
 
         await using var restarted = await RunnerHost.StartAsync(Settings(), instanceName: instance);
 
-        Assert.True(await WaitAsync(async () => (await ServicesAndConfigsAsync(instance)).Count == 0, Bound), string.Join(", ", await ServicesAndConfigsAsync(instance)));
+        Assert.True(await Polling.UntilAsync(async () => (await ServicesAndConfigsAsync(instance)).Count == 0, Bound), string.Join(", ", await ServicesAndConfigsAsync(instance)));
     }
 
     /// <summary>This runner's services and configs on the swarm.</summary>
@@ -172,18 +172,5 @@ public sealed class SwarmBackendTests(TwoNodeSwarm swarm) : IClassFixture<TwoNod
         var configs = (await _host.Docker.Configs.ListConfigsAsync())
             .Where(c => c.Spec.Labels?.TryGetValue(Labels.Runner, out var owner) == true && owner == instance);
         return [.. services.Select(s => s.Spec.Name), .. configs.Select(c => c.Spec.Name)];
-    }
-
-    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan bound)
-    {
-        for (var deadline = DateTime.UtcNow + bound; DateTime.UtcNow < deadline; await Task.Delay(250))
-        {
-            if (await condition())
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

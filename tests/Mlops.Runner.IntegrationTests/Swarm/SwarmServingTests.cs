@@ -63,7 +63,7 @@ public sealed class SwarmServingTests(SwarmServingFixture fixture) : IClassFixtu
         try
         {
             // The worker's replica goes; its replacement starts on the manager, and the load goes on meanwhile.
-            Assert.True(await WaitAsync(async () => (await NodesOfAsync(name)).All(node => node != fixture.Swarm.WorkerName), Bound), "the replica stayed on the drained node");
+            Assert.True(await Polling.UntilAsync(async () => (await NodesOfAsync(name)).All(node => node != fixture.Swarm.WorkerName), Bound), "the replica stayed on the drained node");
             Assert.True(await fixture.WaitForAsync(name, e => ServingFixture.Ready(e) == 2, Bound), (await fixture.GetAsync(name)).ToJsonString());
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
@@ -77,7 +77,7 @@ public sealed class SwarmServingTests(SwarmServingFixture fixture) : IClassFixtu
         Assert.True(answers[HttpStatusCode.OK] > 20, $"only {answers[HttpStatusCode.OK]} predictions");
 
         await fixture.DeleteAsync(name);
-        Assert.True(await WaitAsync(async () => (await ReplicaServicesAsync()).Count == 0, Bound), "replica services were left");
+        Assert.True(await Polling.UntilAsync(async () => (await ReplicaServicesAsync()).Count == 0, Bound), "replica services were left");
     }
 
     /// <summary>The hostnames of the nodes the endpoint's running replica tasks are on.</summary>
@@ -112,18 +112,5 @@ public sealed class SwarmServingTests(SwarmServingFixture fixture) : IClassFixtu
         var spec = found.Spec;
         spec.Availability = "drain";
         await fixture.Host.Docker.Swarm.UpdateNodeAsync(found.ID, found.Version.Index, spec);
-    }
-
-    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan bound)
-    {
-        for (var deadline = DateTime.UtcNow + bound; DateTime.UtcNow < deadline; await Task.Delay(250))
-        {
-            if (await condition())
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
